@@ -1,0 +1,71 @@
+// Drives run() in-process the way the runner would: INPUT_* from action.yml defaults, real output and summary files.
+import * as core from '@actions/core'
+import { readFileSync, writeFileSync } from 'node:fs'
+import type { Deps } from '../../src/batch.js'
+import { run } from '../../src/main.js'
+import { inputEnv, makeWorkspace, readOutputs, type Workspace } from './action-env.js'
+
+export interface ActionRun {
+  outputs: Record<string, string>
+  files: Array<Record<string, unknown>>
+  summary: string
+  log: string
+  failed: boolean
+  workspace: Workspace
+}
+
+/** Instant sleeps that remember what they were asked to wait. */
+export function instantClock(): Deps['clock'] & { waits: number[] } {
+  const waits: number[] = []
+  return {
+    waits,
+    sleep: async ms => {
+      waits.push(ms)
+    },
+    random: () => 0.5,
+    now: Date.now
+  }
+}
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: Workspace; deps?: Deps } = {}
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? makeWorkspace()
+  writeFileSync(workspace.outputFile, '')
+  writeFileSync(workspace.summaryFile, '')
+  // core.summary caches its file path for the life of the process; each test run is a new "step".
+  ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  core.summary.emptyBuffer()
+  const saved = { ...process.env }
+  const written: string[] = []
+  const write = process.stdout.write.bind(process.stdout)
+  Object.assign(process.env, inputEnv(inputs), {
+    GITHUB_WORKSPACE: workspace.dir,
+    GITHUB_OUTPUT: workspace.outputFile,
+    GITHUB_STEP_SUMMARY: workspace.summaryFile
+  })
+  delete process.env.RUNNER_DEBUG
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk))
+    return true
+  }) as typeof process.stdout.write
+  try {
+    await run(options.deps ?? { clock: instantClock() })
+  } finally {
+    process.stdout.write = write
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+  const failed = process.exitCode === 1
+  process.exitCode = undefined
+  const outputs = readOutputs(workspace.outputFile)
+  return {
+    outputs,
+    files: outputs.files ? JSON.parse(outputs.files) : [],
+    summary: readFileSync(workspace.summaryFile, 'utf8'),
+    log: written.join(''),
+    failed,
+    workspace
+  }
+}

@@ -1,0 +1,286 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import nock from 'nock'
+import { makeWorkspace } from './helpers/action-env.js'
+import { runAction } from './helpers/run-action.js'
+
+const API = 'https://api.kie.ai'
+const FILES = 'https://bucket.r2.example.com'
+const KEY = 'sk-test-key-123'
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+const signed = (name: string, sig = 'abc123'): string =>
+  `${FILES}/v/${name}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=1200&X-Amz-Credential=cred%2F1&X-Amz-Signature=${sig}`
+
+/** kie.ai resolves `url` (with `taskId` on the 4o endpoint) to a signed URL for `object`. */
+function api(url: string, object: string, taskId?: string): nock.Scope {
+  const endpoint = taskId ? '/api/v1/gpt4o-image/download-url' : '/api/v1/common/download-url'
+  return nock(API)
+    .matchHeader('authorization', `Bearer ${KEY}`)
+    .post(endpoint, taskId ? { taskId, url } : { url })
+    .reply(200, { code: 200, msg: 'success', data: signed(object) })
+}
+
+/** The file host serves `body`, and must never see the API key. */
+function host(object: string, body: Buffer, type = 'image/png'): nock.Scope {
+  return nock(FILES, { badheaders: ['authorization'] })
+    .get(`/v/${object}`)
+    .query(true)
+    .reply(200, body, { 'content-type': type, 'content-length': String(body.length) })
+}
+
+afterEach(() => {
+  nock.cleanAll()
+})
+
+describe('run', () => {
+  it('downloads from the common endpoint and sets every output', async () => {
+    const png = Buffer.from('png-bytes')
+    api('https://tempfile.aiquickdraw.com/v/cat.png', 'cat.png')
+    host('cat.png', png)
+    const r = await runAction({
+      'api-key': KEY,
+      urls: 'https://tempfile.aiquickdraw.com/v/cat.png'
+    })
+    expect(r.failed).toBe(false)
+    const dir = path.join(r.workspace.dir, 'kie-downloads')
+    expect(r.outputs.dir).toBe(dir)
+    expect(r.outputs.paths).toBe(path.join(dir, 'cat.png'))
+    expect(r.outputs.count).toBe('1')
+    expect(r.outputs.failed).toBe('0')
+    expect(r.files).toEqual([
+      {
+        url: 'https://tempfile.aiquickdraw.com/v/cat.png',
+        taskId: null,
+        path: path.join(dir, 'cat.png'),
+        name: 'cat.png',
+        bytes: png.length,
+        sha256: sha(png),
+        contentType: 'image/png',
+        status: 'downloaded',
+        error: null
+      }
+    ])
+    expect(readFileSync(path.join(dir, 'cat.png'))).toEqual(png)
+    expect(readdirSync(dir).sort()).toEqual(['.kie-download.json', 'cat.png'])
+    expect(r.summary).toContain('cat.png')
+    expect(r.summary).toContain(sha(png).slice(0, 12))
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('uses the gpt4o-image endpoint for entries with a task ID, from JSON items and task-ids', async () => {
+    api('https://tempfile.aiquickdraw.com/v/a.png', 'a.png', 'task-a')
+    api('https://tempfile.aiquickdraw.com/v/b.png', 'b.png', 'task-all')
+    host('a.png', Buffer.from('A'))
+    host('b.png', Buffer.from('B'))
+    const urls = JSON.stringify([
+      { url: 'https://tempfile.aiquickdraw.com/v/a.png', taskId: 'task-a' },
+      'https://tempfile.aiquickdraw.com/v/b.png'
+    ])
+    const r = await runAction({ 'api-key': KEY, urls, 'task-ids': 'task-all' })
+    expect(r.failed).toBe(false)
+    expect(r.files.map(f => [f.name, f.taskId, f.status])).toEqual([
+      ['a.png', 'task-a', 'downloaded'],
+      ['b.png', 'task-all', 'downloaded']
+    ])
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('reads more URLs from urls-file after those of urls', async () => {
+    const ws = makeWorkspace()
+    writeFileSync(path.join(ws.dir, 'list.txt'), 'https://tempfile.aiquickdraw.com/v/2.png\n\n')
+    api('https://tempfile.aiquickdraw.com/v/1.png', '1.png')
+    api('https://tempfile.aiquickdraw.com/v/2.png', '2.png')
+    host('1.png', Buffer.from('1'))
+    host('2.png', Buffer.from('2'))
+    const r = await runAction(
+      { 'api-key': KEY, urls: 'https://tempfile.aiquickdraw.com/v/1.png', 'urls-file': 'list.txt' },
+      { workspace: ws }
+    )
+    expect(r.files.map(f => f.name)).toEqual(['1.png', '2.png'])
+  })
+
+  it('takes the extension from Content-Type when the URL has none', async () => {
+    api('https://musicfile.kie.ai/s/c29uZw', 'c29uZw')
+    host('c29uZw', Buffer.from('ID3'), 'audio/mpeg')
+    const r = await runAction({ 'api-key': KEY, urls: 'https://musicfile.kie.ai/s/c29uZw' })
+    expect(r.files[0]).toMatchObject({
+      name: 'c29uZw.mp3',
+      contentType: 'audio/mpeg',
+      status: 'downloaded'
+    })
+  })
+
+  it('names colliding entries -2, -3 by input order (case-insensitively) whatever finishes first', async () => {
+    const urls = [
+      'https://a.example/x/img.png',
+      'https://b.example/y/IMG.png',
+      'https://c.example/z/img.png'
+    ]
+    urls.forEach((u, i) => {
+      api(u, `o${i}.png`)
+      // The first file is the slowest: names must not follow finishing order.
+      nock(FILES)
+        .get(`/v/o${i}.png`)
+        .query(true)
+        .delay(i === 0 ? 100 : 0)
+        .reply(200, `file${i}`, { 'content-type': 'image/png' })
+    })
+    const r = await runAction({ 'api-key': KEY, urls: urls.join(',') })
+    expect(r.files.map(f => f.name)).toEqual(['img.png', 'IMG-2.png', 'img-3.png'])
+    expect(readFileSync(r.files[0].path as string, 'utf8')).toBe('file0')
+  })
+
+  it('resolves and downloads a URL listed twice only once; both entries report the same path', async () => {
+    api('https://tempfile.aiquickdraw.com/v/dup.png', 'dup.png')
+    host('dup.png', Buffer.from('D'))
+    const u = 'https://tempfile.aiquickdraw.com/v/dup.png'
+    const r = await runAction({ 'api-key': KEY, urls: `${u}\n${u}` })
+    expect(r.files).toHaveLength(2)
+    expect(r.files[0].path).toBe(r.files[1].path)
+    expect(r.outputs.count).toBe('1')
+    expect(r.outputs.paths.split('\n')).toHaveLength(1)
+  })
+
+  it('renders the filename template with subfolders', async () => {
+    api('https://tempfile.aiquickdraw.com/v/a.png', 'a.png', 'task-1')
+    host('a.png', Buffer.from('A'))
+    const r = await runAction({
+      'api-key': KEY,
+      urls: 'https://tempfile.aiquickdraw.com/v/a.png',
+      'task-ids': 'task-1',
+      filename: '{taskId}/{index}-{stem}{ext}'
+    })
+    expect(r.files[0].name).toBe('task-1/1-a.png')
+    expect(existsSync(path.join(r.workspace.dir, 'kie-downloads', 'task-1', '1-a.png'))).toBe(true)
+  })
+
+  describe('if-exists', () => {
+    it('skip: a re-run makes no request and reports the file with its bytes and sha256', async () => {
+      const ws = makeWorkspace()
+      api('https://musicfile.kie.ai/s/song', 'song')
+      host('song', Buffer.from('mp3data'), 'audio/mpeg')
+      const first = await runAction(
+        { 'api-key': KEY, urls: 'https://musicfile.kie.ai/s/song', 'if-exists': 'skip' },
+        { workspace: ws }
+      )
+      expect(first.files[0].status).toBe('downloaded')
+      // No interceptor now: any request would fail the run.
+      const again = await runAction(
+        { 'api-key': KEY, urls: 'https://musicfile.kie.ai/s/song', 'if-exists': 'skip' },
+        { workspace: ws }
+      )
+      expect(again.failed).toBe(false)
+      expect(again.files[0]).toMatchObject({
+        status: 'skipped',
+        name: 'song.mp3',
+        bytes: 7,
+        sha256: sha(Buffer.from('mp3data'))
+      })
+      expect(again.outputs.paths).toBe(first.outputs.paths)
+    })
+
+    it('skip: a file already there from elsewhere is hashed and kept', async () => {
+      const ws = makeWorkspace()
+      mkdirSync(path.join(ws.dir, 'kie-downloads'))
+      writeFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'kept')
+      const r = await runAction(
+        { 'api-key': KEY, urls: 'https://tempfile.aiquickdraw.com/v/old.png', 'if-exists': 'skip' },
+        { workspace: ws }
+      )
+      expect(r.files[0]).toMatchObject({
+        status: 'skipped',
+        bytes: 4,
+        sha256: sha(Buffer.from('kept'))
+      })
+    })
+
+    it('fail: the entry fails, the file is untouched, and no request is made', async () => {
+      const ws = makeWorkspace()
+      mkdirSync(path.join(ws.dir, 'kie-downloads'))
+      writeFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'mine')
+      const r = await runAction(
+        { 'api-key': KEY, urls: 'https://tempfile.aiquickdraw.com/v/old.png', 'if-exists': 'fail' },
+        { workspace: ws }
+      )
+      expect(r.failed).toBe(true)
+      expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
+      expect(r.files[0].error).toMatch(/already exists/)
+      expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('mine')
+    })
+
+    it('overwrite: replaces the file', async () => {
+      const ws = makeWorkspace()
+      mkdirSync(path.join(ws.dir, 'kie-downloads'))
+      writeFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'mine')
+      api('https://tempfile.aiquickdraw.com/v/old.png', 'old.png')
+      host('old.png', Buffer.from('new'))
+      const r = await runAction(
+        { 'api-key': KEY, urls: 'https://tempfile.aiquickdraw.com/v/old.png' },
+        { workspace: ws }
+      )
+      expect(r.files[0].status).toBe('downloaded')
+      expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('new')
+    })
+  })
+
+  describe('failures', () => {
+    it('fail-on-error true: outputs and summary are written, then the step fails once', async () => {
+      nock(API)
+        .post('/api/v1/common/download-url')
+        .reply(200, { code: 422, msg: 'record is null', data: null })
+      api('https://tempfile.aiquickdraw.com/v/ok.png', 'ok.png')
+      host('ok.png', Buffer.from('ok'))
+      const r = await runAction({
+        'api-key': KEY,
+        urls: 'https://tempfile.aiquickdraw.com/v/gone.png\nhttps://tempfile.aiquickdraw.com/v/ok.png',
+        concurrency: '1'
+      })
+      expect(r.failed).toBe(true)
+      expect(r.outputs.failed).toBe('1')
+      expect(r.outputs.count).toBe('1')
+      expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
+      expect(r.files[0].error).toMatch(/422.*validation error.*record is null/)
+      expect(r.summary).toContain('failed')
+      expect(r.log.match(/^::error::/gm)).toHaveLength(1)
+      expect(readdirSync(path.join(r.workspace.dir, 'kie-downloads')).sort()).toEqual([
+        '.kie-download.json',
+        'ok.png'
+      ])
+    })
+
+    it('fail-on-error false: failures become warnings and the step succeeds', async () => {
+      nock(API).post('/api/v1/common/download-url').reply(200, { code: 422, msg: 'record is null' })
+      const r = await runAction({
+        'api-key': KEY,
+        urls: 'https://tempfile.aiquickdraw.com/v/gone.png',
+        'fail-on-error': 'false'
+      })
+      expect(r.failed).toBe(false)
+      expect(r.outputs.failed).toBe('1')
+      expect(r.log).toMatch(/^::warning::#1 gone.png: .*422/m)
+    })
+
+    it('401 stops new entries and says so once', async () => {
+      nock(API).post('/api/v1/common/download-url').reply(401, { code: 401, msg: 'bad key' })
+      const urls = ['a', 'b', 'c']
+        .map(n => `https://tempfile.aiquickdraw.com/v/${n}.png`)
+        .join('\n')
+      const r = await runAction({ 'api-key': KEY, urls, concurrency: '1' })
+      expect(r.files.map(f => f.status)).toEqual(['failed', 'failed', 'failed'])
+      expect(r.files[0].error).toMatch(/401 \(HTTP 401\), unauthorized/)
+      expect(r.files[1].error).toMatch(/^not started/)
+      expect(r.log.match(/starting no more/g)).toHaveLength(1)
+      expect(nock.isDone()).toBe(true)
+    })
+
+    it('an input error fails before any request, naming the input', async () => {
+      const r = await runAction({ 'api-key': KEY, urls: 'ftp://x.example/a.png' })
+      expect(r.failed).toBe(true)
+      expect(r.log).toMatch(/::error::Input 'urls' has a URL with scheme "ftp:"/)
+      expect(r.outputs).toEqual({})
+    })
+  })
+})

@@ -1,0 +1,315 @@
+// Runs a whole list: dedupe, skip what is there, resolve + download through a bounded pool, name and place in input order.
+import * as core from '@actions/core'
+import mime from 'mime-types'
+import pLimit from 'p-limit'
+import { Destination, type RecordEntry } from './destination.js'
+import { type Downloaded, type Progress, download } from './download.js'
+import { TransferError, errorMessage } from './errors.js'
+import { Http } from './http.js'
+import type { Entry, Settings } from './inputs.js'
+import { KieApi } from './kie-api.js'
+import {
+  NameRegistry,
+  type UrlName,
+  extFromContentType,
+  nameFromUrl,
+  renderName
+} from './naming.js'
+import { formatBytes, logResult } from './report.js'
+import { type RetryClock, type RetryPolicy, realClock, withRetry } from './retry.js'
+import { oneLine } from './safe-text.js'
+
+/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
+export const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000
+
+export type Status = 'downloaded' | 'skipped' | 'failed'
+
+/** What happened to one listed entry. */
+export interface EntryResult {
+  entry: Entry
+  status: Status
+  /** Absolute path of the file, when there is one. */
+  path: string | null
+  /** Path relative to the destination (the name the template gave), when known. */
+  name: string | null
+  bytes: number | null
+  sha256: string | null
+  contentType: string | null
+  error: string | null
+  /** Milliseconds this entry's transfer took (0 when nothing was transferred). */
+  ms: number
+}
+
+/** One distinct URL: listing a URL twice fetches it once. */
+interface Job {
+  entry: Entry
+  urlName: UrlName
+  /** The name known before any request (URL with an extension), for skip/fail checks. */
+  planned: string | null
+  /** A file kept from an earlier run: its name, and what the record knows of it. */
+  keep?: { relPath: string; known?: RecordEntry }
+  /** Failed before any request (e.g. if-exists: fail and the file is there). */
+  early?: string
+}
+
+type Work =
+  | { kind: 'downloaded'; file: Downloaded; ms: number }
+  | { kind: 'kept'; relPath: string; bytes: number; sha256: string; contentType: string | null }
+  | { kind: 'failed'; error: string; ms: number }
+
+export interface Deps {
+  clock: RetryClock
+}
+
+export async function downloadAll(
+  settings: Settings,
+  deps: Deps = { clock: realClock }
+): Promise<EntryResult[]> {
+  const dest = await Destination.open(settings.dir)
+  const record = await dest.loadRecord(settings.filename)
+  const jobs = dedupe(settings.entries).map(entry => plan(entry, settings))
+  await checkExisting(jobs, dest, record, settings)
+
+  const http = new Http(settings.timeoutMs)
+  const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
+  const policy: RetryPolicy = {
+    retries: settings.retries,
+    clock: deps.clock,
+    onRetry: r =>
+      core.info(
+        `  ↻ ${r.what}: ${oneLine(r.reason)}; retry ${r.retry}/${r.of} in ${(r.waitMs / 1000).toFixed(1)} s`
+      )
+  }
+  let stopped: string | undefined
+  const limit = pLimit(settings.concurrency)
+
+  const fetchContext: FetchContext = { api, http, dest, policy, settings, clock: deps.clock }
+  const runJob = async (job: Job): Promise<Work> => {
+    const started = deps.clock.now()
+    try {
+      if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
+      if (job.keep) {
+        const { relPath, known } = job.keep
+        const facts = known ?? {
+          ...(await dest.hash(relPath)),
+          contentType: mime.lookup(relPath) || null
+        }
+        return {
+          kind: 'kept',
+          relPath,
+          bytes: facts.bytes,
+          sha256: facts.sha256,
+          contentType: facts.contentType
+        }
+      }
+      if (stopped) return { kind: 'failed', error: `not started: ${stopped}`, ms: 0 }
+      const file = await fetchJob(job, fetchContext)
+      return { kind: 'downloaded', file, ms: deps.clock.now() - started }
+    } catch (error) {
+      if (error instanceof TransferError && error.stopAll && !stopped) {
+        stopped = `an earlier entry failed with: ${error.message}`
+        core.warning(
+          `${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`
+        )
+      }
+      return { kind: 'failed', error: errorMessage(error), ms: deps.clock.now() - started }
+    }
+  }
+
+  const pending = jobs.map(job => limit(() => runJob(job)))
+  const registry = new NameRegistry()
+  for (const job of jobs) if (job.keep) registry.reserve(job.keep.relPath)
+
+  // Names are given in input order whatever order downloads finish in: the same input, the same names.
+  const outcomes = new Map<string, EntryResult>()
+  core.startGroup(
+    `Downloading ${jobs.length} file${jobs.length === 1 ? '' : 's'} to ${settings.dir}`
+  )
+  try {
+    for (const [i, job] of jobs.entries()) {
+      const result = await finish(job, await pending[i], registry, dest, settings)
+      if (result.status !== 'failed' && result.name) {
+        const facts = result.status === 'skipped' && job.keep?.known
+        record.set(
+          job.entry.url,
+          facts || {
+            path: result.name,
+            bytes: result.bytes ?? 0,
+            sha256: result.sha256 ?? '',
+            contentType: result.contentType,
+            mtimeMs: (await dest.existing(result.name))?.mtimeMs ?? 0
+          }
+        )
+      }
+      outcomes.set(job.entry.url, result)
+      logResult(result)
+    }
+  } finally {
+    core.endGroup()
+    http.dispose()
+  }
+  await dest.saveRecord(settings.filename, record)
+  return settings.entries.map(entry => ({ ...(outcomes.get(entry.url) as EntryResult), entry }))
+}
+
+/** The first entry of each distinct URL, in input order. */
+function dedupe(entries: Entry[]): Entry[] {
+  const seen = new Set<string>()
+  return entries.filter(e => !seen.has(e.url) && seen.add(e.url))
+}
+
+function plan(entry: Entry, settings: Settings): Job {
+  const urlName = nameFromUrl(entry.url)
+  const planned = urlName.ext ? renderName(settings.filename, { ...urlName, ...entry }) : null
+  return { entry, urlName, planned }
+}
+
+/** Before any request: which entries `if-exists` settles from what is already on disk. */
+async function checkExisting(
+  jobs: Job[],
+  dest: Destination,
+  record: Map<string, RecordEntry>,
+  settings: Settings
+): Promise<void> {
+  // Provisional names, with the same collision rule the final naming uses.
+  const registry = new NameRegistry()
+  for (const job of jobs) {
+    if (job.planned) job.planned = registry.claim(job.planned, job.urlName.ext)
+  }
+  if (settings.ifExists === 'overwrite') return
+  await Promise.all(
+    jobs.map(async job => {
+      if (settings.ifExists === 'fail') {
+        if (job.planned && (await dest.occupied(job.planned))) {
+          job.early = `${job.planned} already exists (if-exists: fail); left untouched`
+        }
+        return
+      }
+      const known = record.get(job.entry.url)
+      const there = known && (await dest.existing(known.path))
+      if (known && there && there.size === known.bytes) {
+        // An unchanged file keeps its recorded hash; a touched one is hashed again.
+        job.keep = {
+          relPath: known.path,
+          known: there.mtimeMs === known.mtimeMs ? known : undefined
+        }
+      } else if (job.planned && (await dest.existing(job.planned))) {
+        job.keep = { relPath: job.planned }
+      }
+    })
+  )
+}
+
+interface FetchContext {
+  api: KieApi
+  http: Http
+  dest: Destination
+  policy: RetryPolicy
+  settings: Settings
+  clock: RetryClock
+}
+
+/**
+ * Resolve, then download, under the one retry policy. A refused or old signed URL is exchanged for
+ * a fresh one on the next attempt, which counts as a retry of the download.
+ */
+async function fetchJob(job: Job, ctx: FetchContext): Promise<Downloaded> {
+  const label = `#${job.entry.index} ${job.urlName.stem}${job.urlName.ext}`
+  let signed: { url: string; at: number } | undefined
+  return withRetry(label, ctx.policy, async () => {
+    if (!signed || ctx.clock.now() - signed.at > SIGNED_URL_MAX_AGE_MS) {
+      signed = { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() }
+    }
+    try {
+      return await download(ctx.http, signed.url, ctx.dest, {
+        timeoutMs: ctx.settings.timeoutMs,
+        onProgress: p => core.info(`  … ${label}: ${progressText(p)}`)
+      })
+    } catch (error) {
+      if (error instanceof TransferError && error.refreshUrl) signed = undefined
+      throw error
+    }
+  })
+}
+
+/** The API call with its own retries; what escapes them is final for the entry. */
+async function resolve(entry: Entry, label: string, ctx: FetchContext): Promise<string> {
+  try {
+    return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.api.resolve(entry))
+  } catch (error) {
+    const e = error as TransferError
+    throw new TransferError(e.message, { stopAll: e.stopAll })
+  }
+}
+
+function progressText(p: Progress): string {
+  const rate = p.bytes / 1024 / 1024 / Math.max(p.elapsedMs / 1000, 0.001)
+  const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : ''
+  const of = p.total ? ` of ${formatBytes(p.total)}` : ''
+  return `${percent}(${formatBytes(p.bytes)}${of}, ${rate.toFixed(1)} MiB/s)`
+}
+
+/** Names and places one job's file (input order), or records why it failed. */
+async function finish(
+  job: Job,
+  work: Work,
+  registry: NameRegistry,
+  dest: Destination,
+  settings: Settings
+): Promise<EntryResult> {
+  const base = {
+    entry: job.entry,
+    path: null,
+    bytes: null,
+    sha256: null,
+    contentType: null,
+    error: null,
+    ms: 0
+  }
+  if (work.kind === 'failed') {
+    return { ...base, status: 'failed', name: job.planned, error: work.error, ms: work.ms }
+  }
+  if (work.kind === 'kept') {
+    const { relPath, bytes, sha256, contentType } = work
+    return {
+      ...base,
+      status: 'skipped',
+      path: dest.pathOf(relPath),
+      name: relPath,
+      bytes,
+      sha256,
+      contentType
+    }
+  }
+  const { file } = work
+  const ext = job.urlName.ext || extFromContentType(file.contentType)
+  const relPath = registry.claim(
+    renderName(settings.filename, { ...job.urlName, ext, ...job.entry }),
+    ext
+  )
+  const facts = {
+    bytes: file.bytes,
+    sha256: file.sha256,
+    contentType: file.contentType,
+    ms: work.ms
+  }
+  try {
+    // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
+    if (settings.ifExists === 'skip' && (await dest.existing(relPath))) {
+      await dest.removeTemp(file.tempPath)
+      return {
+        ...base,
+        status: 'skipped',
+        path: dest.pathOf(relPath),
+        name: relPath,
+        ...(await dest.hash(relPath)),
+        contentType: file.contentType
+      }
+    }
+    const path = await dest.place(file.tempPath, relPath, settings.ifExists === 'overwrite')
+    return { ...base, status: 'downloaded', path, name: relPath, ...facts }
+  } catch (error) {
+    await dest.removeTemp(file.tempPath)
+    return { ...base, status: 'failed', name: relPath, error: errorMessage(error), ms: work.ms }
+  }
+}

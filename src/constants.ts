@@ -1,0 +1,44 @@
+// Names shared with action.yml: inputs, outputs and the files this action keeps in the destination.
+
+/** Input names, exactly as action.yml declares them (defaults live only there). */
+export const Inputs = {
+  ApiKey: 'api-key',
+  Urls: 'urls',
+  TaskIds: 'task-ids',
+  UrlsFile: 'urls-file',
+  Endpoint: 'endpoint',
+  BaseUrl: 'base-url',
+  Path: 'path',
+  Filename: 'filename',
+  IfExists: 'if-exists',
+  Concurrency: 'concurrency',
+  Retries: 'retries',
+  Timeout: 'timeout',
+  FailOnError: 'fail-on-error'
+} as const
+
+/** Output names, exactly as action.yml declares them. */
+export const Outputs = {
+  Paths: 'paths',
+  Files: 'files',
+  Count: 'count',
+  Failed: 'failed',
+  Dir: 'dir'
+} as const
+
+/** The API paths of the two documented download-url endpoints. */
+export const EndpointPaths = {
+  common: '/api/v1/common/download-url',
+  'gpt4o-image': '/api/v1/gpt4o-image/download-url'
+} as const
+
+export type EndpointName = keyof typeof EndpointPaths
+
+/** Hidden record of what earlier runs wrote, so `if-exists: skip` knows names whose extension came from Content-Type. */
+export const RECORD_FILE = '.kie-download.json'
+
+/** Prefix of in-progress downloads; a leading dot keeps them apart from any sanitised name. */
+export const TEMP_PREFIX = '.kie-download-'
+
+export const USER_AGENT =
+  'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)'

@@ -1,0 +1,41 @@
+// Error kinds: what went wrong, said for people, and what the retry policy should do about it.
+
+/** Bad input: fails the step before any request. */
+export class InputError extends Error {
+  constructor(input: string, problem: string, expected: string) {
+    super(`Input '${input}' ${problem}: expected ${expected}.`)
+    this.name = 'InputError'
+  }
+}
+
+export interface TransferErrorOptions {
+  /** Worth another attempt (network faults, timeouts, 408/429/5xx, kie.ai 429/455/500). */
+  retryable?: boolean
+  /** Wait asked for by the server (`Retry-After`), in ms. */
+  retryAfterMs?: number
+  /** The signed URL was refused or is too old: ask kie.ai for a fresh one before retrying. */
+  refreshUrl?: boolean
+  /** Every other entry would fail the same way (401 bad key, 402 no credits): start no more. */
+  stopAll?: boolean
+}
+
+/** A failed request or download. Its message never holds a URL query string. */
+export class TransferError extends Error {
+  readonly retryable: boolean
+  readonly retryAfterMs?: number
+  readonly refreshUrl: boolean
+  readonly stopAll: boolean
+
+  constructor(message: string, options: TransferErrorOptions = {}) {
+    super(message)
+    this.name = 'TransferError'
+    this.retryable = options.retryable ?? false
+    this.retryAfterMs = options.retryAfterMs
+    this.refreshUrl = options.refreshUrl ?? false
+    this.stopAll = options.stopAll ?? false
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,166 @@
+// The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
+import { EndpointPaths, type EndpointName } from './constants.js'
+import { TransferError } from './errors.js'
+import { type Http, readText } from './http.js'
+import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from './retry.js'
+import { maskSignedUrl, oneLine } from './safe-text.js'
+
+/** What each documented code means, for error messages people can act on. */
+export const CODE_MEANINGS: Record<number, string> = {
+  401: 'unauthorized: the API key is missing or invalid',
+  402: 'insufficient credits on the kie.ai account',
+  404: 'resource or endpoint not found (check base-url and endpoint)',
+  422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',
+  429: 'rate limited',
+  451: 'kie.ai failed to fetch the image',
+  455: 'service under maintenance',
+  500: 'kie.ai server error',
+  505: 'feature disabled'
+}
+
+/** kie.ai answers with a small JSON envelope; anything bigger is not an answer. */
+const MAX_ANSWER_BYTES = 1024 * 1024
+
+export interface ResolveRequest {
+  url: string
+  taskId: string | null
+  endpoint: EndpointName
+}
+
+export class KieApi {
+  private readonly baseUrl: string
+  private readonly apiKey: string
+  private readonly http: Http
+  private readonly timeoutMs: number
+
+  constructor(baseUrl: string, apiKey: string, http: Http, timeoutMs: number) {
+    this.baseUrl = baseUrl
+    this.apiKey = apiKey
+    this.http = http
+    this.timeoutMs = timeoutMs
+  }
+
+  /** One request for a signed URL. The URL is masked before this returns. */
+  async resolve(request: ResolveRequest): Promise<string> {
+    const body =
+      request.endpoint === 'gpt4o-image'
+        ? { taskId: request.taskId, url: request.url }
+        : { url: request.url }
+    const what = `kie.ai ${request.endpoint} download-url`
+    const message = await this.http.request(
+      'POST',
+      this.baseUrl + EndpointPaths[request.endpoint],
+      what,
+      {
+        authorization: `Bearer ${this.apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json'
+      },
+      JSON.stringify(body)
+    )
+    const status = message.statusCode ?? 0
+    // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
+    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs)
+    const envelope = parseEnvelope(text)
+    const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
+
+    if (status >= 200 && status < 300 && envelope?.code === 200) {
+      if (typeof envelope.data === 'string' && envelope.data.trim() !== '') {
+        const signed = envelope.data.trim()
+        maskSignedUrl(signed)
+        checkSignedUrl(signed, this.baseUrl, what)
+        return signed
+      }
+      throw new TransferError(`${what}: answered code 200 without a download URL in "data"`, {
+        retryable: true
+      })
+    }
+    throw apiError(what, status, envelope, text, retryAfterMs)
+  }
+}
+
+/**
+ * A signed URL must be http(s) and never weaker than the API itself: an https API handing out an
+ * http (or javascript:, file:, ...) URL fails that entry before anything is sent to it.
+ */
+function checkSignedUrl(signed: string, baseUrl: string, what: string): void {
+  let url: URL
+  try {
+    url = new URL(signed)
+  } catch {
+    throw new TransferError(`${what}: "data" is not a URL`)
+  }
+  const apiIsHttps = new URL(baseUrl).protocol === 'https:'
+  const allowed = apiIsHttps ? ['https:'] : ['https:', 'http:']
+  if (!allowed.includes(url.protocol)) {
+    throw new TransferError(
+      `${what}: refused a download URL with scheme "${oneLine(url.protocol, 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`
+    )
+  }
+  if (url.username || url.password) {
+    throw new TransferError(`${what}: refused a download URL carrying credentials`)
+  }
+}
+
+interface Envelope {
+  code?: number
+  msg?: string
+  data?: unknown
+}
+
+/** The `{code, msg, data}` envelope, or undefined when the text is not one. */
+function parseEnvelope(text: string): Envelope | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
+  const { code, msg, data } = parsed as Record<string, unknown>
+  const numeric = typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : code
+  return {
+    code: typeof numeric === 'number' && Number.isInteger(numeric) ? numeric : undefined,
+    msg: typeof msg === 'string' ? msg : undefined,
+    data
+  }
+}
+
+/** An error naming the code, its documented meaning and kie.ai's own words. */
+function apiError(
+  what: string,
+  status: number,
+  envelope: Envelope | undefined,
+  text: string,
+  retryAfterMs: number | undefined
+): TransferError {
+  const httpOk = status >= 200 && status < 300
+  // The body code is kie.ai's verdict when it gives one; otherwise the HTTP status speaks.
+  const bodyCode = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : undefined
+  const code = bodyCode ?? (httpOk ? undefined : status)
+  if (code === undefined) {
+    return new TransferError(`${what}: answer is not a kie.ai envelope (HTTP ${status})`, {
+      retryable: true
+    })
+  }
+  const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused')
+  const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text)
+  const via = bodyCode !== undefined && httpOk ? '' : ` (HTTP ${status})`
+  const retryable =
+    RETRYABLE_STATUSES.has(status) || (bodyCode !== undefined && RETRYABLE_KIE_CODES.has(bodyCode))
+  return new TransferError(`${what} answered ${code}${via}, ${meaning}${said}`, {
+    retryable,
+    retryAfterMs: retryable ? retryAfterMs : undefined,
+    stopAll: code === 401 || code === 402
+  })
+}
+
+/** A non-JSON answer, e.g. Cloudflare's `error code: 1010`, summarised with what it usually means. */
+function plainTextHint(text: string): string {
+  const cloudflare = /error code: (\d+)/i.exec(text)
+  if (cloudflare) {
+    return `: Cloudflare "error code: ${cloudflare[1]}" (the request was blocked on its way, not a bad key)`
+  }
+  const snippet = oneLine(text, 120)
+  return snippet ? `: "${snippet}"` : ''
+}

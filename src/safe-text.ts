@@ -1,0 +1,65 @@
+// Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
+import * as core from '@actions/core'
+
+/** Query parameters of a presigned (SigV4) URL that are credentials on their own. */
+const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']
+
+/**
+ * Registers a signed URL, and each credential inside it (raw and URL-encoded), with the runner's
+ * masker. A signed URL is a bearer credential for 20 minutes; the runner masks only what it was told.
+ */
+export function maskSignedUrl(url: string): void {
+  core.setSecret(url)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return
+  }
+  if (parsed.search.length > 1) core.setSecret(parsed.search.slice(1))
+  for (const [key, value] of parsed.searchParams) {
+    if (!value || !SECRET_PARAMS.some(p => p.toLowerCase() === key.toLowerCase())) continue
+    for (const form of new Set([value, encodeURIComponent(value)])) core.setSecret(form)
+  }
+  // The raw text may encode differently from what URLSearchParams re-encodes: mask it as written too.
+  for (const match of url.matchAll(
+    /[?&]X-Amz-(?:Signature|Credential|Security-Token)=([^&#]+)/gi
+  )) {
+    core.setSecret(match[1])
+  }
+}
+
+/** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    const hidden = u.search || u.hash ? '?…' : ''
+    return `${u.protocol}//${u.host}${u.pathname}${hidden}`
+  } catch {
+    // Not a URL: keep only what stands before any query-like part.
+    return url.split(/[?#]/)[0] + (/[?#]/.test(url) ? '?…' : '')
+  }
+}
+
+/** Replaces every query string inside free text (e.g. an error from an HTTP layer) with `?…`. */
+export function stripQueries(text: string): string {
+  return text.replace(/\?[^\s"'<>)]*/g, '?…')
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f\u2028\u2029]+/g
+
+/**
+ * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
+ * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
+ */
+export function oneLine(text: string, max = 300): string {
+  const flat = stripQueries(text).replace(CONTROL_CHARS, ' ').trim()
+  const safe = flat.startsWith('::') ? ` ${flat}` : flat
+  return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe
+}
+
+/** Escapes text for the HTML job summary: nothing from outside is ever raw markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`)
+}
