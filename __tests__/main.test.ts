@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path'
 import nock from 'nock'
 import { makeWorkspace } from './helpers/action-env.js'
-import { runAction } from './helpers/run-action.js'
+import { instantClock, runAction } from './helpers/run-action.js'
 
 const API = 'https://api.kie.ai'
 const FILES = 'https://bucket.r2.example.com'
@@ -282,5 +282,74 @@ describe('run', () => {
       expect(r.log).toMatch(/::error::Input 'urls' has a URL with scheme "ftp:"/)
       expect(r.outputs).toEqual({})
     })
+  })
+})
+
+describe('reliability', () => {
+  const U = 'https://tempfile.aiquickdraw.com/v/r.png'
+
+  it('retries kie.ai 429s, waiting what Retry-After asks', async () => {
+    nock(API)
+      .post('/api/v1/common/download-url')
+      .times(2)
+      .reply(429, { code: 429, msg: 'Rate limit exceeded' }, { 'retry-after': '1' })
+    api(U, 'r.png')
+    host('r.png', Buffer.from('R'))
+    const clock = instantClock()
+    const r = await runAction({ 'api-key': KEY, urls: U }, { deps: { clock } })
+    expect(r.files[0].status).toBe('downloaded')
+    expect(clock.waits).toEqual([1000, 1000])
+    expect(r.log).toMatch(/↻ #1 r.png \(kie.ai\): .*429.*; retry 1\/4 in 1.0 s/)
+  })
+
+  it('exchanges a refused signed URL for a fresh one, and counts it as a retry', async () => {
+    api(U, 'r.png')
+    nock(FILES).get('/v/r.png').query(true).reply(403, '<Error><Code>ExpiredRequest</Code></Error>')
+    api(U, 'r.png')
+    host('r.png', Buffer.from('R'))
+    const clock = instantClock()
+    const r = await runAction({ 'api-key': KEY, urls: U }, { deps: { clock } })
+    expect(r.files[0].status).toBe('downloaded')
+    expect(clock.waits).toHaveLength(1)
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('asks for a fresh signed URL when the old one is older than 18 minutes', async () => {
+    let now = 1_000_000
+    const clock = {
+      ...instantClock(),
+      now: () => now,
+      sleep: async () => void (now += 19 * 60 * 1000)
+    }
+    api(U, 'r.png')
+    nock(FILES).get('/v/r.png').query(true).reply(503, 'busy')
+    api(U, 'r.png')
+    host('r.png', Buffer.from('R'))
+    const r = await runAction({ 'api-key': KEY, urls: U }, { deps: { clock } })
+    expect(r.files[0].status).toBe('downloaded')
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('after the last retry the entry fails with the last error and leaves nothing on disk', async () => {
+    api(U, 'r.png')
+    nock(FILES).get('/v/r.png').query(true).times(3).reply(500, 'down')
+    const r = await runAction({ 'api-key': KEY, urls: U, retries: '2' })
+    expect(r.files[0]).toMatchObject({
+      status: 'failed',
+      path: null,
+      error: 'file host answered HTTP 500'
+    })
+    expect(readdirSync(path.join(r.workspace.dir, 'kie-downloads'))).toEqual(['.kie-download.json'])
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('API retries are per request: retries exhausted on the API are final for the entry', async () => {
+    nock(API)
+      .post('/api/v1/common/download-url')
+      .times(3)
+      .reply(200, { code: 455, msg: 'maintenance' })
+    const r = await runAction({ 'api-key': KEY, urls: U, retries: '2' })
+    expect(r.files[0].error).toMatch(/455.*maintenance/)
+    expect(nock.isDone()).toBe(true)
   })
 })

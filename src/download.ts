@@ -123,7 +123,8 @@ function nextHop(from: string, location: string): string {
   } catch {
     throw new TransferError('file host redirected to an invalid URL')
   }
-  maskSignedUrl(next.href)
+  // A hop to another presigned URL is as secret as the first one.
+  if (next.search) maskSignedUrl(next.href)
   if (next.protocol !== 'https:' && next.protocol !== 'http:') {
     throw new TransferError(`file host redirected to a "${oneLine(next.protocol, 20)}" URL`)
   }

@@ -9,24 +9,25 @@ const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-To
  * masker. A signed URL is a bearer credential for 20 minutes; the runner masks only what it was told.
  */
 export function maskSignedUrl(url: string): void {
-  core.setSecret(url)
-  let parsed: URL
+  const secrets = new Set([url])
   try {
-    parsed = new URL(url)
+    const parsed = new URL(url)
+    secrets.add(parsed.search.slice(1))
+    for (const [key, value] of parsed.searchParams) {
+      if (SECRET_PARAMS.some(p => p.toLowerCase() === key.toLowerCase())) {
+        secrets.add(value).add(encodeURIComponent(value))
+      }
+    }
   } catch {
-    return
+    // Not parseable: the raw scan below still finds what it can.
   }
-  if (parsed.search.length > 1) core.setSecret(parsed.search.slice(1))
-  for (const [key, value] of parsed.searchParams) {
-    if (!value || !SECRET_PARAMS.some(p => p.toLowerCase() === key.toLowerCase())) continue
-    for (const form of new Set([value, encodeURIComponent(value)])) core.setSecret(form)
-  }
-  // The raw text may encode differently from what URLSearchParams re-encodes: mask it as written too.
+  // The text as written may encode differently from what URLSearchParams re-encodes.
   for (const match of url.matchAll(
     /[?&]X-Amz-(?:Signature|Credential|Security-Token)=([^&#]+)/gi
   )) {
-    core.setSecret(match[1])
+    secrets.add(match[1])
   }
+  for (const secret of secrets) if (secret) core.setSecret(secret)
 }
 
 /** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
