@@ -31910,6 +31910,7 @@ const Inputs = {
     Concurrency: 'concurrency',
     Retries: 'retries',
     Timeout: 'timeout',
+    Shard: 'shard',
     FailOnError: 'fail-on-error'
 };
 /** Output names, exactly as action.yml declares them. */
@@ -33040,6 +33041,7 @@ async function finish(job, work, registry, dest, settings) {
 
 
 
+
 /** Reads all inputs. Throws InputError, naming the input, before any request is made. */
 function getInputs() {
     const apiKey = getInput(Inputs.ApiKey, { required: true });
@@ -33071,9 +33073,11 @@ function getInputs() {
     if (!filename.trim() || unknown.length > 0) {
         throw new InputError(Inputs.Filename, unknown.length ? `has unknown token {${unknown[0]}}` : 'is empty', 'a template using {name}, {stem}, {ext}, {index}, {taskId}');
     }
+    const shard = parseShard(getInput(Inputs.Shard));
     return {
         apiKey,
-        entries,
+        entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
+        shard,
         baseUrl: checkUrl(getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
         dir: external_node_path_default().resolve(workspace, required(Inputs.Path)),
         filename,
@@ -33176,6 +33180,25 @@ function checkUrl(value, input) {
         throw new InputError(input, `has a URL with credentials (${url.host})`, expected);
     }
     return url.href;
+}
+/** `I/N` with 1 <= I <= N, or null when empty. */
+function parseShard(value) {
+    if (!value)
+        return null;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+    const index = Number(m?.[1]);
+    const total = Number(m?.[2]);
+    if (!m || total < 1 || total > 1000 || index < 1 || index > total) {
+        throw new InputError(Inputs.Shard, `is "${value.slice(0, 40)}"`, 'I/N with 1 <= I <= N <= 1000, e.g. 2/4, or empty');
+    }
+    return { index, total };
+}
+/**
+ * Whether a URL belongs to a shard: a hash of the URL, so the split is stable across runs and
+ * runners, every URL lands in exactly one shard, and a URL listed twice stays in one shard.
+ */
+function inShard(url, shard) {
+    return (0,external_node_crypto_.createHash)('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1;
 }
 function readUrlsFile(workspace, file) {
     const full = external_node_path_default().resolve(workspace, file);

@@ -14,6 +14,7 @@ export const Inputs = {
   Concurrency: 'concurrency',
   Retries: 'retries',
   Timeout: 'timeout',
+  Shard: 'shard',
   FailOnError: 'fail-on-error'
 } as const
 

@@ -1,5 +1,6 @@
 // Reads and validates every input once, into one typed settings object; nothing else reads inputs.
 import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Inputs, type EndpointName } from './constants.js'
@@ -39,6 +40,13 @@ export interface Settings {
   /** Milliseconds without progress before a request is abandoned. */
   timeoutMs: number
   failOnError: boolean
+  /** This runner's share (`index` is 1-based), or null for all entries. */
+  shard: Shard | null
+}
+
+export interface Shard {
+  index: number
+  total: number
 }
 
 interface ListedEntry {
@@ -98,9 +106,12 @@ export function getInputs(): Settings {
     )
   }
 
+  const shard = parseShard(core.getInput(Inputs.Shard))
+
   return {
     apiKey,
-    entries,
+    entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
+    shard,
     baseUrl: checkUrl(core.getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
     dir: path.resolve(workspace, required(Inputs.Path)),
     filename,
@@ -229,6 +240,30 @@ export function checkUrl(value: string, input: string): string {
     throw new InputError(input, `has a URL with credentials (${url.host})`, expected)
   }
   return url.href
+}
+
+/** `I/N` with 1 <= I <= N, or null when empty. */
+function parseShard(value: string): Shard | null {
+  if (!value) return null
+  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value)
+  const index = Number(m?.[1])
+  const total = Number(m?.[2])
+  if (!m || total < 1 || total > 1000 || index < 1 || index > total) {
+    throw new InputError(
+      Inputs.Shard,
+      `is "${value.slice(0, 40)}"`,
+      'I/N with 1 <= I <= N <= 1000, e.g. 2/4, or empty'
+    )
+  }
+  return { index, total }
+}
+
+/**
+ * Whether a URL belongs to a shard: a hash of the URL, so the split is stable across runs and
+ * runners, every URL lands in exactly one shard, and a URL listed twice stays in one shard.
+ */
+export function inShard(url: string, shard: Shard): boolean {
+  return createHash('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1
 }
 
 function readUrlsFile(workspace: string, file: string): string {
