@@ -142,7 +142,7 @@ describe('KieApi.resolve', () => {
     nock(API)
       .post('/api/v1/common/download-url')
       .reply(200, { code: 200, msg: 'success', data: { url: SIGNED } })
-    await failure(api.resolve(common))
+    expect((await failure(api.resolve(common))).message).toMatch(/without a download URL/)
   })
 
   it('refuses an answer larger than 1 MiB', async () => {
