@@ -32828,8 +32828,29 @@ async function downloadAll(settings, deps = { clock: realClock }) {
         onRetry: r => info(`  ↻ ${r.what}: ${oneLine(r.reason)}; retry ${r.retry}/${r.of} in ${(r.waitMs / 1000).toFixed(1)} s`)
     };
     let stopped;
-    const limit = pLimit(settings.concurrency);
-    const fetchContext = { api, http, dest, policy, settings, clock: deps.clock };
+    // `concurrency` bounds API calls and downloads, each. Up to twice as many entries are under way,
+    // so the next entries' API calls overlap running downloads instead of waiting for them: the
+    // latency of one of the two hops is hidden. A signed URL waits at most one download for its turn.
+    const limit = pLimit(settings.concurrency * 2);
+    const apiSlots = pLimit(settings.concurrency);
+    const fileSlots = pLimit(settings.concurrency);
+    const fetchContext = {
+        api,
+        http,
+        dest,
+        policy,
+        settings,
+        clock: deps.clock,
+        apiSlots,
+        fileSlots,
+        stopped: () => stopped,
+        stop: error => {
+            if (stopped)
+                return;
+            stopped = `an earlier entry failed with: ${error.message}`;
+            warning(`${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`);
+        }
+    };
     const runJob = async (job) => {
         const started = deps.clock.now();
         try {
@@ -32855,10 +32876,6 @@ async function downloadAll(settings, deps = { clock: realClock }) {
             return { kind: 'downloaded', file, ms: deps.clock.now() - started };
         }
         catch (error) {
-            if (error instanceof TransferError && error.stopAll && !stopped) {
-                stopped = `an earlier entry failed with: ${error.message}`;
-                warning(`${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`);
-            }
             return { kind: 'failed', error: errorMessage(error), ms: deps.clock.now() - started };
         }
     };
@@ -32941,22 +32958,35 @@ async function checkExisting(jobs, dest, record, settings) {
  */
 async function fetchJob(job, ctx) {
     const label = `#${job.entry.index} ${job.urlName.stem}${job.urlName.ext}`;
+    const fresh = async () => {
+        // An entry queued for the API when a 401/402 arrived must not spend another call.
+        const stopped = ctx.stopped();
+        if (stopped)
+            throw new TransferError(`not started: ${stopped}`);
+        return { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() };
+    };
+    const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
     let signed;
     return withRetry(label, ctx.policy, async () => {
-        if (!signed || ctx.clock.now() - signed.at > SIGNED_URL_MAX_AGE_MS) {
-            signed = { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() };
-        }
-        try {
-            return await download(ctx.http, signed.url, ctx.dest, {
-                timeoutMs: ctx.settings.timeoutMs,
-                onProgress: p => info(`  … ${label}: ${progressText(p)}`)
-            });
-        }
-        catch (error) {
-            if (error instanceof TransferError && error.refreshUrl)
-                signed = undefined;
-            throw error;
-        }
+        if (!signed)
+            signed = await ctx.apiSlots(fresh);
+        // A slot per attempt: an entry sleeping before its next attempt holds no connection.
+        return ctx.fileSlots(async () => {
+            // Waiting for a slot may have aged the URL past its life: exchange it before use.
+            if (!signed || stale(signed))
+                signed = await fresh();
+            try {
+                return await download(ctx.http, signed.url, ctx.dest, {
+                    timeoutMs: ctx.settings.timeoutMs,
+                    onProgress: p => info(`  … ${label}: ${progressText(p)}`)
+                });
+            }
+            catch (error) {
+                if (error instanceof TransferError && error.refreshUrl)
+                    signed = undefined;
+                throw error;
+            }
+        });
     });
 }
 /** The API call with its own retries; what escapes them is final for the entry. */
@@ -32966,6 +32996,8 @@ async function resolve(entry, label, ctx) {
     }
     catch (error) {
         const e = error;
+        if (e.stopAll)
+            ctx.stop(e);
         throw new TransferError(e.message, { stopAll: e.stopAll });
     }
 }

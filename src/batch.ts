@@ -1,7 +1,7 @@
 // Runs a whole list: dedupe, skip what is there, resolve + download through a bounded pool, name and place in input order.
 import * as core from '@actions/core'
 import mime from 'mime-types'
-import pLimit from 'p-limit'
+import pLimit, { type LimitFunction } from 'p-limit'
 import { Destination, type RecordEntry } from './destination.js'
 import { type Downloaded, type Progress, download } from './download.js'
 import { TransferError, errorMessage } from './errors.js'
@@ -81,9 +81,31 @@ export async function downloadAll(
       )
   }
   let stopped: string | undefined
-  const limit = pLimit(settings.concurrency)
+  // `concurrency` bounds API calls and downloads, each. Up to twice as many entries are under way,
+  // so the next entries' API calls overlap running downloads instead of waiting for them: the
+  // latency of one of the two hops is hidden. A signed URL waits at most one download for its turn.
+  const limit = pLimit(settings.concurrency * 2)
+  const apiSlots = pLimit(settings.concurrency)
+  const fileSlots = pLimit(settings.concurrency)
 
-  const fetchContext: FetchContext = { api, http, dest, policy, settings, clock: deps.clock }
+  const fetchContext: FetchContext = {
+    api,
+    http,
+    dest,
+    policy,
+    settings,
+    clock: deps.clock,
+    apiSlots,
+    fileSlots,
+    stopped: () => stopped,
+    stop: error => {
+      if (stopped) return
+      stopped = `an earlier entry failed with: ${error.message}`
+      core.warning(
+        `${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`
+      )
+    }
+  }
   const runJob = async (job: Job): Promise<Work> => {
     const started = deps.clock.now()
     try {
@@ -106,12 +128,6 @@ export async function downloadAll(
       const file = await fetchJob(job, fetchContext)
       return { kind: 'downloaded', file, ms: deps.clock.now() - started }
     } catch (error) {
-      if (error instanceof TransferError && error.stopAll && !stopped) {
-        stopped = `an earlier entry failed with: ${error.message}`
-        core.warning(
-          `${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`
-        )
-      }
       return { kind: 'failed', error: errorMessage(error), ms: deps.clock.now() - started }
     }
   }
@@ -207,6 +223,12 @@ interface FetchContext {
   policy: RetryPolicy
   settings: Settings
   clock: RetryClock
+  apiSlots: LimitFunction
+  fileSlots: LimitFunction
+  /** Why no more entries may start (a 401 or 402 came), if so. */
+  stopped: () => string | undefined
+  /** Says once that no more entries start, before the next queued API call could go out. */
+  stop: (error: TransferError) => void
 }
 
 /**
@@ -215,20 +237,30 @@ interface FetchContext {
  */
 async function fetchJob(job: Job, ctx: FetchContext): Promise<Downloaded> {
   const label = `#${job.entry.index} ${job.urlName.stem}${job.urlName.ext}`
+  const fresh = async (): Promise<{ url: string; at: number }> => {
+    // An entry queued for the API when a 401/402 arrived must not spend another call.
+    const stopped = ctx.stopped()
+    if (stopped) throw new TransferError(`not started: ${stopped}`)
+    return { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() }
+  }
+  const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
   let signed: { url: string; at: number } | undefined
   return withRetry(label, ctx.policy, async () => {
-    if (!signed || ctx.clock.now() - signed.at > SIGNED_URL_MAX_AGE_MS) {
-      signed = { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() }
-    }
-    try {
-      return await download(ctx.http, signed.url, ctx.dest, {
-        timeoutMs: ctx.settings.timeoutMs,
-        onProgress: p => core.info(`  … ${label}: ${progressText(p)}`)
-      })
-    } catch (error) {
-      if (error instanceof TransferError && error.refreshUrl) signed = undefined
-      throw error
-    }
+    if (!signed) signed = await ctx.apiSlots(fresh)
+    // A slot per attempt: an entry sleeping before its next attempt holds no connection.
+    return ctx.fileSlots(async () => {
+      // Waiting for a slot may have aged the URL past its life: exchange it before use.
+      if (!signed || stale(signed)) signed = await fresh()
+      try {
+        return await download(ctx.http, signed.url, ctx.dest, {
+          timeoutMs: ctx.settings.timeoutMs,
+          onProgress: p => core.info(`  … ${label}: ${progressText(p)}`)
+        })
+      } catch (error) {
+        if (error instanceof TransferError && error.refreshUrl) signed = undefined
+        throw error
+      }
+    })
   })
 }
 
@@ -238,6 +270,7 @@ async function resolve(entry: Entry, label: string, ctx: FetchContext): Promise<
     return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.api.resolve(entry))
   } catch (error) {
     const e = error as TransferError
+    if (e.stopAll) ctx.stop(e)
     throw new TransferError(e.message, { stopAll: e.stopAll })
   }
 }
