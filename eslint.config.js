@@ -17,5 +17,12 @@ export default tseslint.config(
       ]
     }
   },
-  { files: ['__tests__/**/*.ts'], ...jest.configs['flat/recommended'] }
+  {
+    files: ['__tests__/**/*.ts'],
+    ...jest.configs['flat/recommended'],
+    rules: {
+      ...jest.configs['flat/recommended'].rules,
+      'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expectIntact'] }]
+    }
+  }
 )

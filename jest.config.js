@@ -14,5 +14,10 @@ export default {
   },
   setupFiles: ['<rootDir>/__tests__/setup/no-network.ts'],
   collectCoverageFrom: ['src/**/*.ts'],
+  // Every test file gets a fresh worker process: nock 15 patches node:http through @mswjs/interceptors,
+  // and a second nock instance loaded into the same process (jest's per-file module registry) stacks
+  // its patch on the first, so interceptors silently stop matching (nock/nock#2802).
+  workerIdleMemoryLimit: '1MB',
+  maxWorkers: 2,
   verbose: false
 }

@@ -32125,14 +32125,19 @@ function stripQueries(text) {
     return text.replace(/\?[^\s"'<>)]*/g, '?…');
 }
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 /**
  * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
  * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
  */
 function oneLine(text, max = 300) {
-    const flat = stripQueries(text).replace(CONTROL_CHARS, ' ').trim();
-    const safe = flat.startsWith('::') ? ` ${flat}` : flat;
+    const flat = stripQueries(text)
+        .replace(CONTROL_CHARS, ' ')
+        // The runner also obeys the old `##[command]` form anywhere in a line.
+        .replace(/##\[/g, '## [')
+        .trim();
+    // The runner trims leading white space before it looks for `::`, so a space would not do.
+    const safe = flat.startsWith('::') ? `:\u200b${flat.slice(1)}` : flat;
     return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
 /** Escapes text for the HTML job summary: nothing from outside is ever raw markup. */
@@ -32181,18 +32186,19 @@ function classify(error) {
     const code = error?.code;
     const message = errorMessage(error);
     if (typeof code === 'string') {
-        if (RETRYABLE_NETWORK_CODES.has(code) || code.startsWith('ERR_SSL_')) {
-            return new TransferError(`network error ${code}`, { retryable: true });
-        }
         // Certificate problems do not heal by waiting: say so at once.
         if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
             return new TransferError(`TLS certificate rejected (${code})`);
+        }
+        if (RETRYABLE_NETWORK_CODES.has(code) || code.startsWith('ERR_SSL_')) {
+            return new TransferError(`network error ${code}`, { retryable: true });
         }
         // Anything else with a code (ENOSPC, EACCES, ...) is local and final.
         return new TransferError(`${code}: ${stripQueries(message)}`);
     }
     return new TransferError(`unexpected error: ${stripQueries(message)}`);
 }
+const HTTP_DATE = /^[A-Za-z]{3,9}, .*\d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/;
 /** Milliseconds asked for by a Retry-After header (delta-seconds or HTTP date), if it is sane. */
 function parseRetryAfter(value, now = Date.now()) {
     const text = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -32201,6 +32207,10 @@ function parseRetryAfter(value, now = Date.now()) {
     let ms;
     if (/^\d+(\.\d+)?$/.test(text))
         ms = Number(text) * 1000;
+    // Only an HTTP date counts (RFC 9110 IMF-fixdate and the obsolete forms): Date.parse would
+    // read "-5" or "1,5" as dates in 2001 and turn garbage into "retry at once".
+    else if (!HTTP_DATE.test(text))
+        return undefined;
     else {
         const at = Date.parse(text);
         if (Number.isNaN(at))
@@ -32272,6 +32282,10 @@ class Http {
             const classified = classify(error);
             throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable });
         }
+        // From here the body's own idle timer (IdleTimer) governs: http-client's socket timeout would
+        // half-close the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
+        ;
+        response.message.req?.setTimeout(0);
         return response.message;
     }
     /** Closes idle keep-alive sockets so the process can exit at once. */
@@ -32637,12 +32651,14 @@ function sanitizeSegment(raw) {
         .replace(/[^A-Za-z0-9._-]/gu, '_')
         .replace(/^\.+/, '')
         .replace(/\.+$/, '');
+    if (RESERVED.test(name))
+        name = `_${name}`;
     if (name.length > MAX_NAME_BYTES) {
         const ext = external_node_path_default().extname(name);
         const keep = ext.length <= 16 ? ext : '';
         name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '');
     }
-    return RESERVED.test(name) ? `_${name}` : name;
+    return name;
 }
 /** The stem and extension a file URL's last path segment gives. */
 function nameFromUrl(url) {
@@ -32660,7 +32676,7 @@ function extFromContentType(contentType) {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     if (!type)
         return '';
-    if (type in EXTENSION_OVERRIDES)
+    if (Object.hasOwn(EXTENSION_OVERRIDES, type))
         return EXTENSION_OVERRIDES[type];
     const ext = mime_types.extension(type);
     return ext ? `.${ext}` : '';
@@ -32705,22 +32721,43 @@ function withSuffix(relPath, n, ext) {
 }
 /**
  * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
- * macOS and Windows runners). Callers ask in input order, which makes names deterministic.
+ * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
+ * order, which makes names deterministic.
  */
 class NameRegistry {
-    taken = new Set();
+    files = new Set();
+    folders = new Set();
     /** Marks a name as used (a file kept from an earlier run). */
     reserve(relPath) {
-        this.taken.add(relPath.toLowerCase());
+        this.add(relPath);
     }
     /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
     claim(relPath, ext) {
-        let candidate = relPath;
-        for (let n = 2; this.taken.has(candidate.toLowerCase()); n++) {
-            candidate = withSuffix(relPath, n, ext);
+        const segments = relPath.split('/');
+        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+        for (let i = 0; i < segments.length - 1; i++) {
+            const folder = segments.slice(0, i + 1).join('/');
+            let candidate = folder;
+            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
+                candidate = withSuffix(folder, n, '');
+            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
         }
-        this.taken.add(candidate.toLowerCase());
+        const wanted = segments.join('/');
+        let candidate = wanted;
+        for (let n = 2; this.taken(candidate); n++)
+            candidate = withSuffix(wanted, n, ext);
+        this.add(candidate);
         return candidate;
+    }
+    taken(relPath) {
+        const key = relPath.toLowerCase();
+        return this.files.has(key) || this.folders.has(key);
+    }
+    add(relPath) {
+        const key = relPath.toLowerCase();
+        this.files.add(key);
+        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
+            this.folders.add(key.slice(0, i));
     }
 }
 
@@ -32784,6 +32821,8 @@ async function writeSummary(results, dir) {
         data,
         header: true
     }));
+    // core.summary leaves an empty cell unclosed (`<td>`): every cell gets some text.
+    const cell = (text) => text || '–';
     const rows = results.map(r => [
         String(r.entry.index),
         escapeHtml(r.name ?? redactUrl(r.entry.url)),
@@ -32791,7 +32830,7 @@ async function writeSummary(results, dir) {
         r.sha256 ? `<code>${r.sha256.slice(0, 12)}</code>` : '',
         r.status === 'failed' ? '❌ failed' : r.status === 'skipped' ? '↷ skipped' : '✅ downloaded',
         escapeHtml(oneLine(r.error ?? '', 500))
-    ]);
+    ].map(cell));
     await summary
         .addHeading('kie.ai downloads', 3)
         .addRaw(`<p>${counts.join(', ')} · into <code>${escapeHtml(dir)}</code></p>`, true)
@@ -33079,6 +33118,9 @@ function getInputs() {
     const apiKey = getInput(Inputs.ApiKey, { required: true });
     // Masked before anything else can print it, even when it is about to be rejected.
     core_setSecret(apiKey);
+    if (!apiKey) {
+        throw new InputError(Inputs.ApiKey, 'is empty', 'a kie.ai API key, e.g. ${{ secrets.KIE_API_KEY }}');
+    }
     if (/\s/.test(apiKey)) {
         throw new InputError(Inputs.ApiKey, 'contains whitespace or a line break', 'the key alone, as kie.ai shows it');
     }
@@ -33138,7 +33180,9 @@ function parseEntryList(text, input) {
         items = JSON.parse(trimmed);
     }
     catch (error) {
-        throw new InputError(input, `is not valid JSON (${stripQueries(error.message)})`, 'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects');
+        throw new InputError(input, 
+        // V8 quotes the text around the error, maybe part of a signed URL: give the position only.
+        `is not valid JSON${jsonPosition(error)}`, 'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects');
     }
     if (!Array.isArray(items)) {
         throw new InputError(input, 'is JSON but not an array', 'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects');
@@ -33155,7 +33199,7 @@ function jsonEntry(item, i, input) {
     const record = item;
     const extra = Object.keys(record).filter(k => k !== 'url' && k !== 'taskId');
     if (extra.length > 0) {
-        throw new InputError(input, `item ${i + 1} has unknown key "${extra[0].slice(0, 40)}"`, expected);
+        throw new InputError(input, `item ${i + 1} has unknown key "${stripQueries(extra[0]).slice(0, 40)}"`, expected);
     }
     if (typeof record.url !== 'string')
         throw new InputError(input, `item ${i + 1} has no "url" string`, expected);
@@ -33232,6 +33276,10 @@ function parseShard(value) {
 function inShard(url, shard) {
     return (0,external_node_crypto_.createHash)('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1;
 }
+function jsonPosition(error) {
+    const at = /position (\d+)/.exec(error.message)?.[1];
+    return at ? ` (at position ${at})` : '';
+}
 function readUrlsFile(workspace, file) {
     const full = external_node_path_default().resolve(workspace, file);
     try {
@@ -33271,10 +33319,10 @@ function seconds(name) {
     return n;
 }
 function inputs_boolean(name) {
-    const value = getInput(name).toLowerCase();
-    if (value === 'true')
+    const value = getInput(name);
+    if (value.toLowerCase() === 'true')
         return true;
-    if (value === 'false')
+    if (value.toLowerCase() === 'false')
         return false;
     throw new InputError(name, `is "${value.slice(0, 40)}"`, 'true or false');
 }

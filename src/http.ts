@@ -1,6 +1,6 @@
 // HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, errors without queries.
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
-import type { IncomingMessage } from 'node:http'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import { USER_AGENT } from './constants.js'
 import { TransferError } from './errors.js'
 import { classify } from './retry.js'
@@ -45,6 +45,9 @@ export class Http {
       const classified = classify(error)
       throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable })
     }
+    // From here the body's own idle timer (IdleTimer) governs: http-client's socket timeout would
+    // half-close the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
+    ;(response.message as IncomingMessage & { req?: ClientRequest }).req?.setTimeout(0)
     return response.message
   }
 

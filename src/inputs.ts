@@ -60,6 +60,13 @@ export function getInputs(): Settings {
   const apiKey = core.getInput(Inputs.ApiKey, { required: true })
   // Masked before anything else can print it, even when it is about to be rejected.
   core.setSecret(apiKey)
+  if (!apiKey) {
+    throw new InputError(
+      Inputs.ApiKey,
+      'is empty',
+      'a kie.ai API key, e.g. ${{ secrets.KIE_API_KEY }}'
+    )
+  }
   if (/\s/.test(apiKey)) {
     throw new InputError(
       Inputs.ApiKey,
@@ -142,7 +149,8 @@ export function parseEntryList(text: string, input: string): ListedEntry[] {
   } catch (error) {
     throw new InputError(
       input,
-      `is not valid JSON (${stripQueries((error as Error).message)})`,
+      // V8 quotes the text around the error, maybe part of a signed URL: give the position only.
+      `is not valid JSON${jsonPosition(error)}`,
       'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects'
     )
   }
@@ -172,7 +180,7 @@ function jsonEntry(item: unknown, i: number, input: string): ListedEntry {
   if (extra.length > 0) {
     throw new InputError(
       input,
-      `item ${i + 1} has unknown key "${extra[0].slice(0, 40)}"`,
+      `item ${i + 1} has unknown key "${stripQueries(extra[0]).slice(0, 40)}"`,
       expected
     )
   }
@@ -266,6 +274,11 @@ export function inShard(url: string, shard: Shard): boolean {
   return createHash('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1
 }
 
+function jsonPosition(error: unknown): string {
+  const at = /position (\d+)/.exec((error as Error).message)?.[1]
+  return at ? ` (at position ${at})` : ''
+}
+
 function readUrlsFile(workspace: string, file: string): string {
   const full = path.resolve(workspace, file)
   try {
@@ -316,8 +329,8 @@ function seconds(name: string): number {
 }
 
 function boolean(name: string): boolean {
-  const value = core.getInput(name).toLowerCase()
-  if (value === 'true') return true
-  if (value === 'false') return false
+  const value = core.getInput(name)
+  if (value.toLowerCase() === 'true') return true
+  if (value.toLowerCase() === 'false') return false
   throw new InputError(name, `is "${value.slice(0, 40)}"`, 'true or false')
 }

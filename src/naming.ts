@@ -39,12 +39,13 @@ export function sanitizeSegment(raw: string): string {
     .replace(/[^A-Za-z0-9._-]/gu, '_')
     .replace(/^\.+/, '')
     .replace(/\.+$/, '')
+  if (RESERVED.test(name)) name = `_${name}`
   if (name.length > MAX_NAME_BYTES) {
     const ext = path.extname(name)
     const keep = ext.length <= 16 ? ext : ''
     name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '')
   }
-  return RESERVED.test(name) ? `_${name}` : name
+  return name
 }
 
 export interface UrlName {
@@ -70,7 +71,7 @@ export function nameFromUrl(url: string): UrlName {
 export function extFromContentType(contentType: string | null | undefined): string {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase()
   if (!type) return ''
-  if (type in EXTENSION_OVERRIDES) return EXTENSION_OVERRIDES[type]
+  if (Object.hasOwn(EXTENSION_OVERRIDES, type)) return EXTENSION_OVERRIDES[type]
   const ext = mime.extension(type)
   return ext ? `.${ext}` : ''
 }
@@ -128,23 +129,45 @@ export function withSuffix(relPath: string, n: number, ext: string): string {
 
 /**
  * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
- * macOS and Windows runners). Callers ask in input order, which makes names deterministic.
+ * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
+ * order, which makes names deterministic.
  */
 export class NameRegistry {
-  private readonly taken = new Set<string>()
+  private readonly files = new Set<string>()
+  private readonly folders = new Set<string>()
 
   /** Marks a name as used (a file kept from an earlier run). */
   reserve(relPath: string): void {
-    this.taken.add(relPath.toLowerCase())
+    this.add(relPath)
   }
 
   /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
   claim(relPath: string, ext: string): string {
-    let candidate = relPath
-    for (let n = 2; this.taken.has(candidate.toLowerCase()); n++) {
-      candidate = withSuffix(relPath, n, ext)
+    const segments = relPath.split('/')
+    // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+    for (let i = 0; i < segments.length - 1; i++) {
+      const folder = segments.slice(0, i + 1).join('/')
+      let candidate = folder
+      for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
+        candidate = withSuffix(folder, n, '')
+      segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1)
     }
-    this.taken.add(candidate.toLowerCase())
+    const wanted = segments.join('/')
+    let candidate = wanted
+    for (let n = 2; this.taken(candidate); n++) candidate = withSuffix(wanted, n, ext)
+    this.add(candidate)
     return candidate
+  }
+
+  private taken(relPath: string): boolean {
+    const key = relPath.toLowerCase()
+    return this.files.has(key) || this.folders.has(key)
+  }
+
+  private add(relPath: string): void {
+    const key = relPath.toLowerCase()
+    this.files.add(key)
+    for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
+      this.folders.add(key.slice(0, i))
   }
 }

@@ -67,14 +67,18 @@ export async function writeSummary(results: EntryResult[], dir: string): Promise
     data,
     header: true
   }))
-  const rows = results.map(r => [
-    String(r.entry.index),
-    escapeHtml(r.name ?? redactUrl(r.entry.url)),
-    r.bytes === null ? '' : formatBytes(r.bytes),
-    r.sha256 ? `<code>${r.sha256.slice(0, 12)}</code>` : '',
-    r.status === 'failed' ? '❌ failed' : r.status === 'skipped' ? '↷ skipped' : '✅ downloaded',
-    escapeHtml(oneLine(r.error ?? '', 500))
-  ])
+  // core.summary leaves an empty cell unclosed (`<td>`): every cell gets some text.
+  const cell = (text: string): string => text || '–'
+  const rows = results.map(r =>
+    [
+      String(r.entry.index),
+      escapeHtml(r.name ?? redactUrl(r.entry.url)),
+      r.bytes === null ? '' : formatBytes(r.bytes),
+      r.sha256 ? `<code>${r.sha256.slice(0, 12)}</code>` : '',
+      r.status === 'failed' ? '❌ failed' : r.status === 'skipped' ? '↷ skipped' : '✅ downloaded',
+      escapeHtml(oneLine(r.error ?? '', 500))
+    ].map(cell)
+  )
   await core.summary
     .addHeading('kie.ai downloads', 3)
     .addRaw(`<p>${counts.join(', ')} · into <code>${escapeHtml(dir)}</code></p>`, true)

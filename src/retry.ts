@@ -66,18 +66,21 @@ export function classify(error: unknown): TransferError {
   const code = (error as { code?: unknown })?.code
   const message = errorMessage(error)
   if (typeof code === 'string') {
-    if (RETRYABLE_NETWORK_CODES.has(code) || code.startsWith('ERR_SSL_')) {
-      return new TransferError(`network error ${code}`, { retryable: true })
-    }
     // Certificate problems do not heal by waiting: say so at once.
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
       return new TransferError(`TLS certificate rejected (${code})`)
+    }
+    if (RETRYABLE_NETWORK_CODES.has(code) || code.startsWith('ERR_SSL_')) {
+      return new TransferError(`network error ${code}`, { retryable: true })
     }
     // Anything else with a code (ENOSPC, EACCES, ...) is local and final.
     return new TransferError(`${code}: ${stripQueries(message)}`)
   }
   return new TransferError(`unexpected error: ${stripQueries(message)}`)
 }
+
+const HTTP_DATE =
+  /^[A-Za-z]{3,9}, .*\d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}$/
 
 /** Milliseconds asked for by a Retry-After header (delta-seconds or HTTP date), if it is sane. */
 export function parseRetryAfter(
@@ -88,6 +91,9 @@ export function parseRetryAfter(
   if (!text) return undefined
   let ms: number
   if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000
+  // Only an HTTP date counts (RFC 9110 IMF-fixdate and the obsolete forms): Date.parse would
+  // read "-5" or "1,5" as dates in 2001 and turn garbage into "retry at once".
+  else if (!HTTP_DATE.test(text)) return undefined
   else {
     const at = Date.parse(text)
     if (Number.isNaN(at)) return undefined

@@ -48,15 +48,20 @@ export function stripQueries(text: string): string {
 }
 
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f\u2028\u2029]+/g
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 
 /**
  * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
  * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
  */
 export function oneLine(text: string, max = 300): string {
-  const flat = stripQueries(text).replace(CONTROL_CHARS, ' ').trim()
-  const safe = flat.startsWith('::') ? ` ${flat}` : flat
+  const flat = stripQueries(text)
+    .replace(CONTROL_CHARS, ' ')
+    // The runner also obeys the old `##[command]` form anywhere in a line.
+    .replace(/##\[/g, '## [')
+    .trim()
+  // The runner trims leading white space before it looks for `::`, so a space would not do.
+  const safe = flat.startsWith('::') ? `:\u200b${flat.slice(1)}` : flat
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe
 }
 
