@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { Deps } from '../../src/batch.js'
 import { run } from '../../src/main.js'
-import { inputEnv, makeWorkspace, readOutputs, type Workspace } from './action-env.js'
+import { inputEnv, makeWorkspace, readOutputs, type Workspace } from '../../scripts/runner.ts'
 
 export interface ActionRun {
   outputs: Record<string, string>

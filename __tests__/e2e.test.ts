@@ -1,0 +1,255 @@
+// End to end: the committed dist/index.js, spawned as the runner spawns it, against the loopback sandbox.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+
+const IMG = 'https://tempfile.aiquickdraw.com/v/e2e-image.png'
+const VID = 'https://tempfile.aiquickdraw.com/p/e2e-video.mp4'
+const AUD = 'https://musicfile.kie.ai/s/ZTJlLWF1ZGlv'
+const GONE = 'https://tempfile.aiquickdraw.com/v/not-generated.png'
+
+let sandbox: Sandbox
+let img: RegisteredFile
+let vid: RegisteredFile
+let aud: RegisteredFile
+
+beforeAll(async () => {
+  sandbox = await Sandbox.start()
+  img = await sandbox.register({ url: IMG, size: 300 * 1024 })
+  vid = await sandbox.register({ url: VID, size: 3 * 1024 * 1024, taskId: 'task-video' })
+  aud = await sandbox.register({ url: AUD, size: 200 * 1024, contentType: 'audio/mpeg' })
+})
+
+afterAll(async () => {
+  await sandbox.close()
+})
+
+afterEach(() => {
+  sandbox.clearFaults()
+  sandbox.clearRequests()
+})
+
+/** Runs the bundled action with the sandbox's base URL and key, quick retries and a short timeout. */
+function run(
+  inputs: Record<string, string>,
+  options: Parameters<typeof runDist>[1] = {}
+): Promise<DistRun> {
+  return runDist({ 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...inputs }, options)
+}
+
+const sha256 = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex')
+
+/** Every reported file is on disk with the sandbox's bytes, and nothing half-written lies around. */
+function expectIntact(r: DistRun, expected: RegisteredFile[]): void {
+  const done = r.files.filter(f => f.status !== 'failed')
+  expect(done.map(f => f.sha256)).toEqual(expected.map(e => e.sha256))
+  for (const f of done) expect(sha256(f.path as string)).toBe(f.sha256)
+  expect(leftovers(r)).toEqual([])
+}
+
+function leftovers(r: DistRun): string[] {
+  const dir = path.join(r.workspace.dir, 'kie-downloads')
+  return existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.part')) : []
+}
+
+describe('the bundled action against the sandbox', () => {
+  it('downloads from both endpoints with exactly the documented outputs', async () => {
+    const r = await run({ urls: JSON.stringify([IMG, { url: VID, taskId: 'task-video' }, AUD]) })
+    expect(r.code).toBe(0)
+    const dir = path.join(r.workspace.dir, 'kie-downloads')
+    expect(r.outputs).toEqual({
+      paths: ['e2e-image.png', 'e2e-video.mp4', 'ZTJlLWF1ZGlv.mp3']
+        .map(n => path.join(dir, n))
+        .join('\n'),
+      files: expect.any(String),
+      count: '3',
+      failed: '0',
+      dir
+    })
+    expect(r.files.map(f => [f.name, f.taskId, f.bytes, f.contentType, f.status, f.error])).toEqual(
+      [
+        ['e2e-image.png', null, img.size, 'image/png', 'downloaded', null],
+        ['e2e-video.mp4', 'task-video', vid.size, 'video/mp4', 'downloaded', null],
+        ['ZTJlLWF1ZGlv.mp3', null, aud.size, 'audio/mpeg', 'downloaded', null]
+      ]
+    )
+    expectIntact(r, [img, vid, aud])
+    const apiCalls = sandbox.requests.filter(q => q.target === 'api')
+    expect(apiCalls.map(q => q.path).sort()).toEqual([
+      '/api/v1/common/download-url',
+      '/api/v1/common/download-url',
+      '/api/v1/gpt4o-image/download-url'
+    ])
+    expect(apiCalls.find(q => q.path.includes('gpt4o'))?.body).toEqual({
+      taskId: 'task-video',
+      url: VID
+    })
+    // The file host never sees the key.
+    expect(sandbox.requests.filter(q => q.target === 'file' && q.headers.authorization)).toEqual([])
+    expect(r.summary).toContain('<table>')
+    expect(r.summary).toContain(img.sha256.slice(0, 12))
+  })
+
+  it('reads newline lists, task-ids by position and urls-file', async () => {
+    const ws = makeWorkspace()
+    writeFileSync(path.join(ws.dir, 'more.txt'), `${AUD}\n`)
+    const r = await run(
+      { urls: `${IMG},\n${VID}`, 'task-ids': '\n', 'urls-file': 'more.txt', endpoint: 'common' },
+      { workspace: ws }
+    )
+    expect(r.code).toBe(0)
+    expectIntact(r, [img, vid, aud])
+  })
+
+  it('endpoint gpt4o-image with one task ID for all; a wrong task ID is a clear 422', async () => {
+    const r = await run({ urls: VID, 'task-ids': 'task-video', endpoint: 'gpt4o-image' })
+    expectIntact(r, [vid])
+    const bad = await run({ urls: VID, 'task-ids': 'someone-else', 'fail-on-error': 'false' })
+    expect(bad.code).toBe(0)
+    expect(bad.files[0].error).toMatch(/422, validation error.*record is null/)
+  })
+
+  it('names files by template, with subfolders', async () => {
+    const r = await run({
+      urls: `${IMG}\n${VID}`,
+      'task-ids': 'task-video',
+      filename: '{taskId}/{index}-{name}',
+      endpoint: 'gpt4o-image'
+    })
+    expect(r.files.map(f => f.name)).toEqual([
+      'task-video/1-e2e-image.png',
+      'task-video/2-e2e-video.mp4'
+    ])
+    expectIntact(r, [img, vid])
+    expect(
+      existsSync(path.join(r.workspace.dir, 'kie-downloads', 'task-video', '2-e2e-video.mp4'))
+    ).toBe(true)
+  })
+
+  it('if-exists skip: a second run makes no request at all', async () => {
+    const ws = makeWorkspace()
+    await run({ urls: `${IMG}\n${AUD}`, 'if-exists': 'skip' }, { workspace: ws })
+    sandbox.clearRequests()
+    const again = await run({ urls: `${IMG}\n${AUD}`, 'if-exists': 'skip' }, { workspace: ws })
+    expect(again.code).toBe(0)
+    expect(again.files.map(f => f.status)).toEqual(['skipped', 'skipped'])
+    expectIntact(again, [img, aud])
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('if-exists fail: the entry fails and the existing file is untouched', async () => {
+    const ws = makeWorkspace()
+    mkdirSync(path.join(ws.dir, 'kie-downloads'))
+    writeFileSync(path.join(ws.dir, 'kie-downloads', 'e2e-image.png'), 'mine')
+    const r = await run({ urls: IMG, 'if-exists': 'fail' }, { workspace: ws })
+    expect(r.code).toBe(1)
+    expect(r.files[0].status).toBe('failed')
+    expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'e2e-image.png'), 'utf8')).toBe('mine')
+  })
+
+  it('fail-on-error true fails the step after writing outputs; false only warns', async () => {
+    const failing = await run({ urls: `${IMG}\n${GONE}` })
+    expect(failing.code).toBe(1)
+    expect(failing.outputs.failed).toBe('1')
+    expect(failing.outputs.count).toBe('1')
+    expect(failing.log).toMatch(/::error::1 of 2 entries failed/)
+    const warning = await run({ urls: `${IMG}\n${GONE}`, 'fail-on-error': 'false' })
+    expect(warning.code).toBe(0)
+    expect(warning.log).toMatch(/::warning::#2 not-generated.png: .*422/)
+  })
+})
+
+describe('faults, injected once or twice, cost time but not the run', () => {
+  const quick = { retries: '4', timeout: '2' }
+
+  it('kie.ai code 429 twice with Retry-After: 1', async () => {
+    sandbox.inject({
+      target: 'api',
+      fault: {
+        kind: 'code',
+        code: 429,
+        msg: 'Rate limit exceeded',
+        httpStatus: 429,
+        retryAfter: '1'
+      },
+      times: 2
+    })
+    const r = await run({ urls: IMG, ...quick })
+    expectIntact(r, [img])
+    expect(r.log.match(/retry \d\/4 in 1\.0 s/g)).toHaveLength(2)
+    expect(r.ms).toBeGreaterThanOrEqual(2000)
+  })
+
+  it.each([455, 500])('kie.ai body code %i', async code => {
+    sandbox.inject({ target: 'api', fault: { kind: 'code', code, retryAfter: '0' } })
+    expectIntact(await run({ urls: IMG, ...quick }), [img])
+  })
+
+  it.each([
+    ['api', 'a 503 with Retry-After', { kind: 'status', status: 503, retryAfter: '0' }],
+    ['file', 'a 503 with Retry-After', { kind: 'status', status: 503, retryAfter: '0' }],
+    ['api', 'a connection reset before the answer', { kind: 'reset' }],
+    ['file', 'a connection reset before the answer', { kind: 'reset' }],
+    ['file', 'a body cut by a reset', { kind: 'cut', afterBytes: 50_000, mode: 'reset' }],
+    ['file', 'a body cut by a clean close', { kind: 'cut', afterBytes: 50_000, mode: 'close' }],
+    ['file', 'a stalled body', { kind: 'stall', afterBytes: 50_000 }],
+    ['api', 'a stalled API', { kind: 'stall' }],
+    ['api', 'an expired signed URL', { kind: 'expired' }],
+    ['api', 'a bad signature', { kind: 'badSignature' }]
+  ] as const)('%s: %s', async (target, _, fault) => {
+    sandbox.inject({ target, fault, url: IMG, times: 2 })
+    const r = await run({ urls: `${IMG}\n${AUD}`, ...quick, timeout: '1' })
+    expect(r.code).toBe(0)
+    expectIntact(r, [img, aud])
+  })
+
+  it('an expired signed URL is exchanged for a fresh one from the API', async () => {
+    sandbox.inject({ target: 'api', fault: { kind: 'expired' }, url: IMG })
+    const r = await run({ urls: IMG, ...quick })
+    expectIntact(r, [img])
+    const calls = sandbox.requests.map(q => `${q.target} ${q.status ?? '-'}`)
+    expect(calls).toEqual(['api 200', 'file 403', 'api 200', 'file 200'])
+  })
+
+  it('a redirect to another host is followed without the key', async () => {
+    const signed = sandbox.fileBaseUrl + '/' + aud.objectPath
+    sandbox.inject({
+      target: 'file',
+      url: IMG,
+      fault: { kind: 'redirect', location: signed + '?bad=1' }
+    })
+    const r = await run({ urls: IMG, ...quick, 'fail-on-error': 'false' })
+    // The redirect target has a broken signature: refused (403), then a fresh URL succeeds.
+    expectIntact(r, [img])
+  })
+})
+
+describe('permanent faults end as a clear failed entry with nothing on disk', () => {
+  it.each([
+    ['api', { kind: 'code', code: 500 }, /answered 500, kie.ai server error/],
+    ['file', { kind: 'status', status: 503 }, /file host answered HTTP 503/],
+    ['file', { kind: 'cut', afterBytes: 1000, mode: 'close' }, /cut short|ECONNRESET|aborted/],
+    ['api', { kind: 'code', code: 401, httpStatus: 401 }, /401 \(HTTP 401\), unauthorized/],
+    ['api', { kind: 'code', code: 402 }, /402, insufficient credits/],
+    ['api', { kind: 'code', code: 451 }, /451, kie.ai failed to fetch the image/],
+    [
+      'api',
+      { kind: 'signedUrl', data: 'javascript:alert(1)' },
+      /refused a download URL with scheme "javascript:"/
+    ]
+  ] as const)('%s %j', async (target, fault, message) => {
+    sandbox.inject({ target, fault, url: IMG, times: Infinity })
+    const r = await run({ urls: IMG, retries: '1', timeout: '2' })
+    expect(r.code).toBe(1)
+    expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
+    expect(r.files[0].error).toMatch(message)
+    expect(leftovers(r)).toEqual([])
+    expect(
+      readdirSync(path.join(r.workspace.dir, 'kie-downloads')).filter(f => !f.startsWith('.'))
+    ).toEqual([])
+  })
+})

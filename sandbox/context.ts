@@ -1,0 +1,22 @@
+// What the API and file host handlers share: settings, registry, signer, faults and the log.
+import type { FaultQueue } from './faults.ts'
+import type { FileRegistry } from './registry.ts'
+import type { Signer } from './signing.ts'
+import type { LoggedRequest } from './types.ts'
+
+export interface SandboxContext {
+  apiKey: string
+  errorStyle: 'body' | 'http'
+  ttlSeconds: number
+  /** Mutable: setLatency changes it while servers run. */
+  latency: { apiMs: number; fileMs: number }
+  now: () => number
+  /** Root of the file host, known once it listens. */
+  fileBaseUrl: string
+  signer: Signer
+  faults: FaultQueue
+  files: FileRegistry
+  log: LoggedRequest[]
+  /** Aborted by close(): ends latencies and stalls at once. */
+  signal: AbortSignal
+}

@@ -1,0 +1,143 @@
+// The S3/R2-style file host: presigned GET/HEAD, ranges, and S3's XML errors.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { contentStream } from './content.ts'
+import type { SandboxContext } from './context.ts'
+import type { StoredFile } from './registry.ts'
+import type { LoggedRequest } from './types.ts'
+import { faultReply, send, type Reply } from './wire.ts'
+
+export async function handleFile(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: LoggedRequest
+): Promise<void> {
+  const target = req.url ?? '/'
+  const q = target.indexOf('?')
+  const path = q < 0 ? target : target.slice(0, q)
+  const rawQuery = q < 0 ? '' : target.slice(q + 1)
+  const stored = ctx.files.byPath(path.slice(1))
+  if (stored) entry.url = stored.file.url
+
+  const fault = ctx.faults.take('file', entry.url)
+  if (fault) entry.fault = fault.kind
+  const headOnly = req.method === 'HEAD'
+  const reply = faultReply(fault) ?? answer(ctx, req, path, rawQuery, stored)
+  await send(res, reply, {
+    latencyMs: ctx.latency.fileMs,
+    fault,
+    signal: ctx.signal,
+    entry,
+    headOnly
+  })
+}
+
+function answer(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  path: string,
+  rawQuery: string,
+  stored: StoredFile | undefined
+): Reply {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return xmlError(
+      405,
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      {
+        Allow: 'GET, HEAD'
+      }
+    )
+  }
+  const hasQueryAuth = /(^|&)X-Amz-/i.test(rawQuery)
+  // S3 refuses a request that carries both auth mechanisms; this is also how a test proves the
+  // kie.ai key never reaches the file host: the request is refused and logged.
+  if (req.headers.authorization !== undefined) {
+    return xmlError(
+      400,
+      'InvalidArgument',
+      hasQueryAuth
+        ? 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified'
+        : 'Unsupported Authorization Type'
+    )
+  }
+  const verdict = ctx.signer.verify(req.headers.host ?? '', path, rawQuery, ctx.now())
+  if (!verdict.ok) return xmlError(verdict.status, verdict.code, verdict.message, {}, verdict.extra)
+  if (!stored) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
+
+  const { file, spec, lastModified } = stored
+  const headers = {
+    'Content-Type': file.contentType,
+    ETag: file.etag,
+    'Last-Modified': lastModified,
+    'Accept-Ranges': 'bytes'
+  }
+  const ifRange = req.headers['if-range']
+  const range =
+    ifRange === undefined || ifRange === file.etag || ifRange === lastModified
+      ? parseRange(req.headers.range, file.size)
+      : undefined
+  if (range === 'unsatisfiable') {
+    return xmlError(416, 'InvalidRange', 'The requested range is not satisfiable', {
+      'Content-Range': `bytes */${file.size}`
+    })
+  }
+  const start = range?.start ?? 0
+  const end = range?.end ?? file.size - 1
+  const length = end - start + 1
+  return {
+    status: range ? 206 : 200,
+    headers: {
+      ...headers,
+      'Content-Length': length,
+      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {})
+    },
+    body: req.method === 'HEAD' || length === 0 ? undefined : contentStream(spec, start, end)
+  }
+}
+
+/**
+ * One `bytes=` range, as S3 serves them: `a-b`, `a-`, `-n`. A header that does not parse, or
+ * asks for several ranges, is ignored (whole object, 200), as RFC 9110 allows.
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = header === undefined ? null : /^\s*bytes=(\d*)-(\d*)\s*$/i.exec(header)
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  if (m[1] === '') {
+    const suffix = Number(m[2])
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(m[1])
+  const end = m[2] === '' ? size - 1 : Number(m[2])
+  if (end < start && m[2] !== '') return undefined // a-b with b < a is malformed: ignored
+  if (start >= size) return 'unsatisfiable'
+  return { start, end: Math.min(end, size - 1) }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+function xmlError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  extra: Record<string, string> = {}
+): Reply {
+  const fields = Object.entries(extra)
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('')
+  const body = Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${fields}</Error>`
+  )
+  return {
+    status,
+    headers: { 'Content-Type': 'application/xml', 'Content-Length': body.length, ...headers },
+    body
+  }
+}

@@ -1,0 +1,13 @@
+// The sandbox's public surface: a loopback stand-in for kie.ai's download-url API and file host.
+export { DEFAULT_API_KEY, Sandbox } from './server.ts'
+export { SAMPLE_FILES } from './samples.ts'
+export { COMMON_PATH, GPT4O_PATH, INVALID_URL_MSG, RECORD_NULL_MSG } from './api.ts'
+export type {
+  Fault,
+  FaultRule,
+  FaultTarget,
+  LoggedRequest,
+  RegisteredFile,
+  RegisterOptions,
+  SandboxOptions
+} from './types.ts'

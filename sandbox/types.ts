@@ -1,0 +1,117 @@
+// Public types of the kie.ai sandbox: what tests and scripts program against.
+
+/** How the sandbox is started. Every field is optional. */
+export interface SandboxOptions {
+  /** Bearer key the API accepts (default 'sk-sandbox-0123456789abcdef'). */
+  apiKey?: string
+  /** Delay before every API answer, in ms (default 0). */
+  apiLatencyMs?: number
+  /** Delay before the file host's status line (time to first byte), in ms (default 0). */
+  fileLatencyMs?: number
+  /** X-Amz-Expires of the signed URLs the API hands out (default 1200, kie.ai's 20 minutes). */
+  signedUrlTtlSeconds?: number
+  /**
+   * How errors are answered by default: 'body' is kie.ai's usual HTTP 200 with the error in the
+   * body's code; 'http' uses the code as the real HTTP status, with the same JSON envelope.
+   */
+  errorStyle?: 'body' | 'http'
+  /** Serve both API and file host over https, e.g. with a certificate from a test CA. */
+  tls?: { key: string | Buffer; cert: string | Buffer }
+  /** 'separate' (default) gives the file host its own port, as kie.ai's API and R2 are apart. */
+  fileHost?: 'same' | 'separate'
+  /** Clock in ms, for expiry tests (default Date.now). */
+  now?: () => number
+  /** Port of the API on 127.0.0.1 (default 0: an ephemeral port). */
+  port?: number
+  /** Port of the separate file host on 127.0.0.1 (default 0: an ephemeral port). */
+  filePort?: number
+}
+
+/** A file the sandbox pretends kie.ai generated. */
+export interface RegisterOptions {
+  /** The generated kie.ai URL the client will send; only a key, never fetched. */
+  url: string
+  /** Size in bytes; content is generated on the fly, so 1 GiB costs no memory. */
+  size: number
+  /** Content-Type the file host sends; default from the URL's extension, else octet-stream. */
+  contentType?: string
+  /** When set, the 4o endpoint requires this taskId with this url (else 422 'record is null'). */
+  taskId?: string
+  /** Content seed (default: the url). */
+  seed?: string
+}
+
+/** What the sandbox knows about a registered file, with digests of its exact bytes. */
+export interface RegisteredFile {
+  url: string
+  taskId?: string
+  size: number
+  contentType: string
+  /** Hex sha256 of the content. */
+  sha256: string
+  /** ETag header value as sent, quoted: the content's MD5, as S3/R2 give single-part objects. */
+  etag: string
+  /** Path of the object on the file host, without a leading slash: v/<hash>/<name>. */
+  objectPath: string
+}
+
+export type FaultTarget = 'api' | 'file'
+
+/**
+ * One misbehaviour. A fault hits the next call that matches its rule; the ones marked api only
+ * are refused for the file host by inject().
+ */
+export type Fault =
+  /** api only: a kie envelope {code, msg, data: null}, HTTP httpStatus or per errorStyle. */
+  | { kind: 'code'; code: number; msg?: string; httpStatus?: number; retryAfter?: string }
+  /** A raw HTTP status and body (default text/plain), e.g. 403 'error code: 1010' or 503. */
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string; contentType?: string }
+  /** Destroy the socket (TCP RST where possible) before any answer. */
+  | { kind: 'reset' }
+  /** Full headers incl. Content-Length, then stop after afterBytes body bytes: RST or clean FIN. */
+  | { kind: 'cut'; afterBytes: number; mode: 'reset' | 'close' }
+  /**
+   * Go silent for ms (default: until the client goes away or close()), then answer normally:
+   * before the status line, or after afterBytes body bytes when given.
+   */
+  | { kind: 'stall'; afterBytes?: number; ms?: number }
+  /** api only: hand out a signed URL whose X-Amz-Date is already past its X-Amz-Expires. */
+  | { kind: 'expired' }
+  /** api only: hand out a signed URL with a well-formed but wrong X-Amz-Signature. */
+  | { kind: 'badSignature' }
+  /** Answer 302 (or status) with this Location. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /** api only: answer code 200 with exactly this data string. */
+  | { kind: 'signedUrl'; data: string }
+
+export interface FaultRule {
+  target: FaultTarget
+  fault: Fault
+  /**
+   * Original (kie.ai) url the rule applies to: the body's url for the API, the url the object
+   * belongs to for the file host. Every call of the target when omitted.
+   */
+  url?: string
+  /** How many matching calls it hits (default 1; Infinity for a permanent fault). */
+  times?: number
+}
+
+/** One request as either server saw it. */
+export interface LoggedRequest {
+  target: FaultTarget
+  method: string
+  /** Path without the query. */
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string | string[] | undefined>
+  /** Parsed JSON body of an API call (the raw text when it was not JSON). */
+  body?: unknown
+  /** Original url the call was about: the body's url, or the url a file object belongs to. */
+  url?: string
+  /** HTTP status answered; unset while unanswered, or when the socket was reset or stalled. */
+  status?: number
+  /** Kind of the injected fault that hit this call. */
+  fault?: Fault['kind']
+  /** Arrival time, by the sandbox clock. */
+  at: number
+}

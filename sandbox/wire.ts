@@ -1,0 +1,206 @@
+// Writing answers on the wire: latency, stalls, cuts and resets, streaming with backpressure.
+import { STATUS_CODES, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { Readable } from 'node:stream'
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Fault, LoggedRequest } from './types.ts'
+
+/** An answer before it is sent: the body streams, or is a small buffer. */
+export interface Reply {
+  status: number
+  headers: OutgoingHttpHeaders
+  body?: Buffer | Readable
+}
+
+export interface SendOptions {
+  latencyMs: number
+  /** The fault hitting this call, when it shapes how the reply goes out (stall, cut). */
+  fault?: Fault
+  signal: AbortSignal
+  entry: LoggedRequest
+  /** HEAD: headers only, Content-Length kept. */
+  headOnly?: boolean
+}
+
+// Time for the client to read bytes already sent before a reset, since a RST makes the
+// receiving kernel drop what the client has not read yet.
+const RESET_GRACE_MS = 20
+
+/** Sleep unless the sandbox closes first; true when the full time passed. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return !signal.aborted
+  try {
+    await delay(ms, undefined, { signal })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves when the client goes away or the sandbox closes. */
+export function untilGone(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    if (res.destroyed || res.socket?.destroyed || signal.aborted) return resolve()
+    const done = () => {
+      res.off('close', done)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    res.once('close', done)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+/** Tear the connection down with a TCP RST where possible (TLS sockets only allow destroy). */
+export function resetSocket(socket: Socket | null | undefined): void {
+  if (!socket || socket.destroyed) return
+  try {
+    socket.resetAndDestroy()
+  } catch {
+    socket.destroy()
+  }
+}
+
+/** Raw answers that replace the API's or the file host's own, for the faults that do that. */
+export function faultReply(fault: Fault | undefined): Reply | 'reset' | undefined {
+  switch (fault?.kind) {
+    case 'reset':
+      return 'reset'
+    case 'status': {
+      const body = Buffer.from(
+        fault.body ?? `${fault.status} ${STATUS_CODES[fault.status] ?? ''}`.trim()
+      )
+      return {
+        status: fault.status,
+        headers: {
+          'Content-Type': fault.contentType ?? 'text/plain; charset=utf-8',
+          'Content-Length': body.length,
+          ...(fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter })
+        },
+        body
+      }
+    }
+    case 'redirect':
+      return {
+        status: fault.status ?? 302,
+        headers: { Location: fault.location, 'Content-Length': 0 }
+      }
+    default:
+      return undefined
+  }
+}
+
+/** Send a reply (or reset the socket), applying latency and the fault's stall or cut. */
+export async function send(
+  res: ServerResponse,
+  reply: Reply | 'reset',
+  options: SendOptions
+): Promise<void> {
+  const { fault, signal, entry } = options
+  const body = reply === 'reset' ? undefined : reply.body
+  try {
+    if (!(await sleep(options.latencyMs, signal))) return
+    if (fault?.kind === 'stall' && fault.afterBytes === undefined) {
+      if (fault.ms === undefined) return await untilGone(res, signal)
+      if (!(await sleep(fault.ms, signal))) return
+    }
+    if (res.destroyed) return
+    if (reply === 'reset') return resetSocket(res.socket)
+
+    entry.status = reply.status
+    res.writeHead(reply.status, reply.headers)
+    if (options.headOnly || body === undefined) {
+      res.end()
+      return
+    }
+    await pump(res, body, fault, signal)
+  } finally {
+    if (body instanceof Readable) body.destroy()
+  }
+}
+
+function bodyFault(fault: Fault | undefined) {
+  if (fault?.kind === 'cut') return { limit: fault.afterBytes, fault }
+  if (fault?.kind === 'stall' && fault.afterBytes !== undefined) {
+    return { limit: fault.afterBytes, fault }
+  }
+  return undefined
+}
+
+// Streams the body; a cut or stall fires once there are bytes beyond afterBytes, so a body no
+// longer than afterBytes goes out whole.
+async function pump(
+  res: ServerResponse,
+  body: Buffer | Readable,
+  fault: Fault | undefined,
+  signal: AbortSignal
+): Promise<void> {
+  const pending = bodyFault(fault)
+  let sent = 0
+  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
+  for await (const data of chunks) {
+    let chunk = data
+    while (chunk.length > 0) {
+      if (pending && sent + chunk.length > pending.limit) {
+        const head = chunk.subarray(0, pending.limit - sent)
+        chunk = chunk.subarray(head.length)
+        sent += head.length
+        if (!(await writeFlushed(res, head))) return
+        const f = pending.fault
+        if (f.kind === 'cut') return await cut(res, f.mode, signal)
+        if (f.kind !== 'stall') return
+        const resumed = f.ms === undefined ? false : await sleep(f.ms, signal)
+        if (!resumed) return await untilGone(res, signal)
+        pending.limit = Infinity
+        continue
+      }
+      if (!(await write(res, chunk))) return
+      sent += chunk.length
+      chunk = chunk.subarray(chunk.length)
+    }
+  }
+  res.end()
+}
+
+/** Write with backpressure; false when the client went away. */
+function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false)
+  if (res.write(chunk)) return Promise.resolve(true)
+  return new Promise(resolve => {
+    const onDrain = () => finish(true)
+    const onClose = () => finish(false)
+    const finish = (ok: boolean) => {
+      res.off('drain', onDrain)
+      res.off('close', onClose)
+      resolve(ok)
+    }
+    res.once('drain', onDrain)
+    res.once('close', onClose)
+  })
+}
+
+/** Write and wait until the bytes (and the headers) are handed to the kernel. */
+function writeFlushed(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false)
+  if (chunk.length === 0) res.flushHeaders()
+  const socket = res.socket
+  return new Promise(resolve => {
+    const flushed = (err?: Error | null) => resolve(!err && !res.destroyed)
+    if (chunk.length > 0) res.write(chunk, flushed)
+    else if (socket && !socket.destroyed) socket.write(Buffer.alloc(0), flushed)
+    else resolve(false)
+  })
+}
+
+async function cut(res: ServerResponse, mode: 'reset' | 'close', signal: AbortSignal) {
+  const socket = res.socket
+  if (!socket) return
+  if (mode === 'close') {
+    // A clean FIN after the short body: the client sees the connection end before
+    // Content-Length is reached.
+    socket.end()
+    return
+  }
+  await sleep(RESET_GRACE_MS, signal)
+  resetSocket(socket)
+}
