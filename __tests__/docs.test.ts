@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { Inputs, Outputs } from '../src/constants.js'
 import { render } from '../scripts/docs.js'
-import { actionYml } from './helpers/action-env.js'
+import { actionYml } from '../scripts/runner.ts'
 
 const root = path.join(import.meta.dirname, '..')
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8')

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import nock from 'nock'
-import { makeWorkspace } from './helpers/action-env.js'
+import { makeWorkspace } from '../scripts/runner.ts'
 import { instantClock, runAction } from './helpers/run-action.js'
 
 const API = 'https://api.kie.ai'
