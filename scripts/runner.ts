@@ -82,11 +82,19 @@ export interface DistRun {
   summary: string
   workspace: Workspace
   ms: number
+  /** Date.now() just before the process was spawned. */
+  startedAt: number
 }
 
 export async function runDist(
   inputs: Record<string, string>,
-  options: { workspace?: Workspace; env?: Record<string, string>; timeoutMs?: number } = {}
+  options: {
+    workspace?: Workspace
+    env?: Record<string, string>
+    timeoutMs?: number
+    /** Extra node flags before dist/index.js (the benchmark's RSS probe). */
+    nodeArgs?: string[]
+  } = {}
 ): Promise<DistRun> {
   const workspace = options.workspace ?? makeWorkspace()
   writeFileSync(workspace.outputFile, '')
@@ -102,8 +110,9 @@ export async function runDist(
     RUNNER_TEMP: path.dirname(workspace.dir),
     ...options.env
   }
+  const startedAt = Date.now()
   const started = performance.now()
-  const child = spawn(process.execPath, [DIST], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], {
     cwd: workspace.dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -122,6 +131,7 @@ export async function runDist(
     files: outputs.files ? JSON.parse(outputs.files) : [],
     summary: readFileSync(workspace.summaryFile, 'utf8'),
     workspace,
-    ms: performance.now() - started
+    ms: performance.now() - started,
+    startedAt
   }
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Destination } from './destination.js'
 import { TransferError } from './errors.js'
 import { type Http, IdleTimer, readText } from './http.js'
+import { streamed } from './memory.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from './retry.js'
 import { maskSignedUrl, oneLine, redactUrl } from './safe-text.js'
 
@@ -63,6 +64,7 @@ export async function download(
       idle.touch()
       hash.update(chunk)
       bytes += chunk.length
+      streamed(chunk.length)
       if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
         lastReport = now()
         options.onProgress({ bytes, total, elapsedMs: lastReport - started })

@@ -3,10 +3,12 @@ import * as core from '@actions/core'
 import { type Deps, downloadAll } from './batch.js'
 import { errorMessage } from './errors.js'
 import { getInputs } from './inputs.js'
+import { tuneHeap } from './memory.js'
 import { setOutputs, writeSummary } from './report.js'
 import { redactUrl } from './safe-text.js'
 
 export async function run(deps?: Deps): Promise<void> {
+  tuneHeap()
   try {
     const settings = getInputs()
     const results = await downloadAll(settings, deps)
