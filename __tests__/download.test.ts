@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import nock from 'nock'
 import { Destination } from '../src/destination.js'
-import { download } from '../src/download.js'
+import { type Progress, download } from '../src/download.js'
 import { TransferError } from '../src/errors.js'
 import { Http } from '../src/http.js'
 
@@ -73,6 +73,24 @@ describe('download', () => {
     expect(got).toMatchObject({ bytes: body.length, sha256: sha, contentType: 'image/png' })
     expect(readFileSync(got.tempPath)).toEqual(body)
     rmSync(got.tempPath)
+  })
+
+  it('logs progress of a long download about every 5 s, not per chunk', async () => {
+    let t = 0
+    const seen: Progress[] = []
+    // Each chunk "takes" a second on this clock; a 256 KiB body arrives in several chunks.
+    const got = await download(client, `${base}/ok`, dest, {
+      timeoutMs: 2_000,
+      now: () => (t += 1000),
+      onProgress: p => seen.push(p)
+    })
+    rmSync(got.tempPath)
+    expect(seen.length).toBeGreaterThan(0)
+    // Far fewer lines than chunks, each at least 5 s after the one before.
+    expect(seen.length).toBeLessThan(t / 1000 / 4)
+    const gaps = seen.slice(1).map((p, i) => p.elapsedMs - seen[i].elapsedMs)
+    expect(gaps.filter(gap => gap < 5000)).toEqual([])
+    expect(seen.map(p => p.total)).toEqual(seen.map(() => body.length))
   })
 
   it.each(['reset', 'close'])(
