@@ -8,8 +8,8 @@ import path from 'node:path'
 import nock from 'nock'
 import { Destination } from '../src/destination.js'
 import { type Progress, download } from '../src/download.js'
-import { TransferError } from '../src/errors.js'
 import { Http } from '../src/http.js'
+import { failure } from './helpers/capture.js'
 
 const body = Buffer.alloc(256 * 1024, 7)
 const sha = createHash('sha256').update(body).digest('hex')
@@ -57,15 +57,6 @@ function beforeEachDest(): void {
 
 const leftovers = (): string[] =>
   readdirSync(path.join(root, 'out')).filter(f => f.endsWith('.part'))
-
-async function failure(promise: Promise<unknown>): Promise<TransferError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(TransferError)
-  return error as TransferError
-}
 
 describe('download', () => {
   it('streams to a temp file with byte count, sha256 and Content-Type', async () => {

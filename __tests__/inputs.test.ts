@@ -6,7 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/errors.js'
 import { getInputs, type Settings } from '../src/inputs.js'
-import { inputEnv } from './helpers/action-env.js'
+import { inputEnv } from '../scripts/runner.ts'
+import { captureStdout } from './helpers/capture.js'
 
 const KEY = 'sk-test-key-123'
 const CAT = 'https://tempfile.aiquickdraw.com/v/cat.png'
@@ -16,21 +17,16 @@ const SECRET = 'X-Amz-Signature=secret'
 let workspace: string
 let savedEnv: NodeJS.ProcessEnv
 let writes: string[]
-let realWrite: typeof process.stdout.write
+let restoreStdout: () => void
 
 beforeEach(() => {
   workspace = mkdtempSync(path.join(os.tmpdir(), 'kie-inputs-'))
   savedEnv = { ...process.env }
-  writes = []
-  realWrite = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    writes.push(String(chunk))
-    return true
-  }) as typeof process.stdout.write
+  ;({ writes, restore: restoreStdout } = captureStdout())
 })
 
 afterEach(() => {
-  process.stdout.write = realWrite
+  restoreStdout()
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
   Object.assign(process.env, savedEnv)
   rmSync(workspace, { recursive: true, force: true })

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import nock from 'nock'
-import { TransferError } from '../src/errors.js'
 import { Http } from '../src/http.js'
 import { KieApi } from '../src/kie-api.js'
 import { maskedValues } from './helpers/masks.js'
+import { failure } from './helpers/capture.js'
 
 const API = 'https://api.kie.ai'
 const SIGNED =
@@ -15,15 +15,6 @@ const common = {
   url: 'https://tempfile.aiquickdraw.com/v/a.png',
   taskId: null,
   endpoint: 'common' as const
-}
-
-async function failure(promise: Promise<unknown>): Promise<TransferError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(TransferError)
-  return error as TransferError
 }
 
 afterEach(() => {

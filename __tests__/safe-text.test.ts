@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import os from 'node:os'
 import { escapeHtml, maskSignedUrl, oneLine, redactUrl, stripQueries } from '../src/safe-text.js'
+import { captureStdout } from './helpers/capture.js'
 
 /**
  * Whether the runner would take this log line as a workflow command. It TrimStart()s a line
@@ -171,19 +172,14 @@ describe('escapeHtml', () => {
 
 describe('maskSignedUrl', () => {
   let writes: string[]
-  let realWrite: typeof process.stdout.write
+  let restoreStdout: () => void
 
   beforeEach(() => {
-    writes = []
-    realWrite = process.stdout.write.bind(process.stdout)
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      writes.push(String(chunk))
-      return true
-    }) as typeof process.stdout.write
+    ;({ writes, restore: restoreStdout } = captureStdout())
   })
 
   afterEach(() => {
-    process.stdout.write = realWrite
+    restoreStdout()
   })
 
   /** The values the runner will mask: every `::add-mask::` line, unescaped as the runner does. */

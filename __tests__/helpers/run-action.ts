@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { Deps } from '../../src/batch.js'
 import { run } from '../../src/main.js'
+import { captureStdout } from './capture.js'
 import { inputEnv, makeWorkspace, readOutputs, type Workspace } from '../../scripts/runner.ts'
 
 export interface ActionRun {
@@ -38,22 +39,17 @@ export async function runAction(
   ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
   core.summary.emptyBuffer()
   const saved = { ...process.env }
-  const written: string[] = []
-  const write = process.stdout.write.bind(process.stdout)
   Object.assign(process.env, inputEnv(inputs), {
     GITHUB_WORKSPACE: workspace.dir,
     GITHUB_OUTPUT: workspace.outputFile,
     GITHUB_STEP_SUMMARY: workspace.summaryFile
   })
   delete process.env.RUNNER_DEBUG
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    written.push(String(chunk))
-    return true
-  }) as typeof process.stdout.write
+  const stdout = captureStdout()
   try {
     await run(options.deps ?? { clock: instantClock() })
   } finally {
-    process.stdout.write = write
+    stdout.restore()
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
     Object.assign(process.env, saved)
   }
@@ -64,7 +60,7 @@ export async function runAction(
     outputs,
     files: outputs.files ? JSON.parse(outputs.files) : [],
     summary: readFileSync(workspace.summaryFile, 'utf8'),
-    log: written.join(''),
+    log: stdout.writes.join(''),
     failed,
     workspace
   }
