@@ -211,6 +211,25 @@ describe('run', () => {
       expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('mine')
     })
 
+    it('a record that cannot be written costs a warning, not the run, and leaves no temp file', async () => {
+      const ws = makeWorkspace()
+      mkdirSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json'), { recursive: true })
+      writeFileSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json', 'blocker'), '')
+      api('https://tempfile.aiquickdraw.com/v/rec.png', 'rec.png')
+      host('rec.png', Buffer.from('R'))
+      const r = await runAction(
+        { 'api-key': KEY, urls: 'https://tempfile.aiquickdraw.com/v/rec.png' },
+        { workspace: ws }
+      )
+      expect(r.failed).toBe(false)
+      expect(r.files[0].status).toBe('downloaded')
+      expect(r.log).toMatch(/::warning::Could not write .kie-download.json/)
+      expect(readdirSync(path.join(ws.dir, 'kie-downloads')).sort()).toEqual([
+        '.kie-download.json',
+        'rec.png'
+      ])
+    })
+
     it('overwrite: replaces the file', async () => {
       const ws = makeWorkspace()
       mkdirSync(path.join(ws.dir, 'kie-downloads'))

@@ -31885,15 +31885,6 @@ function validateConcurrency(concurrency) {
 	}
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/constants.ts
 // Names shared with action.yml: inputs, outputs and the files this action keeps in the destination.
 /** Input names, exactly as action.yml declares them (defaults live only there). */
@@ -31932,6 +31923,15 @@ const RECORD_FILE = '.kie-download.json';
 const TEMP_PREFIX = '.kie-download-';
 const USER_AGENT = 'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)';
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/errors.ts
 // Error kinds: what went wrong, said for people, and what the retry policy should do about it.
 /** Bad input: fails the step before any request. */
@@ -32068,8 +32068,14 @@ class Destination {
     async saveRecord(filename, files) {
         const record = { version: 1, filename, files: Object.fromEntries(files) };
         const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
-        await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(record, null, 1), { flag: 'wx' });
-        await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
+        try {
+            await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(record, null, 1), { flag: 'wx' });
+            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
+        }
+        catch (error) {
+            await (0,promises_namespaceObject.rm)(temp, { force: true });
+            throw error;
+        }
     }
 }
 
@@ -32899,6 +32905,7 @@ async function writeSummary(results, dir) {
 
 
 
+
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
 const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
 async function downloadAll(settings, deps = { clock: realClock }) {
@@ -32994,7 +33001,13 @@ async function downloadAll(settings, deps = { clock: realClock }) {
         endGroup();
         http.dispose();
     }
-    await dest.saveRecord(settings.filename, record);
+    try {
+        await dest.saveRecord(settings.filename, record);
+    }
+    catch (error) {
+        // The files are fine; only the next `if-exists: skip` run loses its shortcut.
+        warning(`Could not write ${RECORD_FILE} in ${settings.dir}: ${errorMessage(error)}`);
+    }
     return settings.entries.map(entry => ({ ...outcomes.get(entry.url), entry }));
 }
 /** The first entry of each distinct URL, in input order. */
@@ -33060,7 +33073,7 @@ async function fetchJob(job, ctx) {
         return ctx.fileSlots(async () => {
             // Waiting for a slot may have aged the URL past its life: exchange it before use.
             if (!signed || stale(signed))
-                signed = await fresh();
+                signed = await ctx.apiSlots(fresh);
             try {
                 return await download(ctx.http, signed.url, ctx.dest, {
                     timeoutMs: ctx.settings.timeoutMs,

@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import mime from 'mime-types'
 import pLimit, { type LimitFunction } from 'p-limit'
+import { RECORD_FILE } from './constants.js'
 import { Destination, type RecordEntry } from './destination.js'
 import { type Downloaded, type Progress, download } from './download.js'
 import { TransferError, errorMessage } from './errors.js'
@@ -164,7 +165,12 @@ export async function downloadAll(
     core.endGroup()
     http.dispose()
   }
-  await dest.saveRecord(settings.filename, record)
+  try {
+    await dest.saveRecord(settings.filename, record)
+  } catch (error) {
+    // The files are fine; only the next `if-exists: skip` run loses its shortcut.
+    core.warning(`Could not write ${RECORD_FILE} in ${settings.dir}: ${errorMessage(error)}`)
+  }
   return settings.entries.map(entry => ({ ...(outcomes.get(entry.url) as EntryResult), entry }))
 }
 
@@ -250,7 +256,7 @@ async function fetchJob(job: Job, ctx: FetchContext): Promise<Downloaded> {
     // A slot per attempt: an entry sleeping before its next attempt holds no connection.
     return ctx.fileSlots(async () => {
       // Waiting for a slot may have aged the URL past its life: exchange it before use.
-      if (!signed || stale(signed)) signed = await fresh()
+      if (!signed || stale(signed)) signed = await ctx.apiSlots(fresh)
       try {
         return await download(ctx.http, signed.url, ctx.dest, {
           timeoutMs: ctx.settings.timeoutMs,

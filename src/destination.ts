@@ -156,7 +156,12 @@ export class Destination {
   async saveRecord(filename: string, files: Map<string, RecordEntry>): Promise<void> {
     const record: RecordFile = { version: 1, filename, files: Object.fromEntries(files) }
     const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.json`)
-    await writeFile(temp, JSON.stringify(record, null, 1), { flag: 'wx' })
-    await rename(temp, path.join(this.dir, RECORD_FILE))
+    try {
+      await writeFile(temp, JSON.stringify(record, null, 1), { flag: 'wx' })
+      await rename(temp, path.join(this.dir, RECORD_FILE))
+    } catch (error) {
+      await rm(temp, { force: true })
+      throw error
+    }
   }
 }
