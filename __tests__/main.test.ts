@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 import nock from 'nock'
 import { makeWorkspace } from '../scripts/runner.ts'
@@ -207,7 +215,7 @@ describe('run', () => {
       )
       expect(r.failed).toBe(true)
       expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
-      expect(r.files[0].error).toMatch(/already exists/)
+      expect(r.files[0].error).toMatch(/old.png is already there; left untouched \(if-exists: fail/)
       expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('mine')
     })
 
@@ -370,5 +378,134 @@ describe('reliability', () => {
     const r = await runAction({ 'api-key': KEY, urls: U, retries: '2' })
     expect(r.files[0].error).toMatch(/455.*maintenance/)
     expect(nock.isDone()).toBe(true)
+  })
+})
+
+describe('re-runs', () => {
+  const A = 'https://h1.example/v/x.png'
+  const B = 'https://h2.example/v/x.png'
+  const kie = (url: string, body: string, type = 'image/png'): void => {
+    const object = `${url.length}-${Buffer.from(url).toString('hex').slice(-12)}`
+    api(url, object)
+    host(object, Buffer.from(body), type)
+  }
+
+  it('skip never reports one URL under another URL’s recorded file', async () => {
+    const ws = makeWorkspace()
+    nock(API)
+      .post('/api/v1/common/download-url', { url: A })
+      .reply(200, { code: 422, msg: 'not yet' })
+    kie(B, 'bbb')
+    const first = await runAction(
+      { 'api-key': KEY, urls: `${A}\n${B}`, 'if-exists': 'skip', 'fail-on-error': 'false' },
+      { workspace: ws }
+    )
+    expect(first.files.map(f => [f.status, f.name])).toEqual([
+      ['failed', 'x.png'],
+      ['downloaded', 'x-2.png']
+    ])
+    kie(A, 'aaa')
+    const again = await runAction(
+      { 'api-key': KEY, urls: `${A}\n${B}`, 'if-exists': 'skip' },
+      { workspace: ws }
+    )
+    expect(again.files.map(f => [f.status, f.name, f.sha256])).toEqual([
+      ['downloaded', 'x.png', sha(Buffer.from('aaa'))],
+      ['skipped', 'x-2.png', sha(Buffer.from('bbb'))]
+    ])
+  })
+
+  it('names after an entry whose extension waits for Content-Type are not guessed early', async () => {
+    const ws = makeWorkspace()
+    const E1 = 'https://mfile.example/x'
+    const E2 = 'https://h2.example/v/x.png'
+    kie(E1, 'one')
+    await runAction({ 'api-key': KEY, urls: E1 }, { workspace: ws })
+    kie(E1, 'one')
+    kie(E2, 'two')
+    const r = await runAction(
+      { 'api-key': KEY, urls: `${E1}\n${E2}`, 'if-exists': 'fail', 'fail-on-error': 'false' },
+      { workspace: ws }
+    )
+    expect(r.files.map(f => [f.status, f.name])).toEqual([
+      ['failed', 'x.png'],
+      ['downloaded', 'x-2.png']
+    ])
+    expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'x.png'), 'utf8')).toBe('one')
+  })
+
+  it('skip refuses a recorded file that changed since, instead of vouching for it', async () => {
+    const ws = makeWorkspace()
+    kie(A, 'complete')
+    await runAction({ 'api-key': KEY, urls: A, 'if-exists': 'skip' }, { workspace: ws })
+    writeFileSync(path.join(ws.dir, 'kie-downloads', 'x.png'), 'cut')
+    const r = await runAction({ 'api-key': KEY, urls: A, 'if-exists': 'skip' }, { workspace: ws })
+    expect(r.files[0].status).toBe('failed')
+    expect(r.files[0].error).toMatch(
+      /changed since an earlier run downloaded it \(3 bytes, not 8\)/
+    )
+    expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'x.png'), 'utf8')).toBe('cut')
+  })
+
+  it('skip downloads a recorded file again when it is gone, under its recorded name', async () => {
+    const ws = makeWorkspace()
+    kie(B, 'bbb')
+    await runAction(
+      { 'api-key': KEY, urls: B, 'if-exists': 'skip', filename: 'keep-{name}' },
+      { workspace: ws }
+    )
+    rmSync(path.join(ws.dir, 'kie-downloads', 'keep-x.png'))
+    kie(B, 'bbb')
+    const r = await runAction(
+      { 'api-key': KEY, urls: B, 'if-exists': 'skip', filename: 'keep-{name}' },
+      { workspace: ws }
+    )
+    expect(r.files[0]).toMatchObject({ status: 'downloaded', name: 'keep-x.png' })
+  })
+
+  it('the record ignores paths that leave the destination and never stores a query string', async () => {
+    const ws = makeWorkspace()
+    const withQuery = 'https://h1.example/v/q.png?token=s3cr3t'
+    kie(withQuery, 'q')
+    await runAction({ 'api-key': KEY, urls: withQuery, 'if-exists': 'skip' }, { workspace: ws })
+    const recordPath = path.join(ws.dir, 'kie-downloads', '.kie-download.json')
+    const record = readFileSync(recordPath, 'utf8')
+    expect(record).not.toContain('s3cr3t')
+    // A tampered record (e.g. from a restored cache) pointing outside is not trusted.
+    writeFileSync(path.join(ws.dir, 'outside.png'), 'not yours')
+    writeFileSync(recordPath, record.replace('"q.png"', '"../outside.png"'))
+    kie(withQuery, 'q')
+    const r = await runAction(
+      { 'api-key': KEY, urls: withQuery, 'if-exists': 'skip' },
+      { workspace: ws }
+    )
+    expect(r.files[0]).toMatchObject({ status: 'skipped', name: 'q.png' })
+  })
+
+  it('temp files a cancelled run left behind are removed at the next start; fresh ones are not', async () => {
+    const ws = makeWorkspace()
+    const dir = path.join(ws.dir, 'kie-downloads')
+    mkdirSync(dir)
+    writeFileSync(path.join(dir, '.kie-download-old.part'), 'x')
+    writeFileSync(path.join(dir, '.kie-download-new.part'), 'x')
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    utimesSync(path.join(dir, '.kie-download-old.part'), old, old)
+    kie(A, 'a')
+    await runAction({ 'api-key': KEY, urls: A }, { workspace: ws })
+    expect(readdirSync(dir).sort()).toEqual([
+      '.kie-download-new.part',
+      '.kie-download.json',
+      'x.png'
+    ])
+  })
+
+  it('a path that cannot be used fails the step naming the input', async () => {
+    const ws = makeWorkspace()
+    writeFileSync(path.join(ws.dir, 'afile'), '')
+    const r = await runAction({ 'api-key': KEY, urls: A, path: 'afile/sub' }, { workspace: ws })
+    expect(r.failed).toBe(true)
+    expect(r.log).toMatch(
+      /::error::Input 'path' gives a folder that cannot be created or used \(ENOTDIR/
+    )
   })
 })

@@ -191,7 +191,7 @@ describe('files', () => {
         'base-url': sandbox.baseUrl,
         urls: IMG,
         'task-ids': 'evil',
-        filename: '{taskId}/{name}'
+        filename: '{taskId}/sub/{name}'
       },
       { workspace: ws, env: CA_ENV }
     )

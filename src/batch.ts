@@ -2,23 +2,32 @@
 import * as core from '@actions/core'
 import mime from 'mime-types'
 import pLimit, { type LimitFunction } from 'p-limit'
-import { RECORD_FILE } from './constants.js'
-import { Destination, type RecordEntry } from './destination.js'
+import { Inputs, RECORD_FILE } from './constants.js'
+import { Destination, recordEntry, recordKey } from './destination.js'
 import { type Downloaded, type Progress, download } from './download.js'
-import { TransferError, errorMessage } from './errors.js'
+import { InputError, TransferError, errorMessage } from './errors.js'
 import { Http } from './http.js'
 import type { Entry, Settings } from './inputs.js'
 import { KieApi } from './kie-api.js'
-import {
-  NameRegistry,
-  type UrlName,
-  extFromContentType,
-  nameFromUrl,
-  renderName
-} from './naming.js'
+import { NameRegistry, extFromContentType, renderName } from './naming.js'
+import { type Job, planJobs } from './plan.js'
 import { formatBytes, logResult } from './report.js'
 import { type RetryClock, type RetryPolicy, realClock, withRetry } from './retry.js'
 import { oneLine } from './safe-text.js'
+
+/** The destination, or an error naming the `path` input when it cannot be used. */
+async function openDestination(dir: string): Promise<Destination> {
+  try {
+    return await Destination.open(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error)
+    throw new InputError(
+      Inputs.Path,
+      `gives a folder that cannot be created or used (${code}: ${dir})`,
+      'a writable folder'
+    )
+  }
+}
 
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
 export const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000
@@ -41,18 +50,6 @@ export interface EntryResult {
   ms: number
 }
 
-/** One distinct URL: listing a URL twice fetches it once. */
-interface Job {
-  entry: Entry
-  urlName: UrlName
-  /** The name known before any request (URL with an extension), for skip/fail checks. */
-  planned: string | null
-  /** A file kept from an earlier run: its name, and what the record knows of it. */
-  keep?: { relPath: string; known?: RecordEntry }
-  /** Failed before any request (e.g. if-exists: fail and the file is there). */
-  early?: string
-}
-
 type Work =
   | { kind: 'downloaded'; file: Downloaded; ms: number }
   | { kind: 'kept'; relPath: string; bytes: number; sha256: string; contentType: string | null }
@@ -66,10 +63,10 @@ export async function downloadAll(
   settings: Settings,
   deps: Deps = { clock: realClock }
 ): Promise<EntryResult[]> {
-  const dest = await Destination.open(settings.dir)
+  const dest = await openDestination(settings.dir)
   const record = await dest.loadRecord(settings.filename)
-  const jobs = dedupe(settings.entries).map(entry => plan(entry, settings))
-  await checkExisting(jobs, dest, record, settings)
+  const registry = new NameRegistry()
+  const jobs = await planJobs(settings, dest, record, registry)
 
   const http = new Http(settings.timeoutMs)
   const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
@@ -111,9 +108,9 @@ export async function downloadAll(
     const started = deps.clock.now()
     try {
       if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
-      if (job.keep) {
-        const { relPath, known } = job.keep
-        const facts = known ?? {
+      if (job.keep && job.name) {
+        const relPath = job.name
+        const facts = job.keep.known ?? {
           ...(await dest.hash(relPath)),
           contentType: mime.lookup(relPath) || null
         }
@@ -134,8 +131,6 @@ export async function downloadAll(
   }
 
   const pending = jobs.map(job => limit(() => runJob(job)))
-  const registry = new NameRegistry()
-  for (const job of jobs) if (job.keep) registry.reserve(job.keep.relPath)
 
   // Names are given in input order whatever order downloads finish in: the same input, the same names.
   const outcomes = new Map<string, EntryResult>()
@@ -145,17 +140,15 @@ export async function downloadAll(
   try {
     for (const [i, job] of jobs.entries()) {
       const result = await finish(job, await pending[i], registry, dest, settings)
-      if (result.status !== 'failed' && result.name) {
-        const facts = result.status === 'skipped' && job.keep?.known
+      if (result.status !== 'failed' && result.name && !job.keep?.known) {
         record.set(
-          job.entry.url,
-          facts || {
-            path: result.name,
+          recordKey(job.entry.url),
+          recordEntry(job.entry.url, result.name, {
             bytes: result.bytes ?? 0,
             sha256: result.sha256 ?? '',
             contentType: result.contentType,
             mtimeMs: (await dest.existing(result.name))?.mtimeMs ?? 0
-          }
+          })
         )
       }
       outcomes.set(job.entry.url, result)
@@ -172,54 +165,6 @@ export async function downloadAll(
     core.warning(`Could not write ${RECORD_FILE} in ${settings.dir}: ${errorMessage(error)}`)
   }
   return settings.entries.map(entry => ({ ...(outcomes.get(entry.url) as EntryResult), entry }))
-}
-
-/** The first entry of each distinct URL, in input order. */
-function dedupe(entries: Entry[]): Entry[] {
-  const seen = new Set<string>()
-  return entries.filter(e => !seen.has(e.url) && seen.add(e.url))
-}
-
-function plan(entry: Entry, settings: Settings): Job {
-  const urlName = nameFromUrl(entry.url)
-  const planned = urlName.ext ? renderName(settings.filename, { ...urlName, ...entry }) : null
-  return { entry, urlName, planned }
-}
-
-/** Before any request: which entries `if-exists` settles from what is already on disk. */
-async function checkExisting(
-  jobs: Job[],
-  dest: Destination,
-  record: Map<string, RecordEntry>,
-  settings: Settings
-): Promise<void> {
-  // Provisional names, with the same collision rule the final naming uses.
-  const registry = new NameRegistry()
-  for (const job of jobs) {
-    if (job.planned) job.planned = registry.claim(job.planned, job.urlName.ext)
-  }
-  if (settings.ifExists === 'overwrite') return
-  await Promise.all(
-    jobs.map(async job => {
-      if (settings.ifExists === 'fail') {
-        if (job.planned && (await dest.occupied(job.planned))) {
-          job.early = `${job.planned} already exists (if-exists: fail); left untouched`
-        }
-        return
-      }
-      const known = record.get(job.entry.url)
-      const there = known && (await dest.existing(known.path))
-      if (known && there && there.size === known.bytes) {
-        // An unchanged file keeps its recorded hash; a touched one is hashed again.
-        job.keep = {
-          relPath: known.path,
-          known: there.mtimeMs === known.mtimeMs ? known : undefined
-        }
-      } else if (job.planned && (await dest.existing(job.planned))) {
-        job.keep = { relPath: job.planned }
-      }
-    })
-  )
 }
 
 interface FetchContext {
@@ -306,7 +251,7 @@ async function finish(
     ms: 0
   }
   if (work.kind === 'failed') {
-    return { ...base, status: 'failed', name: job.planned, error: work.error, ms: work.ms }
+    return { ...base, status: 'failed', name: job.name, error: work.error, ms: work.ms }
   }
   if (work.kind === 'kept') {
     const { relPath, bytes, sha256, contentType } = work
@@ -322,10 +267,9 @@ async function finish(
   }
   const { file } = work
   const ext = job.urlName.ext || extFromContentType(file.contentType)
-  const relPath = registry.claim(
-    renderName(settings.filename, { ...job.urlName, ext, ...job.entry }),
-    ext
-  )
+  const relPath =
+    job.name ??
+    registry.claim(renderName(settings.filename, { ...job.urlName, ext, ...job.entry }), ext)
   const facts = {
     bytes: file.bytes,
     sha256: file.sha256,

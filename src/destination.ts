@@ -1,4 +1,4 @@
-// The destination folder: temp files, atomic placement that never leaves it, and the record of earlier runs.
+// The destination folder: temp files, placement that never leaves it, and the record of earlier runs.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import {
@@ -8,6 +8,7 @@ import {
   mkdir,
   open,
   readFile,
+  readdir,
   realpath,
   rename,
   rm,
@@ -16,9 +17,16 @@ import {
 import path from 'node:path'
 import { RECORD_FILE, TEMP_PREFIX } from './constants.js'
 import { TransferError } from './errors.js'
+import { sanitizeSegment } from './naming.js'
+import { redactUrl } from './safe-text.js'
+
+/** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
+const STALE_TEMP_MS = 60 * 60 * 1000
 
 /** What an earlier run wrote for one URL: lets `if-exists: skip` find names that came from Content-Type. */
 export interface RecordEntry {
+  /** The URL without its query string, for people reading the file; the key is its hash. */
+  url: string
   /** Relative to the destination, with `/`. */
   path: string
   bytes: number
@@ -29,15 +37,36 @@ export interface RecordEntry {
 }
 
 interface RecordFile {
-  version: 1
+  version: 2
   /** The name template the paths were made with; another template makes other names. */
   filename: string
+  /** Keyed by recordKey(url), so no query string of an input URL is written to disk. */
   files: Record<string, RecordEntry>
 }
 
 export interface FileFacts {
   bytes: number
   sha256: string
+}
+
+/** The record's key for a URL. */
+export function recordKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 32)
+}
+
+async function exists(absolute: string): Promise<boolean> {
+  return lstat(absolute).then(
+    () => true,
+    () => false
+  )
+}
+
+/** A relative path this action could have made: every segment already a safe name. */
+function isSafeRelPath(relPath: unknown): relPath is string {
+  return (
+    typeof relPath === 'string' &&
+    relPath.split('/').every(segment => segment !== '' && sanitizeSegment(segment) === segment)
+  )
 }
 
 export class Destination {
@@ -51,9 +80,12 @@ export class Destination {
     this.real = real
   }
 
+  /** Creates the folder if needed, and removes temp files a cancelled run left behind. */
   static async open(dir: string): Promise<Destination> {
     await mkdir(dir, { recursive: true })
-    return new Destination(dir, await realpath(dir))
+    const dest = new Destination(dir, await realpath(dir))
+    await dest.removeStaleTemps()
+    return dest
   }
 
   /** Absolute path of a relative name. */
@@ -70,11 +102,17 @@ export class Destination {
     return { path: tempPath, handle: await open(tempPath, 'wx', 0o644) }
   }
 
-  /** A regular file (not a symlink) standing at the name, if any. */
+  /**
+   * A regular file (not a symlink) standing at the name, in a folder that really is inside the
+   * destination; anything else is not a file this action may report.
+   */
   async existing(relPath: string): Promise<{ size: number; mtimeMs: number } | undefined> {
     try {
       const stats = await lstat(this.pathOf(relPath))
-      return stats.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined
+      if (!stats.isFile() || !this.inside(await realpath(path.dirname(this.pathOf(relPath))))) {
+        return undefined
+      }
+      return { size: stats.size, mtimeMs: stats.mtimeMs }
     } catch {
       return undefined
     }
@@ -82,10 +120,7 @@ export class Destination {
 
   /** Anything at all standing at the name (a file, a link, a folder). */
   async occupied(relPath: string): Promise<boolean> {
-    return lstat(this.pathOf(relPath)).then(
-      () => true,
-      () => false
-    )
+    return exists(this.pathOf(relPath))
   }
 
   /** Bytes and sha256 of a file already there (for skipped entries). */
@@ -106,62 +141,93 @@ export class Destination {
   async place(tempPath: string, relPath: string, overwrite: boolean): Promise<string> {
     const target = this.pathOf(relPath)
     const parent = path.dirname(target)
+    // Check the deepest folder that exists before creating any: a symlinked subfolder must not
+    // get empty folders made outside the destination.
+    let existingAncestor = parent
+    while (!(await exists(existingAncestor))) existingAncestor = path.dirname(existingAncestor)
+    if (!this.inside(await realpath(existingAncestor))) throw this.outside(relPath)
     await mkdir(parent, { recursive: true })
-    const realParent = await realpath(parent)
-    if (realParent !== this.real && !realParent.startsWith(this.real + path.sep)) {
-      throw new TransferError(
-        `refused to write ${relPath}: its folder leads outside the destination`
-      )
-    }
+    if (!this.inside(await realpath(parent))) throw this.outside(relPath)
     if (overwrite) {
       await rename(tempPath, target)
-    } else {
-      try {
-        await link(tempPath, target)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new TransferError(`${relPath} already exists (if-exists: fail); left untouched`)
-        }
-        throw error
-      }
-      await rm(tempPath, { force: true })
+      return target
     }
+    try {
+      await link(tempPath, target)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new TransferError(`${relPath} is already taken on disk; left untouched`)
+      }
+      throw error
+    }
+    await this.removeTemp(tempPath)
     return target
   }
 
+  /** Best effort: a temp file that cannot be removed now goes at the next run's start. */
   async removeTemp(tempPath: string): Promise<void> {
-    await rm(tempPath, { force: true })
+    await rm(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined)
   }
 
   /** The record of earlier runs made with the same name template (empty when none or unreadable). */
   async loadRecord(filename: string): Promise<Map<string, RecordEntry>> {
+    let parsed: RecordFile
     try {
-      const parsed = JSON.parse(
-        await readFile(path.join(this.dir, RECORD_FILE), 'utf8')
-      ) as RecordFile
-      if (
-        parsed.version !== 1 ||
-        parsed.filename !== filename ||
-        typeof parsed.files !== 'object'
-      ) {
-        return new Map()
-      }
-      return new Map(Object.entries(parsed.files))
+      parsed = JSON.parse(await readFile(path.join(this.dir, RECORD_FILE), 'utf8')) as RecordFile
     } catch {
       return new Map()
     }
+    if (parsed?.version !== 2 || parsed.filename !== filename || typeof parsed.files !== 'object') {
+      return new Map()
+    }
+    // The file may come from a restored cache: only entries naming a safe path inside count.
+    return new Map(
+      Object.entries(parsed.files).filter(
+        ([, e]) =>
+          isSafeRelPath(e?.path) && Number.isSafeInteger(e.bytes) && typeof e.sha256 === 'string'
+      )
+    )
   }
 
   /** Writes the record atomically (temp file, then rename). */
   async saveRecord(filename: string, files: Map<string, RecordEntry>): Promise<void> {
-    const record: RecordFile = { version: 1, filename, files: Object.fromEntries(files) }
+    const record: RecordFile = { version: 2, filename, files: Object.fromEntries(files) }
     const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.json`)
     try {
       await writeFile(temp, JSON.stringify(record, null, 1), { flag: 'wx' })
       await rename(temp, path.join(this.dir, RECORD_FILE))
     } catch (error) {
-      await rm(temp, { force: true })
+      await this.removeTemp(temp)
       throw error
     }
   }
+
+  private inside(realPath: string): boolean {
+    return realPath === this.real || realPath.startsWith(this.real + path.sep)
+  }
+
+  private outside(relPath: string): TransferError {
+    return new TransferError(
+      `refused to write ${relPath}: its folder leads outside the destination`
+    )
+  }
+
+  private async removeStaleTemps(): Promise<void> {
+    const now = Date.now()
+    for (const name of await readdir(this.dir)) {
+      if (!name.startsWith(TEMP_PREFIX)) continue
+      const full = path.join(this.dir, name)
+      const stats = await lstat(full).catch(() => undefined)
+      if (stats?.isFile() && now - stats.mtimeMs > STALE_TEMP_MS) await this.removeTemp(full)
+    }
+  }
+}
+
+/** A record entry for a file just written or kept. */
+export function recordEntry(
+  url: string,
+  relPath: string,
+  facts: Omit<RecordEntry, 'url' | 'path'>
+): RecordEntry {
+  return { url: redactUrl(url), path: relPath, ...facts }
 }
