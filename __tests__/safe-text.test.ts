@@ -260,8 +260,15 @@ describe('maskSignedUrl', () => {
   })
 
   it('masks text that is not a URL as it is, and the secrets found in it, without throwing', () => {
-    expect(() => maskSignedUrl('not a url?X-Amz-Signature=abc123')).not.toThrow()
-    expect(masked()).toEqual(expect.arrayContaining(['not a url?X-Amz-Signature=abc123', 'abc123']))
+    expect(() => maskSignedUrl('not a url?X-Amz-Signature=abc123def456')).not.toThrow()
+    expect(masked()).toEqual(
+      expect.arrayContaining(['not a url?X-Amz-Signature=abc123def456', 'abc123def456'])
+    )
+  })
+
+  it('does not register values so short that masking them would blank out ordinary words', () => {
+    maskSignedUrl('https://x.example/a.png?v=1')
+    expect(masked()).toEqual(['https://x.example/a.png?v=1'])
   })
 
   it('registers each distinct value once', () => {

@@ -28675,7 +28675,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6200);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28685,7 +28685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6200:
+/***/ 5053:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31960,132 +31960,158 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/destination.ts
-// The destination folder: temp files, atomic placement that never leaves it, and the record of earlier runs.
+;// CONCATENATED MODULE: ./src/naming.ts
+// File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
 
 
-
-
-
-
-class Destination {
-    /** Absolute path as the user gave it (outputs use it). */
-    dir;
-    /** The same folder with symlinks resolved: every file must end up below it. */
-    real;
-    constructor(dir, real) {
-        this.dir = dir;
-        this.real = real;
-    }
-    static async open(dir) {
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        return new Destination(dir, await (0,promises_namespaceObject.realpath)(dir));
-    }
-    /** Absolute path of a relative name. */
-    pathOf(relPath) {
-        return external_node_path_default().join(this.dir, ...relPath.split('/'));
-    }
-    /**
-     * A new temp file, created exclusively (`wx`) so that nothing standing there, a planted symlink
-     * included, is ever followed or truncated.
-     */
-    async createTemp() {
-        const tempPath = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.part`);
-        return { path: tempPath, handle: await (0,promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
-    }
-    /** A regular file (not a symlink) standing at the name, if any. */
-    async existing(relPath) {
+/** Longest name we write, in bytes: well under every common file system's 255. */
+const MAX_NAME_BYTES = 200;
+const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+const TOKENS = ['name', 'stem', 'ext', 'index', 'taskId'];
+/** Where mime-types' first choice is not the extension people expect. */
+const EXTENSION_OVERRIDES = {
+    'audio/mpeg': '.mp3',
+    'audio/mp3': '.mp3',
+    'audio/ogg': '.ogg',
+    'video/quicktime': '.mov',
+    'application/octet-stream': '',
+    'binary/octet-stream': ''
+};
+/** Percent-decodes what decodes; a malformed escape stays as written (its `%` becomes `_` later). */
+function lenientDecode(text) {
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, run => {
         try {
-            const stats = await (0,promises_namespaceObject.lstat)(this.pathOf(relPath));
-            return stats.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+            return decodeURIComponent(run);
         }
         catch {
-            return undefined;
+            return run;
         }
+    });
+}
+/**
+ * One path segment made portable and harmless: decoded, only `[A-Za-z0-9._-]` kept (others become
+ * `_`, so `/`, `\` and `..` can never climb out), no leading dot, no trailing dot, not a Windows
+ * device name, at most 200 bytes. May return '' (the caller supplies a fallback).
+ */
+function sanitizeSegment(raw) {
+    let name = lenientDecode(raw)
+        .replace(/[^A-Za-z0-9._-]/gu, '_')
+        .replace(/^\.+/, '')
+        .replace(/\.+$/, '');
+    if (RESERVED.test(name))
+        name = `_${name}`;
+    if (name.length > MAX_NAME_BYTES) {
+        const ext = external_node_path_default().extname(name);
+        const keep = ext.length <= 16 ? ext : '';
+        name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '');
     }
-    /** Anything at all standing at the name (a file, a link, a folder). */
-    async occupied(relPath) {
-        return (0,promises_namespaceObject.lstat)(this.pathOf(relPath)).then(() => true, () => false);
+    return name;
+}
+/** The stem and extension a file URL's last path segment gives. */
+function nameFromUrl(url) {
+    const segments = new URL(url).pathname.split('/').filter(s => s !== '');
+    const name = sanitizeSegment(segments.at(-1) ?? '');
+    const ext = external_node_path_default().extname(name);
+    // Only an extension mime-types knows counts: `<base64>` names and `file.v2` have none.
+    if (ext && ext.length < name.length && mime_types.lookup(ext)) {
+        return { stem: name.slice(0, -ext.length), ext: ext.toLowerCase() };
     }
-    /** Bytes and sha256 of a file already there (for skipped entries). */
-    async hash(relPath) {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        let bytes = 0;
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath))) {
-            hash.update(chunk);
-            bytes += chunk.length;
-        }
-        return { bytes, sha256: hash.digest('hex') };
+    return { stem: name, ext: '' };
+}
+/** `.mp3` for `audio/mpeg`, '' when the type says nothing useful. */
+function extFromContentType(contentType) {
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (!type)
+        return '';
+    if (Object.hasOwn(EXTENSION_OVERRIDES, type))
+        return EXTENSION_OVERRIDES[type];
+    const ext = mime_types.extension(type);
+    return ext ? `.${ext}` : '';
+}
+/** The unknown `{token}`s of a template ([] when it is valid). */
+function unknownTokens(template) {
+    return [...template.matchAll(/\{([^{}]*)\}/g)]
+        .map(m => m[1])
+        .filter(t => !TOKENS.includes(t));
+}
+/**
+ * The relative path (with `/`) a template gives: every segment rendered, then sanitised as a whole,
+ * empty segments dropped, and a `file-{index}` fallback so the name is never empty.
+ */
+function renderName(template, parts) {
+    const stem = parts.stem || `file-${parts.index}`;
+    const values = {
+        name: stem + parts.ext,
+        stem,
+        ext: parts.ext,
+        index: String(parts.index),
+        taskId: sanitizeSegment(parts.taskId ?? '')
+    };
+    const segments = template
+        .split('/')
+        .map(segment => sanitizeSegment(segment.replace(/\{(\w+)\}/g, (_, t) => values[t])))
+        .filter(s => s !== '');
+    if (segments.length === 0)
+        return `file-${parts.index}${parts.ext}`;
+    return segments.join('/');
+}
+/** `a/b.png` with suffix 2 is `a/b-2.png`: the suffix goes before the extension of the last segment. */
+function withSuffix(relPath, n, ext) {
+    const slash = relPath.lastIndexOf('/');
+    const dir = relPath.slice(0, slash + 1);
+    const base = relPath.slice(slash + 1);
+    const cut = ext && base.toLowerCase().endsWith(ext.toLowerCase()) ? ext.length : external_node_path_default().extname(base).length;
+    const stem = base.slice(0, base.length - cut);
+    const tail = base.slice(base.length - cut);
+    const suffix = `-${n}`;
+    return dir + stem.slice(0, MAX_NAME_BYTES - suffix.length - tail.length) + suffix + tail;
+}
+/**
+ * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
+ * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
+ * order, which makes names deterministic.
+ */
+class NameRegistry {
+    files = new Set();
+    folders = new Set();
+    /** Marks a name as used (a file kept from an earlier run). */
+    reserve(relPath) {
+        this.add(relPath);
     }
-    /**
-     * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
-     * is replaced, never followed); otherwise link() refuses atomically if the name is taken.
-     */
-    async place(tempPath, relPath, overwrite) {
-        const target = this.pathOf(relPath);
-        const parent = external_node_path_default().dirname(target);
-        await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
-        const realParent = await (0,promises_namespaceObject.realpath)(parent);
-        if (realParent !== this.real && !realParent.startsWith(this.real + (external_node_path_default()).sep)) {
-            throw new TransferError(`refused to write ${relPath}: its folder leads outside the destination`);
+    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
+    claim(relPath, ext) {
+        const segments = relPath.split('/');
+        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+        for (let i = 0; i < segments.length - 1; i++) {
+            const folder = segments.slice(0, i + 1).join('/');
+            let candidate = folder;
+            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
+                candidate = withSuffix(folder, n, '');
+            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
         }
-        if (overwrite) {
-            await (0,promises_namespaceObject.rename)(tempPath, target);
-        }
-        else {
-            try {
-                await (0,promises_namespaceObject.link)(tempPath, target);
-            }
-            catch (error) {
-                if (error.code === 'EEXIST') {
-                    throw new TransferError(`${relPath} already exists (if-exists: fail); left untouched`);
-                }
-                throw error;
-            }
-            await (0,promises_namespaceObject.rm)(tempPath, { force: true });
-        }
-        return target;
+        const wanted = segments.join('/');
+        let candidate = wanted;
+        for (let n = 2; this.taken(candidate); n++)
+            candidate = withSuffix(wanted, n, ext);
+        this.add(candidate);
+        return candidate;
     }
-    async removeTemp(tempPath) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true });
+    taken(relPath) {
+        const key = relPath.toLowerCase();
+        return this.files.has(key) || this.folders.has(key);
     }
-    /** The record of earlier runs made with the same name template (empty when none or unreadable). */
-    async loadRecord(filename) {
-        try {
-            const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, RECORD_FILE), 'utf8'));
-            if (parsed.version !== 1 ||
-                parsed.filename !== filename ||
-                typeof parsed.files !== 'object') {
-                return new Map();
-            }
-            return new Map(Object.entries(parsed.files));
-        }
-        catch {
-            return new Map();
-        }
-    }
-    /** Writes the record atomically (temp file, then rename). */
-    async saveRecord(filename, files) {
-        const record = { version: 1, filename, files: Object.fromEntries(files) };
-        const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
-        try {
-            await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(record, null, 1), { flag: 'wx' });
-            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
-        }
-        catch (error) {
-            await (0,promises_namespaceObject.rm)(temp, { force: true });
-            throw error;
-        }
+    add(relPath) {
+        const key = relPath.toLowerCase();
+        this.files.add(key);
+        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
+            this.folders.add(key.slice(0, i));
     }
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/safe-text.ts
 // Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
 
+const MIN_SECRET_LENGTH = 8;
 /** Query parameters of a presigned (SigV4) URL that are credentials on their own. */
 const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
 /**
@@ -32110,8 +32136,9 @@ function maskSignedUrl(url) {
     for (const match of url.matchAll(/[?&]X-Amz-(?:Signature|Credential|Security-Token)=([^&#]+)/gi)) {
         secrets.add(match[1]);
     }
+    // A very short value (`?v=1`) would blank out ordinary words all over the log.
     for (const secret of secrets)
-        if (secret)
+        if (secret.length >= MIN_SECRET_LENGTH)
             core_setSecret(secret);
 }
 /** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
@@ -32151,6 +32178,180 @@ function escapeHtml(text) {
     return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
+;// CONCATENATED MODULE: ./src/destination.ts
+// The destination folder: temp files, placement that never leaves it, and the record of earlier runs.
+
+
+
+
+
+
+
+
+/** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/** The record's key for a URL. */
+function recordKey(url) {
+    return (0,external_node_crypto_.createHash)('sha256').update(url).digest('hex').slice(0, 32);
+}
+async function destination_exists(absolute) {
+    return (0,promises_namespaceObject.lstat)(absolute).then(() => true, () => false);
+}
+/** A relative path this action could have made: every segment already a safe name. */
+function isSafeRelPath(relPath) {
+    return (typeof relPath === 'string' &&
+        relPath.split('/').every(segment => segment !== '' && sanitizeSegment(segment) === segment));
+}
+class Destination {
+    /** Absolute path as the user gave it (outputs use it). */
+    dir;
+    /** The same folder with symlinks resolved: every file must end up below it. */
+    real;
+    constructor(dir, real) {
+        this.dir = dir;
+        this.real = real;
+    }
+    /** Creates the folder if needed, and removes temp files a cancelled run left behind. */
+    static async open(dir) {
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        const dest = new Destination(dir, await (0,promises_namespaceObject.realpath)(dir));
+        await dest.removeStaleTemps();
+        return dest;
+    }
+    /** Absolute path of a relative name. */
+    pathOf(relPath) {
+        return external_node_path_default().join(this.dir, ...relPath.split('/'));
+    }
+    /**
+     * A new temp file, created exclusively (`wx`) so that nothing standing there, a planted symlink
+     * included, is ever followed or truncated.
+     */
+    async createTemp() {
+        const tempPath = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.part`);
+        return { path: tempPath, handle: await (0,promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
+    }
+    /**
+     * A regular file (not a symlink) standing at the name, in a folder that really is inside the
+     * destination; anything else is not a file this action may report.
+     */
+    async existing(relPath) {
+        try {
+            const stats = await (0,promises_namespaceObject.lstat)(this.pathOf(relPath));
+            if (!stats.isFile() || !this.inside(await (0,promises_namespaceObject.realpath)(external_node_path_default().dirname(this.pathOf(relPath))))) {
+                return undefined;
+            }
+            return { size: stats.size, mtimeMs: stats.mtimeMs };
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** Anything at all standing at the name (a file, a link, a folder). */
+    async occupied(relPath) {
+        return destination_exists(this.pathOf(relPath));
+    }
+    /** Bytes and sha256 of a file already there (for skipped entries). */
+    async hash(relPath) {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let bytes = 0;
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath))) {
+            hash.update(chunk);
+            bytes += chunk.length;
+        }
+        return { bytes, sha256: hash.digest('hex') };
+    }
+    /**
+     * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
+     * is replaced, never followed); otherwise link() refuses atomically if the name is taken.
+     */
+    async place(tempPath, relPath, overwrite) {
+        const target = this.pathOf(relPath);
+        const parent = external_node_path_default().dirname(target);
+        // Check the deepest folder that exists before creating any: a symlinked subfolder must not
+        // get empty folders made outside the destination.
+        let existingAncestor = parent;
+        while (!(await destination_exists(existingAncestor)))
+            existingAncestor = external_node_path_default().dirname(existingAncestor);
+        if (!this.inside(await (0,promises_namespaceObject.realpath)(existingAncestor)))
+            throw this.outside(relPath);
+        await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
+        if (!this.inside(await (0,promises_namespaceObject.realpath)(parent)))
+            throw this.outside(relPath);
+        if (overwrite) {
+            await (0,promises_namespaceObject.rename)(tempPath, target);
+            return target;
+        }
+        try {
+            await (0,promises_namespaceObject.link)(tempPath, target);
+        }
+        catch (error) {
+            if (error.code === 'EEXIST') {
+                throw new TransferError(`${relPath} is already taken on disk; left untouched`);
+            }
+            throw error;
+        }
+        await this.removeTemp(tempPath);
+        return target;
+    }
+    /** Best effort: a temp file that cannot be removed now goes at the next run's start. */
+    async removeTemp(tempPath) {
+        await (0,promises_namespaceObject.rm)(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined);
+    }
+    /** The record of earlier runs made with the same name template (empty when none or unreadable). */
+    async loadRecord(filename) {
+        let parsed;
+        try {
+            parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, RECORD_FILE), 'utf8'));
+        }
+        catch {
+            return new Map();
+        }
+        if (parsed?.version !== 2 || parsed.filename !== filename || typeof parsed.files !== 'object') {
+            return new Map();
+        }
+        // The file may come from a restored cache: only entries naming a safe path inside count.
+        return new Map(Object.entries(parsed.files).filter(([, e]) => isSafeRelPath(e?.path) && Number.isSafeInteger(e.bytes) && typeof e.sha256 === 'string'));
+    }
+    /** Writes the record atomically (temp file, then rename). */
+    async saveRecord(filename, files) {
+        const record = { version: 2, filename, files: Object.fromEntries(files) };
+        const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
+        try {
+            await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(record, null, 1), { flag: 'wx' });
+            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
+        }
+        catch (error) {
+            await this.removeTemp(temp);
+            throw error;
+        }
+    }
+    inside(realPath) {
+        return realPath === this.real || realPath.startsWith(this.real + (external_node_path_default()).sep);
+    }
+    outside(relPath) {
+        return new TransferError(`refused to write ${relPath}: its folder leads outside the destination`);
+    }
+    async removeStaleTemps() {
+        const now = Date.now();
+        for (const name of await (0,promises_namespaceObject.readdir)(this.dir)) {
+            if (!name.startsWith(TEMP_PREFIX))
+                continue;
+            const full = external_node_path_default().join(this.dir, name);
+            const stats = await (0,promises_namespaceObject.lstat)(full).catch(() => undefined);
+            if (stats?.isFile() && now - stats.mtimeMs > STALE_TEMP_MS)
+                await this.removeTemp(full);
+        }
+    }
+}
+/** A record entry for a file just written or kept. */
+function recordEntry(url, relPath, facts) {
+    return { url: redactUrl(url), path: relPath, ...facts };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
 
@@ -32200,7 +32401,8 @@ function classify(error) {
             return new TransferError(`network error ${code}`, { retryable: true });
         }
         // Anything else with a code (ENOSPC, EACCES, ...) is local and final.
-        return new TransferError(`${code}: ${stripQueries(message)}`);
+        const text = stripQueries(message);
+        return new TransferError(text.startsWith(`${code}:`) ? text : `${code}: ${text}`);
     }
     return new TransferError(`unexpected error: ${stripQueries(message)}`);
 }
@@ -32421,7 +32623,10 @@ async function download(http, signedUrl, dest, options) {
     const message = await follow(http, signedUrl);
     const total = contentLength(message);
     const contentType = message.headers['content-type'] ?? null;
-    const { path: tempPath, handle } = await dest.createTemp();
+    const { path: tempPath, handle } = await dest.createTemp().catch((error) => {
+        message.destroy();
+        throw error;
+    });
     const now = options.now ?? Date.now;
     const started = now();
     let lastReport = started;
@@ -32584,8 +32789,9 @@ class KieApi {
         if (status >= 200 && status < 300 && envelope?.code === 200) {
             if (typeof envelope.data === 'string' && envelope.data.trim() !== '') {
                 const signed = envelope.data.trim();
-                maskSignedUrl(signed);
+                // Checked first (its errors quote no part of it), so junk in `data` is not made a secret.
                 checkSignedUrl(signed, this.baseUrl, what);
+                maskSignedUrl(signed);
                 return signed;
             }
             throw new TransferError(`${what}: answered code 200 without a download URL in "data"`, {
@@ -32666,152 +32872,70 @@ function plainTextHint(text) {
     return snippet ? `: "${snippet}"` : '';
 }
 
-;// CONCATENATED MODULE: ./src/naming.ts
-// File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
+;// CONCATENATED MODULE: ./src/plan.ts
 
 
-/** Longest name we write, in bytes: well under every common file system's 255. */
-const MAX_NAME_BYTES = 200;
-const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
-const TOKENS = ['name', 'stem', 'ext', 'index', 'taskId'];
-/** Where mime-types' first choice is not the extension people expect. */
-const EXTENSION_OVERRIDES = {
-    'audio/mpeg': '.mp3',
-    'audio/mp3': '.mp3',
-    'audio/ogg': '.ogg',
-    'video/quicktime': '.mov',
-    'application/octet-stream': '',
-    'binary/octet-stream': ''
-};
-/** Percent-decodes what decodes; a malformed escape stays as written (its `%` becomes `_` later). */
-function lenientDecode(text) {
-    return text.replace(/(?:%[0-9a-f]{2})+/gi, run => {
-        try {
-            return decodeURIComponent(run);
-        }
-        catch {
-            return run;
-        }
-    });
-}
 /**
- * One path segment made portable and harmless: decoded, only `[A-Za-z0-9._-]` kept (others become
- * `_`, so `/`, `\` and `..` can never climb out), no leading dot, no trailing dot, not a Windows
- * device name, at most 200 bytes. May return '' (the caller supplies a fallback).
+ * Names every job it can now, in input order, and checks the disk. Names follow input order, with
+ * two exceptions that keep re-runs stable: with `if-exists: skip`, a URL the record knows keeps its
+ * recorded name, and every recorded name is taken for the rest. Once an entry's name waits for its
+ * Content-Type, every later name waits too (it could collide), so nothing is decided on a guess.
  */
-function sanitizeSegment(raw) {
-    let name = lenientDecode(raw)
-        .replace(/[^A-Za-z0-9._-]/gu, '_')
-        .replace(/^\.+/, '')
-        .replace(/\.+$/, '');
-    if (RESERVED.test(name))
-        name = `_${name}`;
-    if (name.length > MAX_NAME_BYTES) {
-        const ext = external_node_path_default().extname(name);
-        const keep = ext.length <= 16 ? ext : '';
-        name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '');
-    }
-    return name;
-}
-/** The stem and extension a file URL's last path segment gives. */
-function nameFromUrl(url) {
-    const segments = new URL(url).pathname.split('/').filter(s => s !== '');
-    const name = sanitizeSegment(segments.at(-1) ?? '');
-    const ext = external_node_path_default().extname(name);
-    // Only an extension mime-types knows counts: `<base64>` names and `file.v2` have none.
-    if (ext && ext.length < name.length && mime_types.lookup(ext)) {
-        return { stem: name.slice(0, -ext.length), ext: ext.toLowerCase() };
-    }
-    return { stem: name, ext: '' };
-}
-/** `.mp3` for `audio/mpeg`, '' when the type says nothing useful. */
-function extFromContentType(contentType) {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (!type)
-        return '';
-    if (Object.hasOwn(EXTENSION_OVERRIDES, type))
-        return EXTENSION_OVERRIDES[type];
-    const ext = mime_types.extension(type);
-    return ext ? `.${ext}` : '';
-}
-/** The unknown `{token}`s of a template ([] when it is valid). */
-function unknownTokens(template) {
-    return [...template.matchAll(/\{([^{}]*)\}/g)]
-        .map(m => m[1])
-        .filter(t => !TOKENS.includes(t));
-}
-/**
- * The relative path (with `/`) a template gives: every segment rendered, then sanitised as a whole,
- * empty segments dropped, and a `file-{index}` fallback so the name is never empty.
- */
-function renderName(template, parts) {
-    const stem = parts.stem || `file-${parts.index}`;
-    const values = {
-        name: stem + parts.ext,
-        stem,
-        ext: parts.ext,
-        index: String(parts.index),
-        taskId: sanitizeSegment(parts.taskId ?? '')
-    };
-    const segments = template
-        .split('/')
-        .map(segment => sanitizeSegment(segment.replace(/\{(\w+)\}/g, (_, t) => values[t])))
-        .filter(s => s !== '');
-    if (segments.length === 0)
-        return `file-${parts.index}${parts.ext}`;
-    return segments.join('/');
-}
-/** `a/b.png` with suffix 2 is `a/b-2.png`: the suffix goes before the extension of the last segment. */
-function withSuffix(relPath, n, ext) {
-    const slash = relPath.lastIndexOf('/');
-    const dir = relPath.slice(0, slash + 1);
-    const base = relPath.slice(slash + 1);
-    const cut = ext && base.toLowerCase().endsWith(ext.toLowerCase()) ? ext.length : external_node_path_default().extname(base).length;
-    const stem = base.slice(0, base.length - cut);
-    const tail = base.slice(base.length - cut);
-    const suffix = `-${n}`;
-    return dir + stem.slice(0, MAX_NAME_BYTES - suffix.length - tail.length) + suffix + tail;
-}
-/**
- * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
- * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
- * order, which makes names deterministic.
- */
-class NameRegistry {
-    files = new Set();
-    folders = new Set();
-    /** Marks a name as used (a file kept from an earlier run). */
-    reserve(relPath) {
-        this.add(relPath);
-    }
-    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
-    claim(relPath, ext) {
-        const segments = relPath.split('/');
-        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
-        for (let i = 0; i < segments.length - 1; i++) {
-            const folder = segments.slice(0, i + 1).join('/');
-            let candidate = folder;
-            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
-                candidate = withSuffix(folder, n, '');
-            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
+async function planJobs(settings, dest, record, registry) {
+    const seen = new Set();
+    const jobs = settings.entries
+        .filter(e => !seen.has(e.url) && seen.add(e.url))
+        .map(entry => ({ entry, urlName: nameFromUrl(entry.url), name: null }));
+    const skip = settings.ifExists === 'skip';
+    const recorded = new Map();
+    if (skip) {
+        for (const entry of record.values())
+            registry.reserve(entry.path);
+        for (const job of jobs) {
+            const known = record.get(recordKey(job.entry.url));
+            if (known) {
+                recorded.set(job, known);
+                job.name = known.path;
+            }
         }
-        const wanted = segments.join('/');
-        let candidate = wanted;
-        for (let n = 2; this.taken(candidate); n++)
-            candidate = withSuffix(wanted, n, ext);
-        this.add(candidate);
-        return candidate;
     }
-    taken(relPath) {
-        const key = relPath.toLowerCase();
-        return this.files.has(key) || this.folders.has(key);
+    let certain = true;
+    for (const job of jobs) {
+        if (job.name)
+            continue;
+        if (!job.urlName.ext)
+            certain = false;
+        if (certain)
+            job.name = registry.claim(renderName(settings.filename, { ...job.urlName, ...job.entry }), job.urlName.ext);
     }
-    add(relPath) {
-        const key = relPath.toLowerCase();
-        this.files.add(key);
-        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
-            this.folders.add(key.slice(0, i));
-    }
+    if (settings.ifExists === 'overwrite')
+        return jobs;
+    await Promise.all(jobs.map(async (job) => {
+        if (!job.name)
+            return;
+        if (!skip) {
+            if (await dest.occupied(job.name))
+                job.early = taken(job.name, settings, '');
+            return;
+        }
+        const known = recorded.get(job);
+        const there = await dest.existing(job.name);
+        if (there && (!known || there.size === known.bytes)) {
+            // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
+            job.keep = { known: known && there.mtimeMs === known.mtimeMs ? known : undefined };
+        }
+        else if (await dest.occupied(job.name)) {
+            // A changed file, a folder or a link stands there: not this action's to replace.
+            const why = there && known
+                ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
+                : '';
+            job.early = taken(job.name, settings, why);
+        }
+    }));
+    return jobs;
+}
+function taken(name, settings, why) {
+    return `${name} is already there${why}; left untouched (if-exists: ${settings.ifExists}; overwrite replaces it)`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -32867,6 +32991,8 @@ function setOutputs(results, dir) {
     setOutput(Outputs.Failed, results.filter(r => r.status === 'failed').length);
     setOutput(Outputs.Dir, dir);
 }
+/** Rows of the summary table at most (about 250 bytes each, well under the runner's 1 MiB). */
+const MAX_SUMMARY_ROWS = 1000;
 /** A table of every entry; everything that came from outside is escaped (no raw HTML). */
 async function writeSummary(results, dir) {
     const counts = ['downloaded', 'skipped', 'failed'].map(s => `${results.filter(r => r.status === s).length} ${s}`);
@@ -32876,7 +33002,15 @@ async function writeSummary(results, dir) {
     }));
     // core.summary leaves an empty cell unclosed (`<td>`): every cell gets some text.
     const cell = (text) => text || '–';
-    const rows = results.map(r => [
+    // The runner refuses a step summary over 1 MiB: a huge batch lists its failures and first files.
+    const shown = [
+        ...results.filter(r => r.status === 'failed'),
+        ...results.filter(r => r.status !== 'failed')
+    ]
+        .slice(0, MAX_SUMMARY_ROWS)
+        .sort((a, b) => a.entry.index - b.entry.index);
+    const hidden = results.length - shown.length;
+    const rows = shown.map(r => [
         String(r.entry.index),
         escapeHtml(r.name ?? redactUrl(r.entry.url)),
         r.bytes === null ? '' : formatBytes(r.bytes),
@@ -32888,6 +33022,7 @@ async function writeSummary(results, dir) {
         .addHeading('kie.ai downloads', 3)
         .addRaw(`<p>${counts.join(', ')} · into <code>${escapeHtml(dir)}</code></p>`, true)
         .addTable([header, ...rows])
+        .addRaw(hidden > 0 ? `<p>… and ${hidden} more entries: see the <code>files</code> output.</p>` : '', true)
         .write();
 }
 
@@ -32906,13 +33041,24 @@ async function writeSummary(results, dir) {
 
 
 
+
+/** The destination, or an error naming the `path` input when it cannot be used. */
+async function openDestination(dir) {
+    try {
+        return await Destination.open(dir);
+    }
+    catch (error) {
+        const code = error.code ?? errorMessage(error);
+        throw new InputError(Inputs.Path, `gives a folder that cannot be created or used (${code}: ${dir})`, 'a writable folder');
+    }
+}
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
 const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
 async function downloadAll(settings, deps = { clock: realClock }) {
-    const dest = await Destination.open(settings.dir);
+    const dest = await openDestination(settings.dir);
     const record = await dest.loadRecord(settings.filename);
-    const jobs = dedupe(settings.entries).map(entry => plan(entry, settings));
-    await checkExisting(jobs, dest, record, settings);
+    const registry = new NameRegistry();
+    const jobs = await planJobs(settings, dest, record, registry);
     const http = new Http(settings.timeoutMs);
     const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
     const policy = {
@@ -32949,9 +33095,9 @@ async function downloadAll(settings, deps = { clock: realClock }) {
         try {
             if (job.early)
                 return { kind: 'failed', error: job.early, ms: 0 };
-            if (job.keep) {
-                const { relPath, known } = job.keep;
-                const facts = known ?? {
+            if (job.keep && job.name) {
+                const relPath = job.name;
+                const facts = job.keep.known ?? {
                     ...(await dest.hash(relPath)),
                     contentType: mime_types.lookup(relPath) || null
                 };
@@ -32973,25 +33119,19 @@ async function downloadAll(settings, deps = { clock: realClock }) {
         }
     };
     const pending = jobs.map(job => limit(() => runJob(job)));
-    const registry = new NameRegistry();
-    for (const job of jobs)
-        if (job.keep)
-            registry.reserve(job.keep.relPath);
     // Names are given in input order whatever order downloads finish in: the same input, the same names.
     const outcomes = new Map();
     startGroup(`Downloading ${jobs.length} file${jobs.length === 1 ? '' : 's'} to ${settings.dir}`);
     try {
         for (const [i, job] of jobs.entries()) {
             const result = await finish(job, await pending[i], registry, dest, settings);
-            if (result.status !== 'failed' && result.name) {
-                const facts = result.status === 'skipped' && job.keep?.known;
-                record.set(job.entry.url, facts || {
-                    path: result.name,
+            if (result.status !== 'failed' && result.name && !job.keep?.known) {
+                record.set(recordKey(job.entry.url), recordEntry(job.entry.url, result.name, {
                     bytes: result.bytes ?? 0,
                     sha256: result.sha256 ?? '',
                     contentType: result.contentType,
                     mtimeMs: (await dest.existing(result.name))?.mtimeMs ?? 0
-                });
+                }));
             }
             outcomes.set(job.entry.url, result);
             logResult(result);
@@ -33009,47 +33149,6 @@ async function downloadAll(settings, deps = { clock: realClock }) {
         warning(`Could not write ${RECORD_FILE} in ${settings.dir}: ${errorMessage(error)}`);
     }
     return settings.entries.map(entry => ({ ...outcomes.get(entry.url), entry }));
-}
-/** The first entry of each distinct URL, in input order. */
-function dedupe(entries) {
-    const seen = new Set();
-    return entries.filter(e => !seen.has(e.url) && seen.add(e.url));
-}
-function plan(entry, settings) {
-    const urlName = nameFromUrl(entry.url);
-    const planned = urlName.ext ? renderName(settings.filename, { ...urlName, ...entry }) : null;
-    return { entry, urlName, planned };
-}
-/** Before any request: which entries `if-exists` settles from what is already on disk. */
-async function checkExisting(jobs, dest, record, settings) {
-    // Provisional names, with the same collision rule the final naming uses.
-    const registry = new NameRegistry();
-    for (const job of jobs) {
-        if (job.planned)
-            job.planned = registry.claim(job.planned, job.urlName.ext);
-    }
-    if (settings.ifExists === 'overwrite')
-        return;
-    await Promise.all(jobs.map(async (job) => {
-        if (settings.ifExists === 'fail') {
-            if (job.planned && (await dest.occupied(job.planned))) {
-                job.early = `${job.planned} already exists (if-exists: fail); left untouched`;
-            }
-            return;
-        }
-        const known = record.get(job.entry.url);
-        const there = known && (await dest.existing(known.path));
-        if (known && there && there.size === known.bytes) {
-            // An unchanged file keeps its recorded hash; a touched one is hashed again.
-            job.keep = {
-                relPath: known.path,
-                known: there.mtimeMs === known.mtimeMs ? known : undefined
-            };
-        }
-        else if (job.planned && (await dest.existing(job.planned))) {
-            job.keep = { relPath: job.planned };
-        }
-    }));
 }
 /**
  * Resolve, then download, under the one retry policy. A refused or old signed URL is exchanged for
@@ -33118,7 +33217,7 @@ async function finish(job, work, registry, dest, settings) {
         ms: 0
     };
     if (work.kind === 'failed') {
-        return { ...base, status: 'failed', name: job.planned, error: work.error, ms: work.ms };
+        return { ...base, status: 'failed', name: job.name, error: work.error, ms: work.ms };
     }
     if (work.kind === 'kept') {
         const { relPath, bytes, sha256, contentType } = work;
@@ -33134,7 +33233,8 @@ async function finish(job, work, registry, dest, settings) {
     }
     const { file } = work;
     const ext = job.urlName.ext || extFromContentType(file.contentType);
-    const relPath = registry.claim(renderName(settings.filename, { ...job.urlName, ext, ...job.entry }), ext);
+    const relPath = job.name ??
+        registry.claim(renderName(settings.filename, { ...job.urlName, ext, ...job.entry }), ext);
     const facts = {
         bytes: file.bytes,
         sha256: file.sha256,
@@ -33403,7 +33503,7 @@ async function run(deps) {
         const results = await downloadAll(settings, deps);
         // Outputs and summary first: a failing step still tells the next steps what arrived.
         setOutputs(results, settings.dir);
-        await writeSummary(results, settings.dir);
+        await writeSummary(results, settings.dir).catch((error) => warning(`Could not write the job summary: ${errorMessage(error)}`));
         const failed = results.filter(r => r.status === 'failed');
         if (failed.length > 0) {
             const lines = failed.map(r => `#${r.entry.index} ${r.name ?? redactUrl(r.entry.url)}: ${r.error}`);

@@ -45,7 +45,10 @@ export async function download(
   const message = await follow(http, signedUrl)
   const total = contentLength(message)
   const contentType = message.headers['content-type'] ?? null
-  const { path: tempPath, handle } = await dest.createTemp()
+  const { path: tempPath, handle } = await dest.createTemp().catch((error: unknown) => {
+    message.destroy()
+    throw error
+  })
   const now = options.now ?? Date.now
   const started = now()
   let lastReport = started

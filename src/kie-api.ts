@@ -67,8 +67,9 @@ export class KieApi {
     if (status >= 200 && status < 300 && envelope?.code === 200) {
       if (typeof envelope.data === 'string' && envelope.data.trim() !== '') {
         const signed = envelope.data.trim()
-        maskSignedUrl(signed)
+        // Checked first (its errors quote no part of it), so junk in `data` is not made a secret.
         checkSignedUrl(signed, this.baseUrl, what)
+        maskSignedUrl(signed)
         return signed
       }
       throw new TransferError(`${what}: answered code 200 without a download URL in "data"`, {

@@ -14,7 +14,9 @@ export async function run(deps?: Deps): Promise<void> {
     const results = await downloadAll(settings, deps)
     // Outputs and summary first: a failing step still tells the next steps what arrived.
     setOutputs(results, settings.dir)
-    await writeSummary(results, settings.dir)
+    await writeSummary(results, settings.dir).catch((error: unknown) =>
+      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+    )
     const failed = results.filter(r => r.status === 'failed')
     if (failed.length > 0) {
       const lines = failed.map(

@@ -58,6 +58,9 @@ export function setOutputs(results: EntryResult[], dir: string): void {
   core.setOutput(Outputs.Dir, dir)
 }
 
+/** Rows of the summary table at most (about 250 bytes each, well under the runner's 1 MiB). */
+export const MAX_SUMMARY_ROWS = 1000
+
 /** A table of every entry; everything that came from outside is escaped (no raw HTML). */
 export async function writeSummary(results: EntryResult[], dir: string): Promise<void> {
   const counts = (['downloaded', 'skipped', 'failed'] as const).map(
@@ -69,7 +72,15 @@ export async function writeSummary(results: EntryResult[], dir: string): Promise
   }))
   // core.summary leaves an empty cell unclosed (`<td>`): every cell gets some text.
   const cell = (text: string): string => text || '–'
-  const rows = results.map(r =>
+  // The runner refuses a step summary over 1 MiB: a huge batch lists its failures and first files.
+  const shown = [
+    ...results.filter(r => r.status === 'failed'),
+    ...results.filter(r => r.status !== 'failed')
+  ]
+    .slice(0, MAX_SUMMARY_ROWS)
+    .sort((a, b) => a.entry.index - b.entry.index)
+  const hidden = results.length - shown.length
+  const rows = shown.map(r =>
     [
       String(r.entry.index),
       escapeHtml(r.name ?? redactUrl(r.entry.url)),
@@ -83,5 +94,9 @@ export async function writeSummary(results: EntryResult[], dir: string): Promise
     .addHeading('kie.ai downloads', 3)
     .addRaw(`<p>${counts.join(', ')} · into <code>${escapeHtml(dir)}</code></p>`, true)
     .addTable([header, ...rows])
+    .addRaw(
+      hidden > 0 ? `<p>… and ${hidden} more entries: see the <code>files</code> output.</p>` : '',
+      true
+    )
     .write()
 }

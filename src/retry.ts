@@ -74,7 +74,8 @@ export function classify(error: unknown): TransferError {
       return new TransferError(`network error ${code}`, { retryable: true })
     }
     // Anything else with a code (ENOSPC, EACCES, ...) is local and final.
-    return new TransferError(`${code}: ${stripQueries(message)}`)
+    const text = stripQueries(message)
+    return new TransferError(text.startsWith(`${code}:`) ? text : `${code}: ${text}`)
   }
   return new TransferError(`unexpected error: ${stripQueries(message)}`)
 }

@@ -1,6 +1,8 @@
 // Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
 import * as core from '@actions/core'
 
+const MIN_SECRET_LENGTH = 8
+
 /** Query parameters of a presigned (SigV4) URL that are credentials on their own. */
 const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']
 
@@ -27,7 +29,8 @@ export function maskSignedUrl(url: string): void {
   )) {
     secrets.add(match[1])
   }
-  for (const secret of secrets) if (secret) core.setSecret(secret)
+  // A very short value (`?v=1`) would blank out ordinary words all over the log.
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) core.setSecret(secret)
 }
 
 /** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
