@@ -6,6 +6,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync
 } from 'node:fs'
@@ -507,5 +508,37 @@ describe('re-runs', () => {
     expect(r.log).toMatch(
       /::error::Input 'path' gives a folder that cannot be created or used \(ENOTDIR/
     )
+  })
+})
+
+describe('skip and time stamps', () => {
+  const U = 'https://h1.example/v/t.png'
+
+  it('trusts the recorded hash while the time stamp is the same to the second, and hashes again otherwise', async () => {
+    const ws = makeWorkspace()
+    api(U, 't.png')
+    host('t.png', Buffer.from('original'))
+    await runAction({ 'api-key': KEY, urls: U, 'if-exists': 'skip' }, { workspace: ws })
+    const file = path.join(ws.dir, 'kie-downloads', 't.png')
+    const recorded = statSync(file).mtimeMs
+    // Same size, other bytes: only a re-hash can tell.
+    writeFileSync(file, 'modified')
+    const sameSecond = new Date(Math.trunc(recorded / 1000) * 1000)
+    utimesSync(file, sameSecond, sameSecond)
+    const cached = await runAction(
+      { 'api-key': KEY, urls: U, 'if-exists': 'skip' },
+      { workspace: ws }
+    )
+    expect(cached.files[0].sha256).toBe(sha(Buffer.from('original')))
+    const later = new Date(recorded + 10_000)
+    utimesSync(file, later, later)
+    const touched = await runAction(
+      { 'api-key': KEY, urls: U, 'if-exists': 'skip' },
+      { workspace: ws }
+    )
+    expect(touched.files[0]).toMatchObject({
+      status: 'skipped',
+      sha256: sha(Buffer.from('modified'))
+    })
   })
 })

@@ -32922,7 +32922,7 @@ async function planJobs(settings, dest, record, registry) {
         const there = await dest.existing(job.name);
         if (there && (!known || there.size === known.bytes)) {
             // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-            job.keep = { known: known && there.mtimeMs === known.mtimeMs ? known : undefined };
+            job.keep = { known: known && sameSecond(there.mtimeMs, known.mtimeMs) ? known : undefined };
         }
         else if (await dest.occupied(job.name)) {
             // A changed file, a folder or a link stands there: not this action's to replace.
@@ -32936,6 +32936,10 @@ async function planJobs(settings, dest, record, registry) {
 }
 function taken(name, settings, why) {
     return `${name} is already there${why}; left untouched (if-exists: ${settings.ifExists}; overwrite replaces it)`;
+}
+/** Archives (e.g. actions/cache's tar) may keep time stamps to the second only. */
+function sameSecond(a, b) {
+    return Math.trunc(a / 1000) === Math.trunc(b / 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts

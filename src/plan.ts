@@ -67,7 +67,7 @@ export async function planJobs(
       const there = await dest.existing(job.name)
       if (there && (!known || there.size === known.bytes)) {
         // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-        job.keep = { known: known && there.mtimeMs === known.mtimeMs ? known : undefined }
+        job.keep = { known: known && sameSecond(there.mtimeMs, known.mtimeMs) ? known : undefined }
       } else if (await dest.occupied(job.name)) {
         // A changed file, a folder or a link stands there: not this action's to replace.
         const why =
@@ -83,4 +83,9 @@ export async function planJobs(
 
 function taken(name: string, settings: Settings, why: string): string {
   return `${name} is already there${why}; left untouched (if-exists: ${settings.ifExists}; overwrite replaces it)`
+}
+
+/** Archives (e.g. actions/cache's tar) may keep time stamps to the second only. */
+function sameSecond(a: number, b: number): boolean {
+  return Math.trunc(a / 1000) === Math.trunc(b / 1000)
 }
