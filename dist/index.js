@@ -32574,10 +32574,10 @@ var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
  * Every chunk a socket reads is a fresh Buffer whose memory V8 returns only after a GC. At
  * hundreds of MiB/s, tens of MiB of chunks already written out pile up before V8 collects
  * (measured with `npm run bench -- --big`: 1 GiB peaks at ~145 MiB RSS without this, ~90 MiB with
- * it). A minor GC of a small young generation takes well under a millisecond; one every 4 MiB
+ * it). A minor GC of a small young generation takes well under a millisecond; one every 2 MiB
  * costs no measurable throughput.
  */
-const RELEASE_EVERY_BYTES = 4 * 1024 * 1024;
+const RELEASE_EVERY_BYTES = 2 * 1024 * 1024;
 let gc = null;
 let sinceLast = 0;
 /**

@@ -6,10 +6,10 @@ import vm from 'node:vm'
  * Every chunk a socket reads is a fresh Buffer whose memory V8 returns only after a GC. At
  * hundreds of MiB/s, tens of MiB of chunks already written out pile up before V8 collects
  * (measured with `npm run bench -- --big`: 1 GiB peaks at ~145 MiB RSS without this, ~90 MiB with
- * it). A minor GC of a small young generation takes well under a millisecond; one every 4 MiB
+ * it). A minor GC of a small young generation takes well under a millisecond; one every 2 MiB
  * costs no measurable throughput.
  */
-export const RELEASE_EVERY_BYTES = 4 * 1024 * 1024
+export const RELEASE_EVERY_BYTES = 2 * 1024 * 1024
 
 type Gc = (options?: { type?: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void
 
