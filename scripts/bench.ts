@@ -2,6 +2,7 @@
 //   npm run bench                    120 x 256 KiB, concurrency 8, 25 ms API + 25 ms file latency, 5 rounds
 //   npm run bench -- --files 1000 --size 4 --rounds 3        many small files (peak RSS)
 //   npm run bench -- --big           one 1 GiB file: throughput and peak RSS
+//   npm run bench -- --rate-limited  one file behind two kie.ai 429s with Retry-After: 1, against a healthy run
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     'file-latency': { type: 'string', default: '25' },
     rounds: { type: 'string', default: '5' },
     big: { type: 'boolean', default: false },
+    'rate-limited': { type: 'boolean', default: false },
     'big-size': { type: 'string', default: '1024' },
     'no-script': { type: 'boolean', default: false }
   }
@@ -213,4 +215,38 @@ async function bigMode(): Promise<void> {
   }
 }
 
-await (values.big ? bigMode() : batchMode())
+/** What two 429s with `Retry-After: 1` cost a run: the waits asked for, and little else. */
+async function rateLimitedMode(): Promise<void> {
+  const sandbox = await Sandbox.start()
+  try {
+    const url = 'https://tempfile.aiquickdraw.com/v/bench-429.png'
+    const file = await sandbox.register({ url, size: SIZE_KIB * 1024 })
+    const limited: number[] = []
+    const healthy: number[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      sandbox.inject({
+        target: 'api',
+        fault: {
+          kind: 'code',
+          code: 429,
+          httpStatus: 429,
+          msg: 'Rate limit exceeded',
+          retryAfter: '1'
+        },
+        times: 2
+      })
+      limited.push((await runAction(sandbox, [url], file.size)).ms)
+      healthy.push((await runAction(sandbox, [url], file.size)).ms)
+      console.log(
+        `  round ${round + 1}: two 429s ${limited.at(-1)?.toFixed(0)} ms, healthy ${healthy.at(-1)?.toFixed(0)} ms`
+      )
+    }
+    console.log('')
+    console.log(`two 429s with Retry-After: 1   ${median(limited).toFixed(0)} ms median`)
+    console.log(`the same file, no fault        ${median(healthy).toFixed(0)} ms median`)
+  } finally {
+    await sandbox.close()
+  }
+}
+
+await (values.big ? bigMode() : values['rate-limited'] ? rateLimitedMode() : batchMode())
