@@ -33315,7 +33315,6 @@ function getInputs() {
     return {
         apiKey,
         entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
-        shard,
         baseUrl: checkUrl(getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
         dir: external_node_path_default().resolve(workspace, required(Inputs.Path)),
         filename,
@@ -33335,8 +33334,7 @@ function parseEntryList(text, input) {
     if (!trimmed.startsWith('[')) {
         return splitList(trimmed).map(url => ({
             url: checkUrl(url, input),
-            taskId: null,
-            source: input
+            taskId: null
         }));
     }
     let items;
@@ -33356,7 +33354,7 @@ function parseEntryList(text, input) {
 function jsonEntry(item, i, input) {
     const expected = 'a URL string or an object {"url": "...", "taskId": "..."}';
     if (typeof item === 'string')
-        return { url: checkUrl(item.trim(), input), taskId: null, source: input };
+        return { url: checkUrl(item.trim(), input), taskId: null };
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         throw new InputError(input, `item ${i + 1} is ${item === null ? 'null' : typeof item}`, expected);
     }
@@ -33373,8 +33371,7 @@ function jsonEntry(item, i, input) {
     }
     return {
         url: checkUrl(record.url.trim(), input),
-        taskId: checkTaskId(taskId?.trim() || null, input),
-        source: input
+        taskId: checkTaskId(taskId?.trim() || null, input)
     };
 }
 /** Items separated by newlines and/or commas; blank items and surrounding spaces ignored. */

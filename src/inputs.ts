@@ -40,10 +40,9 @@ export interface Settings {
   /** Milliseconds without progress before a request is abandoned. */
   timeoutMs: number
   failOnError: boolean
-  /** This runner's share (`index` is 1-based), or null for all entries. */
-  shard: Shard | null
 }
 
+/** This runner's share of the entries (`index` is 1-based). */
 export interface Shard {
   index: number
   total: number
@@ -52,7 +51,6 @@ export interface Shard {
 interface ListedEntry {
   url: string
   taskId: string | null
-  source: string
 }
 
 /** Reads all inputs. Throws InputError, naming the input, before any request is made. */
@@ -118,7 +116,6 @@ export function getInputs(): Settings {
   return {
     apiKey,
     entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
-    shard,
     baseUrl: checkUrl(core.getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
     dir: path.resolve(workspace, required(Inputs.Path)),
     filename,
@@ -139,8 +136,7 @@ export function parseEntryList(text: string, input: string): ListedEntry[] {
   if (!trimmed.startsWith('[')) {
     return splitList(trimmed).map(url => ({
       url: checkUrl(url, input),
-      taskId: null,
-      source: input
+      taskId: null
     }))
   }
   let items: unknown
@@ -166,8 +162,7 @@ export function parseEntryList(text: string, input: string): ListedEntry[] {
 
 function jsonEntry(item: unknown, i: number, input: string): ListedEntry {
   const expected = 'a URL string or an object {"url": "...", "taskId": "..."}'
-  if (typeof item === 'string')
-    return { url: checkUrl(item.trim(), input), taskId: null, source: input }
+  if (typeof item === 'string') return { url: checkUrl(item.trim(), input), taskId: null }
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new InputError(
       input,
@@ -192,8 +187,7 @@ function jsonEntry(item: unknown, i: number, input: string): ListedEntry {
   }
   return {
     url: checkUrl(record.url.trim(), input),
-    taskId: checkTaskId((taskId as string | null)?.trim() || null, input),
-    source: input
+    taskId: checkTaskId((taskId as string | null)?.trim() || null, input)
   }
 }
 
