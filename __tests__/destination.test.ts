@@ -13,7 +13,7 @@ import {
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Destination, recordEntry, recordKey } from '../src/destination.js'
+import { Destination, recordEntry, recordKey } from '../src/place/destination.js'
 
 let root: string
 let dir: string

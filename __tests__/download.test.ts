@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import nock from 'nock'
-import { Destination } from '../src/destination.js'
-import { type Progress, download } from '../src/download.js'
-import { Http } from '../src/http.js'
+import { Destination } from '../src/place/destination.js'
+import { type Progress, download } from '../src/download/download.js'
+import { Http } from '../src/download/http.js'
 import { failure } from './helpers/capture.js'
 
 const body = Buffer.alloc(256 * 1024, 7)

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/errors.js'
-import { getInputs, type Settings } from '../src/inputs.js'
+import { getInputs, type Settings } from '../src/inputs/inputs.js'
 import { inputEnv } from '../scripts/runner.ts'
 import { captureStdout } from './helpers/capture.js'
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import nock from 'nock'
-import { Http } from '../src/http.js'
-import { KieApi } from '../src/kie-api.js'
+import { Http } from '../src/download/http.js'
+import { KieApi } from '../src/resolve/kie-api.js'
 import { maskedValues } from './helpers/masks.js'
 import { failure } from './helpers/capture.js'
 

@@ -13,7 +13,7 @@ import {
   unknownTokens,
   withSuffix,
   type NameParts
-} from '../src/naming.js'
+} from '../src/place/naming.js'
 
 const SAFE = /^[A-Za-z0-9._-]*$/
 /** Every Content-Type mime-types knows an extension for. */

@@ -3,8 +3,8 @@ import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { EntryResult } from '../src/batch.js'
-import { MAX_SUMMARY_ROWS, formatBytes, writeSummary } from '../src/report.js'
+import type { EntryResult } from '../src/pipeline/batch.js'
+import { MAX_SUMMARY_ROWS, formatBytes, writeSummary } from '../src/report/report.js'
 
 let dir: string
 let summaryFile: string

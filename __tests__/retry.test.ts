@@ -11,7 +11,7 @@ import {
   withRetry,
   type RetryNotice,
   type RetryPolicy
-} from '../src/retry.js'
+} from '../src/util/retry.js'
 
 /** An error as Node's networking and file system layers make them. */
 function codeError(code: string, message = `${code} happened`): Error {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import os from 'node:os'
-import { escapeHtml, maskSignedUrl, oneLine, redactUrl, stripQueries } from '../src/safe-text.js'
+import { escapeHtml, maskSignedUrl, oneLine, redactUrl, stripQueries } from '../src/util/safe-text.js'
 import { captureStdout } from './helpers/capture.js'
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { inShard } from '../src/inputs.js'
+import { inShard } from '../src/inputs/inputs.js'
 import { runAction } from './helpers/run-action.js'
 
 describe('shard', () => {

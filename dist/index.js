@@ -28675,7 +28675,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3176);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28685,7 +28685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5053:
+/***/ 3176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31960,7 +31960,7 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/naming.ts
+;// CONCATENATED MODULE: ./src/place/naming.ts
 // File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
 
 
@@ -32108,7 +32108,7 @@ class NameRegistry {
     }
 }
 
-;// CONCATENATED MODULE: ./src/safe-text.ts
+;// CONCATENATED MODULE: ./src/util/safe-text.ts
 // Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
 
 const MIN_SECRET_LENGTH = 8;
@@ -32178,7 +32178,7 @@ function escapeHtml(text) {
     return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./src/destination.ts
+;// CONCATENATED MODULE: ./src/place/destination.ts
 // The destination folder: temp files, placement that never leaves it, and the record of earlier runs.
 
 
@@ -32352,7 +32352,7 @@ function recordEntry(url, relPath, facts) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/util/retry.ts
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
 
 
@@ -32453,7 +32453,7 @@ async function withRetry(what, policy, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/download/http.ts
 // HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, errors without queries.
 
 
@@ -32566,7 +32566,7 @@ var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
-;// CONCATENATED MODULE: ./src/memory.ts
+;// CONCATENATED MODULE: ./src/util/memory.ts
 // Keeps memory flat for big batches and big files: a small young generation, and a minor GC every few MiB streamed.
 
 
@@ -32605,7 +32605,7 @@ function streamed(bytes) {
     gc?.({ type: 'minor' });
 }
 
-;// CONCATENATED MODULE: ./src/download.ts
+;// CONCATENATED MODULE: ./src/download/download.ts
 // Streams one signed URL into a temp file: sha256 and byte count while streaming, checked redirects, no half files.
 
 
@@ -32738,7 +32738,7 @@ function contentLength(message) {
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }
 
-;// CONCATENATED MODULE: ./src/kie-api.ts
+;// CONCATENATED MODULE: ./src/resolve/kie-api.ts
 // The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
 
 
@@ -32872,7 +32872,7 @@ function plainTextHint(text) {
     return snippet ? `: "${snippet}"` : '';
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/place/plan.ts
 
 
 /**
@@ -32942,7 +32942,7 @@ function sameSecond(a, b) {
     return Math.trunc(a / 1000) === Math.trunc(b / 1000);
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/report.ts
 // Tells the world what happened: one log line per file, the step outputs, and the job summary table.
 
 
@@ -33030,7 +33030,7 @@ async function writeSummary(results, dir) {
         .write();
 }
 
-;// CONCATENATED MODULE: ./src/batch.ts
+;// CONCATENATED MODULE: ./src/pipeline/batch.ts
 // Runs a whole list: dedupe, skip what is there, resolve + download through a bounded pool, name and place in input order.
 
 
@@ -33267,7 +33267,7 @@ async function finish(job, work, registry, dest, settings) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 // Reads and validates every input once, into one typed settings object; nothing else reads inputs.
 
 

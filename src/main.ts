@@ -1,11 +1,11 @@
 // The action: read inputs, download everything, report, and fail the step once if it should.
 import * as core from '@actions/core'
-import { type Deps, downloadAll } from './batch.js'
+import { type Deps, downloadAll } from './pipeline/batch.js'
 import { errorMessage } from './errors.js'
-import { getInputs } from './inputs.js'
-import { tuneHeap } from './memory.js'
-import { setOutputs, writeSummary } from './report.js'
-import { redactUrl } from './safe-text.js'
+import { getInputs } from './inputs/inputs.js'
+import { tuneHeap } from './util/memory.js'
+import { setOutputs, writeSummary } from './report/report.js'
+import { redactUrl } from './util/safe-text.js'
 
 export async function run(deps?: Deps): Promise<void> {
   tuneHeap()

@@ -1,9 +1,9 @@
 // HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, errors without queries.
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import { USER_AGENT } from './constants.js'
-import { TransferError } from './errors.js'
-import { classify } from './retry.js'
+import { USER_AGENT } from '../constants.js'
+import { TransferError } from '../errors.js'
+import { classify } from '../util/retry.js'
 
 export type Headers = Record<string, string>
 

@@ -1,5 +1,5 @@
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
-import { TransferError, errorMessage } from './errors.js'
+import { TransferError, errorMessage } from '../errors.js'
 import { stripQueries } from './safe-text.js'
 
 /** Waits are drawn from [0, min(cap, base * 2^attempt)] ("full jitter"). */

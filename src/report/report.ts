@@ -1,8 +1,8 @@
 // Tells the world what happened: one log line per file, the step outputs, and the job summary table.
 import * as core from '@actions/core'
-import type { EntryResult } from './batch.js'
-import { Outputs } from './constants.js'
-import { escapeHtml, oneLine, redactUrl } from './safe-text.js'
+import type { EntryResult } from '../pipeline/batch.js'
+import { Outputs } from '../constants.js'
+import { escapeHtml, oneLine, redactUrl } from '../util/safe-text.js'
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`

@@ -1,9 +1,9 @@
 // The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
-import { EndpointPaths, type EndpointName } from './constants.js'
-import { TransferError } from './errors.js'
-import { type Http, readText } from './http.js'
-import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from './retry.js'
-import { maskSignedUrl, oneLine } from './safe-text.js'
+import { EndpointPaths, type EndpointName } from '../constants.js'
+import { TransferError } from '../errors.js'
+import { type Http, readText } from '../download/http.js'
+import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from '../util/retry.js'
+import { maskSignedUrl, oneLine } from '../util/safe-text.js'
 
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {

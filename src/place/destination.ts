@@ -15,10 +15,10 @@ import {
   writeFile
 } from 'node:fs/promises'
 import path from 'node:path'
-import { RECORD_FILE, TEMP_PREFIX } from './constants.js'
-import { TransferError } from './errors.js'
+import { RECORD_FILE, TEMP_PREFIX } from '../constants.js'
+import { TransferError } from '../errors.js'
 import { sanitizeSegment } from './naming.js'
-import { redactUrl } from './safe-text.js'
+import { redactUrl } from '../util/safe-text.js'
 
 /** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
 const STALE_TEMP_MS = 60 * 60 * 1000

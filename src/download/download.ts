@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { Destination } from './destination.js'
-import { TransferError } from './errors.js'
+import type { Destination } from '../place/destination.js'
+import { TransferError } from '../errors.js'
 import { type Http, IdleTimer, readText } from './http.js'
-import { streamed } from './memory.js'
-import { RETRYABLE_STATUSES, classify, parseRetryAfter } from './retry.js'
-import { maskSignedUrl, oneLine, redactUrl } from './safe-text.js'
+import { streamed } from '../util/memory.js'
+import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
+import { maskSignedUrl, oneLine, redactUrl } from '../util/safe-text.js'
 
 export const MAX_REDIRECTS = 5
 /** Progress lines for long downloads come this often, and only for them. */
