@@ -29,7 +29,7 @@ function result(
   extra: Partial<EntryResult> = {}
 ): EntryResult {
   return {
-    entry: { index, url: `https://h.example/v/${index}.png`, taskId: null, endpoint: 'common' },
+    entry: { kind: 'url', index, url: `https://h.example/v/${index}.png`, taskId: null, endpoint: 'common' },
     status,
     path: status === 'failed' ? null : `/w/${index}.png`,
     name: `${index}.png`,

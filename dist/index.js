@@ -31947,6 +31947,7 @@ class TransferError extends Error {
     retryAfterMs;
     refreshUrl;
     stopAll;
+    rateLimited;
     constructor(message, options = {}) {
         super(message);
         this.name = 'TransferError';
@@ -31954,6 +31955,14 @@ class TransferError extends Error {
         this.retryAfterMs = options.retryAfterMs;
         this.refreshUrl = options.refreshUrl ?? false;
         this.stopAll = options.stopAll ?? false;
+        this.rateLimited = options.rateLimited ?? false;
+    }
+}
+/** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
+class CancelledError extends Error {
+    constructor() {
+        super('cancelled');
+        this.name = 'CancelledError';
     }
 }
 function errorMessage(error) {
@@ -32382,7 +32391,19 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_SOCKET'
 ]);
 const realClock = {
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new CancelledError());
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
     random: Math.random,
     now: Date.now
 };
@@ -33304,7 +33325,7 @@ function getInputs() {
         if (chosen === 'gpt4o-image' && !taskId) {
             throw new InputError(Inputs.TaskIds, `has no task ID for entry ${i + 1} (${redactUrl(item.url)})`, `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`);
         }
-        return { index: i + 1, url: item.url, taskId, endpoint: chosen };
+        return { kind: 'url', index: i + 1, url: item.url, taskId, endpoint: chosen };
     });
     const filename = getInput(Inputs.Filename);
     const unknown = unknownTokens(filename);

@@ -17,6 +17,8 @@ export interface TransferErrorOptions {
   refreshUrl?: boolean
   /** Every other entry would fail the same way (401 bad key, 402 no credits): start no more. */
   stopAll?: boolean
+  /** kie.ai said "rate limited" (body or HTTP 429): the API governor waits it out, not `retries`. */
+  rateLimited?: boolean
 }
 
 /** A failed request or download. Its message never holds a URL query string. */
@@ -25,6 +27,7 @@ export class TransferError extends Error {
   readonly retryAfterMs?: number
   readonly refreshUrl: boolean
   readonly stopAll: boolean
+  readonly rateLimited: boolean
 
   constructor(message: string, options: TransferErrorOptions = {}) {
     super(message)
@@ -33,6 +36,15 @@ export class TransferError extends Error {
     this.retryAfterMs = options.retryAfterMs
     this.refreshUrl = options.refreshUrl ?? false
     this.stopAll = options.stopAll ?? false
+    this.rateLimited = options.rateLimited ?? false
+  }
+}
+
+/** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled')
+    this.name = 'CancelledError'
   }
 }
 

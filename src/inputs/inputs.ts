@@ -6,13 +6,15 @@ import path from 'node:path'
 import { Inputs, type EndpointName } from '../constants.js'
 import { InputError } from '../errors.js'
 import { unknownTokens } from '../place/naming.js'
+import type { FamilyName } from '../tasks/families.js'
 import { redactUrl, stripQueries } from '../util/safe-text.js'
 
 export type IfExists = 'overwrite' | 'skip' | 'fail'
 
 /** One file to fetch, as listed. */
-export interface Entry {
-  /** 1-based position in the whole list (`urls` first, then `urls-file`). */
+export interface UrlEntry {
+  kind: 'url'
+  /** 1-based position in the whole list (`urls`, then `urls-file`, then `task-ids` in task mode). */
   index: number
   /** The kie.ai file URL, normalised. */
   url: string
@@ -21,11 +23,24 @@ export interface Entry {
   endpoint: EndpointName
 }
 
+/** One task whose result files to fetch (task mode, or a `{"taskId", "type"}` item of a list). */
+export interface TaskEntry {
+  kind: 'task'
+  /** 1-based position in the whole list, as for URL entries. */
+  index: number
+  taskId: string
+  type: FamilyName
+  /** The endpoint its results are resolved through: gpt4o-image for 4o-image unless `endpoint: common`. */
+  endpoint: EndpointName
+}
+
+export type Entry = UrlEntry | TaskEntry
+
 export interface Settings {
   /** kie.ai API key; already masked. */
   apiKey: string
-  /** Every entry, in input order. */
-  entries: Entry[]
+  /** Every entry, in input order. (UrlEntry until task mode lands; then Entry.) */
+  entries: UrlEntry[]
   /** API root without a trailing slash. */
   baseUrl: string
   /** Absolute destination directory. */
@@ -87,7 +102,7 @@ export function getInputs(): Settings {
 
   const taskIds = pairTaskIds(listed, splitList(core.getInput(Inputs.TaskIds)))
   const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image'] as const)
-  const entries = listed.map((item, i): Entry => {
+  const entries = listed.map((item, i): UrlEntry => {
     const taskId = item.taskId ?? taskIds[i]
     const chosen: EndpointName =
       endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint
@@ -98,7 +113,7 @@ export function getInputs(): Settings {
         `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`
       )
     }
-    return { index: i + 1, url: item.url, taskId, endpoint: chosen }
+    return { kind: 'url', index: i + 1, url: item.url, taskId, endpoint: chosen }
   })
 
   const filename = core.getInput(Inputs.Filename)

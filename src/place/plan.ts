@@ -1,7 +1,7 @@
 // Before any request: what each distinct URL will be called, and what `if-exists` settles from the disk.
 import type { Destination, RecordEntry } from './destination.js'
 import { recordKey } from './destination.js'
-import type { Entry, Settings } from '../inputs/inputs.js'
+import type { UrlEntry as Entry, Settings } from '../inputs/inputs.js'
 import { NameRegistry, type UrlName, nameFromUrl, renderName } from './naming.js'
 
 /** One distinct URL: listing a URL twice fetches it once (the first entry's name and task ID count). */

@@ -1,5 +1,5 @@
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
-import { TransferError, errorMessage } from '../errors.js'
+import { CancelledError, TransferError, errorMessage } from '../errors.js'
 import { stripQueries } from './safe-text.js'
 
 /** Waits are drawn from [0, min(cap, base * 2^attempt)] ("full jitter"). */
@@ -31,14 +31,27 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ])
 
 export interface RetryClock {
-  sleep: (ms: number) => Promise<void>
+  /** Waits `ms`; rejects with CancelledError at once when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   /** A number in [0, 1). */
   random: () => number
   now: () => number
 }
 
 export const realClock: RetryClock = {
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new CancelledError())
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      const onAbort = (): void => {
+        clearTimeout(timer)
+        reject(new CancelledError())
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    }),
   random: Math.random,
   now: Date.now
 }
