@@ -3,34 +3,52 @@ import * as core from '@actions/core'
 
 const MIN_SECRET_LENGTH = 8
 
-/** Query parameters of a presigned (SigV4) URL that are credentials on their own. */
-const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token']
+/** Presigned (SigV4) query parameters that are secrets: the signature differs per URL, the rest are shared. */
+const SIGNATURE_PARAM = /[?&]X-Amz-Signature=([^&#]+)/i
+const SHARED_PARAMS = /[?&]X-Amz-(?:Credential|Security-Token)=([^&#]+)/gi
+
+/** Shared credentials already registered this run: the runner checks every later line against every mask. */
+const registered = new Set<string>()
 
 /**
- * Registers a signed URL, and each credential inside it (raw and URL-encoded), with the runner's
- * masker. A signed URL is a bearer credential for 20 minutes; the runner masks only what it was told.
+ * Registers what makes a signed URL a bearer credential with the runner's masker: its signature
+ * (one mask per URL), and the credential and session token it shares with every other URL of the
+ * run, once each, as written and decoded. Without its signature a presigned URL opens nothing, so
+ * the whole URL need not be a mask of its own: the runner checks every later log line against every
+ * mask, a cost that grows with the number of masks. A URL signed some other way has its whole query
+ * masked.
  */
 export function maskSignedUrl(url: string): void {
-  const secrets = new Set([url])
-  try {
-    const parsed = new URL(url)
-    secrets.add(parsed.search.slice(1))
-    for (const [key, value] of parsed.searchParams) {
-      if (SECRET_PARAMS.some(p => p.toLowerCase() === key.toLowerCase())) {
-        secrets.add(value).add(encodeURIComponent(value))
-      }
-    }
-  } catch {
-    // Not parseable: the raw scan below still finds what it can.
+  const signature = SIGNATURE_PARAM.exec(url)?.[1]
+  if (signature) mask(signature)
+  else {
+    const query = /\?([^#]*)/.exec(url)?.[1]
+    if (query) mask(query)
   }
-  // The text as written may encode differently from what URLSearchParams re-encodes.
-  for (const match of url.matchAll(
-    /[?&]X-Amz-(?:Signature|Credential|Security-Token)=([^&#]+)/gi
-  )) {
-    secrets.add(match[1])
+  for (const [, value] of url.matchAll(SHARED_PARAMS)) {
+    if (registered.has(value)) continue
+    registered.add(value)
+    mask(value)
+    mask(lenientDecode(value))
   }
+}
+
+/** Forgets which shared credentials were registered: each run (step) tells the runner afresh. */
+export function startMasking(): void {
+  registered.clear()
+}
+
+function mask(secret: string): void {
   // A very short value (`?v=1`) would blank out ordinary words all over the log.
-  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) core.setSecret(secret)
+  if (secret.length >= MIN_SECRET_LENGTH) core.setSecret(secret)
+}
+
+function lenientDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 /** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
@@ -45,9 +63,15 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Replaces every query string inside free text (e.g. an error from an HTTP layer) with `?…`. */
+/**
+ * Replaces every query string inside free text (e.g. an error from an HTTP layer) with `?…`: a `?`
+ * that ends a URL or path and is followed by more, or that starts `key=value` pairs. A question mark
+ * in a sentence ("Is the URL right?") is left alone.
+ */
 export function stripQueries(text: string): string {
-  return text.replace(/\?[^\s"'<>)]*/g, '?…')
+  return text.replace(/(\S*\/[^\s?]*|)\?([^\s"'<>)]*)/g, (whole, before: string, query: string) =>
+    (before && query) || /^[^\s=&]+=/.test(query) ? `${before}?…` : whole
+  )
 }
 
 // eslint-disable-next-line no-control-regex
