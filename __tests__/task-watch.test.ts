@@ -9,29 +9,12 @@ import {
   MAX_INTERVAL_MS
 } from '../src/tasks/watch.js'
 import type { RetryClock } from '../src/util/retry.js'
+import { FAKE_START as START, fakeClock } from './helpers/fake-clock.js'
 
-const START = 1_700_000_000_000
 const URL_A = 'https://tempfile.aiquickdraw.com/v/a.png'
 const running4o = { status: 'GENERATING', successFlag: 0, progress: '0.48' }
 const done4o = { status: 'SUCCESS', successFlag: 1, response: { resultUrls: [URL_A] } }
 const recordNull = (): Error => new RecordMissingError('answered 422: "record is null"')
-
-/** A clock whose sleeps pass at once, moving virtual time; random 0.5 makes the jitter factor 1. */
-function fakeClock(random = 0.5): RetryClock & { sleeps: number[] } {
-  let now = START
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => now,
-    random: () => random,
-    sleep: (ms, signal) => {
-      if (signal?.aborted) return Promise.reject(new CancelledError())
-      sleeps.push(ms)
-      now += ms
-      return Promise.resolve()
-    }
-  }
-}
 
 /** A lookup answering from a script (the last entry repeats), recording when each look came. */
 function scripted(clock: RetryClock, ...answers: Array<unknown>) {
