@@ -10,12 +10,15 @@ import { FaultQueue } from './faults.ts'
 import { handleFile } from './files.ts'
 import { FileRegistry } from './registry.ts'
 import { Signer } from './signing.ts'
+import { handleTask, isTaskPath, registerTask } from './tasks.ts'
 import type {
   FaultRule,
   FaultTarget,
   LoggedRequest,
   RegisteredFile,
+  RegisteredTask,
   RegisterOptions,
+  RegisterTaskOptions,
   SandboxOptions
 } from './types.ts'
 
@@ -94,6 +97,11 @@ export class Sandbox {
   /** Pretend kie.ai generated this file; digests are computed by streaming its content. */
   register(options: RegisterOptions): Promise<RegisteredFile> {
     return this.#ctx.files.register(options, this.#ctx.now())
+  }
+
+  /** Pretend kie.ai runs this generation task; its result files are registered too. */
+  registerTask(options: RegisterTaskOptions): Promise<RegisteredTask> {
+    return registerTask(this.#ctx, options)
   }
 
   /** Queue a fault; rules are consumed in the order injected, per matching call. */
@@ -179,7 +187,7 @@ function dispatch(ctx: SandboxContext, route: Route, req: IncomingMessage, res: 
     at: ctx.now()
   }
   ctx.log.push(entry)
-  const handle = target === 'api' ? handleApi : handleFile
+  const handle = target === 'api' ? (isTaskPath(path) ? handleTask : handleApi) : handleFile
   handle(ctx, req, res, entry).catch((error: unknown) => {
     // A bug in the sandbox: answer 500 so the test sees it, rather than hang.
     if (res.headersSent || res.destroyed) return void res.destroy()

@@ -89,7 +89,7 @@ export interface FaultRule {
   fault: Fault
   /**
    * Original (kie.ai) url the rule applies to: the body's url for the API, the url the object
-   * belongs to for the file host. Every call of the target when omitted.
+   * belongs to for the file host, the taskId for a task lookup. Every call of the target when omitted.
    */
   url?: string
   /** How many matching calls it hits (default 1; Infinity for a permanent fault). */
@@ -108,10 +108,69 @@ export interface LoggedRequest {
   body?: unknown
   /** Original url the call was about: the body's url, or the url a file object belongs to. */
   url?: string
+  /** The taskId a task lookup asked for (also in query.taskId). */
+  taskId?: string
   /** HTTP status answered; unset while unanswered, or when the socket was reset or stalled. */
   status?: number
   /** Kind of the injected fault that hit this call. */
   fault?: Fault['kind']
   /** Arrival time, by the sandbox clock. */
   at: number
+}
+
+/** The task families the sandbox serves, as the action's `task-type` names them. */
+export type TaskFamily =
+  | 'market'
+  | '4o-image'
+  | 'flux-kontext'
+  | 'veo'
+  | 'runway'
+  | 'aleph'
+  | 'luma'
+  | 'midjourney'
+  | 'suno'
+  | 'suno-wav'
+  | 'suno-stems'
+  | 'suno-mp4'
+  | 'suno-cover'
+
+/** A result file of a task: registered like any file, 4o results under the task's taskId. */
+export type TaskFile = Omit<RegisterOptions, 'taskId'>
+
+/** A generation task the sandbox pretends kie.ai is running. */
+export interface RegisterTaskOptions {
+  type: TaskFamily
+  taskId: string
+  /** Looks answered 422 "record is null" first, as right after creation (default 0). */
+  nullLooks?: number
+  /** Looks answered "still running" after those (default 0), with the family's running states. */
+  pendingLooks?: number
+  /**
+   * How it ends (default 'success'): 'fail' with kie.ai's failure fields (Aleph: successFlag 0
+   * with an errorMessage); 'text' succeeds with no file (Market: a resultObject, no resultUrls).
+   */
+  outcome?: 'success' | 'fail' | 'text'
+  /** The main results, in order. */
+  files?: TaskFile[]
+  /** The extras (thumbnails, covers, origin and watermarked copies). */
+  extras?: TaskFile[]
+  /**
+   * 'doc' (default): the documented answer. 'alt': the form where sources disagree: `message`
+   * and resultJson as an object (market), result_urls (4o), resultInfoJson as a string
+   * (midjourney), successFlag 4 (luma), CALLBACK_EXCEPTION and SENSITIVE_WORD_ERROR (suno),
+   * `status` for `successFlag` (suno-wav/stems/mp4), numeric failCode, successFlag 3.
+   */
+  spelling?: 'doc' | 'alt'
+  /** kie.ai's failure reason for 'fail' (default: a content-policy message). */
+  failMsg?: string
+}
+
+/** What registerTask set up: the endpoint to ask and the files it will list. */
+export interface RegisteredTask {
+  type: TaskFamily
+  taskId: string
+  /** Path of the family's task-details endpoint. */
+  path: string
+  files: RegisteredFile[]
+  extras: RegisteredFile[]
 }

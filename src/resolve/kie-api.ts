@@ -78,6 +78,50 @@ export class KieApi {
     }
     throw apiError(what, status, envelope, text, retryAfterMs)
   }
+
+  /**
+   * One look at a task's details: `GET {base}{path}?taskId=...`, returning the envelope's `data`.
+   * A 422 "record is null" throws a RecordMissingError (kie.ai says it right after a task is created).
+   */
+  async lookup(path: string, taskId: string): Promise<unknown> {
+    const what = `kie.ai task details (${path})`
+    const message = await this.http.request(
+      'GET',
+      `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`,
+      what,
+      { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' }
+    )
+    const status = message.statusCode ?? 0
+    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs)
+    const envelope = parseEnvelope(text)
+    if (status >= 200 && status < 300 && envelope?.code === 200) return envelope.data
+    const error = apiError(
+      what,
+      status,
+      envelope,
+      text,
+      parseRetryAfter(message.headers['retry-after'])
+    )
+    const code = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : status
+    if (code === 422 && RECORD_MISSING.test(envelope?.msg ?? '')) {
+      throw new RecordMissingError(error.message)
+    }
+    throw error
+  }
+}
+
+/** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
+const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i
+
+/** A 422 "record is null" from a task lookup: not there yet, or not in this family, or too old. */
+export class RecordMissingError extends TransferError {
+  readonly recordMissing = true
+}
+
+/** True for a lookup's 422 "record is null" (the watcher tolerates it for a grace period). */
+export function isRecordMissing(error: unknown): boolean {
+  // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
+  return (error as { recordMissing?: unknown } | null)?.recordMissing === true
 }
 
 /**
@@ -118,11 +162,12 @@ function parseEnvelope(text: string): Envelope | undefined {
     return undefined
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
-  const { code, msg, data } = parsed as Record<string, unknown>
+  // The Market page's example once writes `message` where every other writes `msg`.
+  const { code, msg, message, data } = parsed as Record<string, unknown>
   const numeric = typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : code
   return {
     code: typeof numeric === 'number' && Number.isInteger(numeric) ? numeric : undefined,
-    msg: typeof msg === 'string' ? msg : undefined,
+    msg: typeof msg === 'string' ? msg : typeof message === 'string' ? message : undefined,
     data
   }
 }

@@ -1,0 +1,228 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import nock from 'nock'
+import { Http } from '../src/download/http.js'
+import { KieApi, isRecordMissing } from '../src/resolve/kie-api.js'
+import { FAMILIES, FAMILY_NAMES, type FamilyName } from '../src/tasks/families.js'
+import { TaskWatcher, type TaskOutcome } from '../src/tasks/watch.js'
+import { Sandbox } from '../sandbox/index.ts'
+import type { RegisterTaskOptions, TaskFile } from '../sandbox/types.ts'
+import { captureStdout, failure } from './helpers/capture.js'
+import { FAKE_START, fakeClock } from './helpers/fake-clock.js'
+
+const API = 'https://api.kie.ai'
+const PATH = '/api/v1/jobs/recordInfo'
+const http = new Http(5_000)
+const api = new KieApi(API, 'sk-key', http, 5_000)
+
+afterEach(() => {
+  nock.cleanAll()
+})
+afterAll(() => http.dispose())
+
+describe('KieApi.lookup', () => {
+  it('GETs the path with the encoded taskId and the Bearer key, and returns data', async () => {
+    const data = { taskId: 'a b/c', state: 'generating' }
+    nock(API)
+      .matchHeader('authorization', 'Bearer sk-key')
+      .matchHeader('user-agent', /^kie-download-action\//)
+      .get(PATH)
+      .query({ taskId: 'a b/c' })
+      .reply(200, { code: 200, msg: 'success', data })
+    await expect(api.lookup(PATH, 'a b/c')).resolves.toEqual(data)
+  })
+
+  it('reads `message` where the Market page writes it instead of `msg`', async () => {
+    nock(API)
+      .get(PATH)
+      .query(true)
+      .reply(200, { code: 200, message: 'success', data: { a: 1 } })
+    await expect(api.lookup(PATH, 't')).resolves.toEqual({ a: 1 })
+    nock(API).get(PATH).query(true).reply(200, { code: 505, message: 'Feature disabled today' })
+    expect((await failure(api.lookup(PATH, 't'))).message).toMatch(/"Feature disabled today"/)
+  })
+
+  it.each([
+    [200, 'record is null'],
+    [200, 'recordInfo is null'],
+    [422, 'recordInfo is null']
+  ])('HTTP %i with 422 "%s" is a RecordMissingError', async (status, msg) => {
+    nock(API).get(PATH).query(true).reply(status, { code: 422, msg, data: null })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect(isRecordMissing(e)).toBe(true)
+    expect(e.retryable).toBe(false)
+    expect(e.message).toMatch(/task details \(\/api\/v1\/jobs\/recordInfo\) answered 422/)
+  })
+
+  it('another 422 (older than 14 days) is final and not "missing"', async () => {
+    nock(API)
+      .get(PATH)
+      .query(true)
+      .reply(200, { code: 422, msg: 'Temporarily supports records within 14 days' })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect(isRecordMissing(e)).toBe(false)
+    expect(e.retryable).toBe(false)
+  })
+
+  it('classifies 401 as stop-all and 500 as retryable, as resolve does', async () => {
+    nock(API).get(PATH).query(true).reply(200, { code: 401, msg: 'no' })
+    expect((await failure(api.lookup(PATH, 't'))).stopAll).toBe(true)
+    nock(API).get(PATH).query(true).reply(500, { code: 500, msg: 'busy' }, { 'retry-after': '2' })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect([e.retryable, e.retryAfterMs, isRecordMissing(e)]).toEqual([true, 2000, false])
+  })
+
+  it('refuses an answer larger than 1 MiB', async () => {
+    nock(API)
+      .get(PATH)
+      .query(true)
+      .reply(200, JSON.stringify({ code: 200, msg: 'x'.repeat(1024 * 1024), data: {} }))
+    expect((await failure(api.lookup(PATH, 't'))).message).toMatch(/larger than 1048576 bytes/)
+  })
+})
+
+describe('lookups against the sandbox, read by the family adapters', () => {
+  let sandbox: Sandbox
+  let local: KieApi
+  const localHttp = new Http(5_000)
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start()
+    local = new KieApi(sandbox.baseUrl, sandbox.apiKey, localHttp, 5_000)
+  })
+  afterAll(async () => {
+    localHttp.dispose()
+    await sandbox.close()
+  })
+  afterEach(() => {
+    sandbox.clearFaults()
+    sandbox.clearRequests()
+  })
+
+  const MAIN_COUNT: Partial<Record<FamilyName, number>> = {
+    '4o-image': 2,
+    midjourney: 4,
+    suno: 2,
+    'suno-stems': 3
+  }
+  const EXTRA_COUNT: Partial<Record<FamilyName, number>> = {
+    market: 1,
+    'flux-kontext': 1,
+    veo: 1,
+    runway: 1,
+    aleph: 1,
+    luma: 1,
+    suno: 4,
+    'suno-stems': 1
+  }
+
+  /** Registers a task and waits for it through the real lookup, on virtual time. */
+  async function waitFor(options: RegisterTaskOptions): Promise<TaskOutcome> {
+    const watcher = new TaskWatcher({
+      lookup: (type, taskId) => local.lookup(FAMILIES[type].path, taskId),
+      clock: fakeClock(),
+      deadline: FAKE_START + 900_000,
+      signal: new AbortController().signal
+    })
+    return watcher.watch({ taskId: options.taskId, type: options.type })
+  }
+
+  const files = (type: string, kind: string, n: number): TaskFile[] =>
+    Array.from({ length: n }, (_, i) => ({
+      url: `https://tempfile.aiquickdraw.com/${type}/${kind}-${i}.${kind === 'main' ? 'mp4' : 'jpg'}`,
+      size: 100
+    }))
+
+  const everyFamily = FAMILY_NAMES.flatMap(type =>
+    (['doc', 'alt'] as const).map(spelling => [type, spelling] as const)
+  )
+
+  it.each(everyFamily)(
+    '%s (%s spelling): 422 at first, pending, then the main files and the extras',
+    async (type, spelling) => {
+      const taskId = `ok-${type}-${spelling}`
+      const main = files(type, 'main', MAIN_COUNT[type] ?? 1)
+      const extras = files(type, 'extra', EXTRA_COUNT[type] ?? 0)
+      const task = await sandbox.registerTask({
+        type,
+        taskId,
+        nullLooks: 1,
+        pendingLooks: 3,
+        files: main,
+        extras,
+        spelling
+      })
+      await expect(waitFor({ type, taskId })).resolves.toMatchObject({
+        state: 'success',
+        main: main.map(f => f.url),
+        extras: extras.map(f => f.url)
+      })
+      const looks = sandbox.requests.filter(r => r.query.taskId === taskId)
+      expect(looks).toHaveLength(5)
+      for (const look of looks) {
+        expect(look).toMatchObject({ method: 'GET', path: task.path, taskId, status: 200 })
+        expect(look.headers.authorization).toBe(`Bearer ${sandbox.apiKey}`)
+      }
+    }
+  )
+
+  it.each(everyFamily)(
+    "%s (%s spelling): a failure carries kie.ai's reason",
+    async (type, spelling) => {
+      const taskId = `fail-${type}-${spelling}`
+      await sandbox.registerTask({
+        type,
+        taskId,
+        pendingLooks: 1,
+        outcome: 'fail',
+        failMsg: 'prompt flagged',
+        spelling
+      })
+      const outcome = await waitFor({ type, taskId })
+      expect(outcome).toMatchObject({ state: 'failed' })
+      expect((outcome as { error: string }).error).toMatch(
+        new RegExp(`^${type} task ${taskId} failed: prompt flagged \\(code 4\\d\\d, `)
+      )
+    }
+  )
+
+  it('a text-only Market task finishes with no file', async () => {
+    await sandbox.registerTask({ type: 'market', taskId: 'text-1', outcome: 'text' })
+    await expect(waitFor({ type: 'market', taskId: 'text-1' })).resolves.toMatchObject({
+      state: 'failed',
+      error: 'market task text-1 finished, but produced no file to download'
+    })
+  })
+
+  it("a task asked at another family's endpoint is not found after the grace period", async () => {
+    await sandbox.registerTask({ type: 'veo', taskId: 'veo-1', files: files('veo', 'main', 1) })
+    const outcome = await waitFor({ type: 'runway', taskId: 'veo-1' })
+    expect(outcome).toMatchObject({ state: 'failed', ms: 90_000 })
+    expect((outcome as { error: string }).error).toMatch(/runway task veo-1 was not found/)
+  })
+
+  it('faults injected for a taskId hit its lookups, and a retryable one is looked at again', async () => {
+    await sandbox.registerTask({ type: 'suno-wav', taskId: 'w1', files: files('wav', 'main', 1) })
+    sandbox.inject({ target: 'api', url: 'w1', fault: { kind: 'code', code: 500 } })
+    sandbox.inject({ target: 'api', url: 'w1', fault: { kind: 'reset' } })
+    await expect(waitFor({ type: 'suno-wav', taskId: 'w1' })).resolves.toMatchObject({
+      state: 'success'
+    })
+    expect(sandbox.requests.map(r => r.fault)).toEqual(['code', 'reset', undefined])
+  })
+
+  it('the gpt4o-image endpoint accepts a 4o result with its taskId', async () => {
+    const task = await sandbox.registerTask({
+      type: '4o-image',
+      taskId: 'task-4o',
+      files: files('4o', 'main', 1)
+    })
+    expect(task.files[0].taskId).toBe('task-4o')
+    // resolve masks the signed URL: keep the runner command out of the test output.
+    const out = captureStdout()
+    const signed = await local
+      .resolve({ url: task.files[0].url, taskId: 'task-4o', endpoint: 'gpt4o-image' })
+      .finally(out.restore)
+    expect(out.writes.join('')).toContain('::add-mask::')
+    expect(signed.startsWith(sandbox.fileBaseUrl)).toBe(true)
+  })
+})

@@ -1,0 +1,297 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { CancelledError, TransferError } from '../src/errors.js'
+import { RecordMissingError } from '../src/resolve/kie-api.js'
+import type { FamilyName } from '../src/tasks/families.js'
+import {
+  type TaskWatcherOptions,
+  TaskWatcher,
+  formatProgress,
+  MAX_INTERVAL_MS
+} from '../src/tasks/watch.js'
+import type { RetryClock } from '../src/util/retry.js'
+import { FAKE_START as START, fakeClock } from './helpers/fake-clock.js'
+
+const URL_A = 'https://tempfile.aiquickdraw.com/v/a.png'
+const running4o = { status: 'GENERATING', successFlag: 0, progress: '0.48' }
+const done4o = { status: 'SUCCESS', successFlag: 1, response: { resultUrls: [URL_A] } }
+const recordNull = (): Error => new RecordMissingError('answered 422: "record is null"')
+
+/** A lookup answering from a script (the last entry repeats), recording when each look came. */
+function scripted(clock: RetryClock, ...answers: Array<unknown>) {
+  const at: number[] = []
+  const lookup = jest.fn((_type: FamilyName, _taskId: string, _signal: AbortSignal) => {
+    at.push(clock.now() - START)
+    const answer = answers[Math.min(at.length - 1, answers.length - 1)]
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)
+  })
+  return { lookup, at }
+}
+
+function watcher(
+  clock: RetryClock,
+  lookup: TaskWatcherOptions['lookup'],
+  options: Partial<TaskWatcherOptions> = {}
+): TaskWatcher {
+  return new TaskWatcher({
+    lookup,
+    clock,
+    deadline: START + 900_000,
+    signal: new AbortController().signal,
+    ...options
+  })
+}
+
+const task = { taskId: 'task12345', type: '4o-image' as const }
+
+describe('TaskWatcher', () => {
+  it('looks at once and returns the files of a finished task', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, done4o)
+    await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
+      state: 'success',
+      main: [URL_A],
+      extras: [],
+      ms: 0
+    })
+    expect(at).toEqual([0])
+    expect(lookup).toHaveBeenCalledWith('4o-image', 'task12345', expect.any(AbortSignal))
+  })
+
+  it('polls every 3 s at first, growing by 1.5 up to 30 s', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, ...Array(12).fill(running4o), done4o)
+    const outcome = await watcher(clock, lookup).watch(task)
+    expect(outcome.state).toBe('success')
+    expect(clock.sleeps.slice(0, 7)).toEqual([3000, 4500, 6750, 10125, 15187.5, 22781.25, 30000])
+    expect(clock.sleeps.slice(6)).toEqual(Array(6).fill(MAX_INTERVAL_MS))
+  })
+
+  it('jitters each wait by at most 10 %, never past 30 s', async () => {
+    for (const random of [0, 0.999]) {
+      const clock = fakeClock(random)
+      const { lookup } = scripted(clock, ...Array(10).fill(running4o), done4o)
+      await watcher(clock, lookup).watch(task)
+      expect(clock.sleeps[0]).toBeCloseTo(random === 0 ? 2700 : 3300, -1)
+      for (const ms of clock.sleeps) expect(ms).toBeLessThanOrEqual(MAX_INTERVAL_MS)
+    }
+  })
+
+  it('fails a task still running at the deadline with its last status and progress', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, running4o)
+    const outcome = await watcher(clock, lookup).watch(task)
+    expect(outcome).toEqual({
+      state: 'timeout',
+      error:
+        '4o-image task task12345 is still generating after 900 s (last status: GENERATING, 48%)',
+      ms: 900_000
+    })
+    // The last look is at the deadline, none after it.
+    expect(at[at.length - 1]).toBe(900_000)
+  })
+
+  it('with wait 0, fails a task not finished at the first look', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, { state: 'queuing' })
+    const outcome = await watcher(clock, lookup, { deadline: START }).watch({
+      taskId: 'm1',
+      type: 'market'
+    })
+    expect(outcome.state).toBe('timeout')
+    expect(outcome).toMatchObject({
+      error:
+        'market task m1 was not finished at the first look, and wait allows no more time (last status: queuing)'
+    })
+    expect(at).toEqual([0])
+  })
+
+  it('never looks at one task twice within a second, even when the deadline is near', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, running4o)
+    await watcher(clock, lookup, { deadline: START + 3_500 }).watch(task)
+    expect(at).toEqual([0, 3000])
+    const gaps = at.slice(1).map((t, i) => t - at[i])
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('tolerates 422 "record is null" during the grace period, then reads the task', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, recordNull(), recordNull(), recordNull(), done4o)
+    await expect(watcher(clock, lookup).watch(task)).resolves.toMatchObject({ state: 'success' })
+  })
+
+  it('fails a task that answers nothing but 422 at the end of the grace period', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, recordNull())
+    const outcome = await watcher(clock, lookup).watch({ taskId: 'abc', type: 'veo' })
+    expect(outcome.state).toBe('failed')
+    expect(outcome.ms).toBe(90_000)
+    expect(at[at.length - 1]).toBe(90_000)
+    expect(outcome).toMatchObject({
+      error: `veo task abc was not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
+    })
+  })
+
+  it('ends the grace period at the deadline when that comes first', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, recordNull())
+    const outcome = await watcher(clock, lookup, { deadline: START + 20_000 }).watch(task)
+    expect(outcome).toMatchObject({ state: 'failed', ms: 20_000 })
+    expect((outcome as { error: string }).error).toMatch(/not found.*Check task-type/)
+  })
+
+  it('with wait 0, a 422 at the only look fails the task as not found', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, recordNull())
+    const outcome = await watcher(clock, lookup, { deadline: START }).watch(task)
+    expect(outcome).toMatchObject({ state: 'failed' })
+    expect((outcome as { error: string }).error).toMatch(/"record is null" at its only look/)
+  })
+
+  it('once the task was seen, a later 422 does not end it early', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, running4o, recordNull())
+    const outcome = await watcher(clock, lookup, { graceMs: 10_000 }).watch(task)
+    expect(outcome).toMatchObject({ state: 'timeout', ms: 900_000 })
+  })
+
+  it('retries retryable lookup errors at the next poll until the deadline', async () => {
+    const clock = fakeClock()
+    const busy = new TransferError('kie.ai answered 500, kie.ai server error', { retryable: true })
+    const { lookup: flaky } = scripted(clock, busy, busy, done4o)
+    await expect(watcher(clock, flaky).watch(task)).resolves.toMatchObject({ state: 'success' })
+
+    const clock2 = fakeClock()
+    const { lookup: down } = scripted(clock2, busy)
+    const outcome = await watcher(clock2, down, { deadline: START + 60_000 }).watch(task)
+    expect(outcome).toMatchObject({
+      state: 'timeout',
+      error:
+        '4o-image task task12345 got no answer from kie.ai after 60 s (last error: kie.ai answered 500, kie.ai server error)'
+    })
+  })
+
+  it('fails the task on a final lookup error', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, new TransferError('answered 404, not found'))
+    await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
+      state: 'failed',
+      error: '4o-image task task12345 could not be looked up: answered 404, not found',
+      ms: 0
+    })
+    expect(at).toHaveLength(1)
+  })
+
+  it('rejects with a stop-all error (401/402)', async () => {
+    const clock = fakeClock()
+    const stop = new TransferError('answered 401, unauthorized', { stopAll: true })
+    const { lookup } = scripted(clock, running4o, stop)
+    await expect(watcher(clock, lookup).watch(task)).rejects.toBe(stop)
+  })
+
+  it("fails with kie.ai's reason, code, family and task ID", async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, running4o, {
+      status: 'GENERATE_FAILED',
+      successFlag: 2,
+      errorCode: 400,
+      errorMessage: 'content policy'
+    })
+    await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
+      state: 'failed',
+      error: '4o-image task task12345 failed: content policy (code 400, status GENERATE_FAILED)',
+      ms: 3000
+    })
+  })
+
+  it('fails a success without a file', async () => {
+    const clock = fakeClock()
+    const text = { state: 'success', resultJson: '{"resultObject":{"text":"hi"}}' }
+    const { lookup } = scripted(clock, text)
+    await expect(
+      watcher(clock, lookup).watch({ taskId: 'txt', type: 'market' })
+    ).resolves.toMatchObject({
+      state: 'failed',
+      error: 'market task txt finished, but produced no file to download'
+    })
+  })
+
+  it('keeps polling an unknown status and reports each raw value once', async () => {
+    const clock = fakeClock()
+    const onUnknownStatus = jest.fn()
+    const { lookup } = scripted(
+      clock,
+      { state: 'paused' },
+      { state: 'paused' },
+      { state: 'thinking' },
+      { state: 'paused' },
+      { state: 'success', resultJson: { resultUrls: [URL_A] } }
+    )
+    const outcome = await watcher(clock, lookup, { onUnknownStatus }).watch({
+      taskId: 'u1',
+      type: 'market'
+    })
+    expect(outcome.state).toBe('success')
+    expect(onUnknownStatus.mock.calls).toEqual([
+      [{ taskId: 'u1', type: 'market' }, 'paused'],
+      [{ taskId: 'u1', type: 'market' }, 'thinking']
+    ])
+  })
+
+  it('rejects with CancelledError when cancelled while waiting', async () => {
+    const clock = fakeClock()
+    const abort = new AbortController()
+    const { lookup } = scripted(clock, running4o)
+    lookup.mockImplementationOnce(() => {
+      abort.abort()
+      return Promise.resolve(running4o)
+    })
+    await expect(
+      watcher(clock, lookup, { signal: abort.signal }).watch(task)
+    ).rejects.toBeInstanceOf(CancelledError)
+    expect(lookup).toHaveBeenCalledTimes(1)
+  })
+
+  it('rejects with CancelledError when a lookup fails because of the cancel', async () => {
+    const clock = fakeClock()
+    const abort = new AbortController()
+    const lookup = jest.fn(() => {
+      abort.abort()
+      return Promise.reject(new TransferError('socket closed', { retryable: true }))
+    })
+    await expect(
+      watcher(clock, lookup, { signal: abort.signal }).watch(task)
+    ).rejects.toBeInstanceOf(CancelledError)
+  })
+
+  it('lists the tasks still running with their last status', async () => {
+    const clock = fakeClock()
+    let release: (value: unknown) => void = () => {}
+    const lookup = jest
+      .fn<TaskWatcherOptions['lookup']>()
+      .mockResolvedValueOnce({ state: 'generating' })
+      .mockImplementationOnce(() => new Promise(resolve => (release = resolve)))
+    const w = watcher(clock, lookup)
+    expect(w.running()).toEqual([])
+    const pending = w.watch({ taskId: 'r1', type: 'market' })
+    await new Promise(resolve => setImmediate(resolve))
+    expect(w.running()).toEqual([
+      { taskId: 'r1', type: 'market', raw: 'generating', progress: null, sinceMs: 3000 }
+    ])
+    release({ state: 'success', resultJson: { resultUrls: [URL_A] } })
+    await expect(pending).resolves.toMatchObject({ state: 'success', ms: 3000 })
+    expect(w.running()).toEqual([])
+  })
+})
+
+describe('formatProgress', () => {
+  it.each([
+    ['0.48', '48%'],
+    ['1.00', '100%'],
+    ['35', '35%'],
+    ['n/a', 'n/a'],
+    [null, '']
+  ])('%s -> %s', (raw, shown) => {
+    expect(formatProgress(raw)).toBe(shown)
+  })
+})
