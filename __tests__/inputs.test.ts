@@ -105,37 +105,41 @@ describe('urls', () => {
   it('reads newline and comma separated URLs, skipping blanks and spaces', () => {
     const settings = inputs({ urls: `\n  ${CAT} ,\n\n , ${DOG}\r\n,` })
     expect(settings.entries).toEqual([
-      { index: 1, url: CAT, taskId: null, endpoint: 'common' },
-      { index: 2, url: DOG, taskId: null, endpoint: 'common' }
+      { kind: 'url', index: 1, url: CAT, taskId: null, endpoint: 'common' },
+      { kind: 'url', index: 2, url: DOG, taskId: null, endpoint: 'common' }
     ])
   })
 
   it('reads a JSON array of URL strings and {url, taskId} objects', () => {
     const urls = JSON.stringify([CAT, { url: ` ${DOG} `, taskId: ' t-2 ' }, { url: CAT }])
     expect(inputs({ urls }).entries).toEqual([
-      { index: 1, url: CAT, taskId: null, endpoint: 'common' },
-      { index: 2, url: DOG, taskId: 't-2', endpoint: 'gpt4o-image' },
-      { index: 3, url: CAT, taskId: null, endpoint: 'common' }
+      { kind: 'url', index: 1, url: CAT, taskId: null, endpoint: 'common' },
+      { kind: 'url', index: 2, url: DOG, taskId: 't-2', endpoint: 'gpt4o-image' },
+      { kind: 'url', index: 3, url: CAT, taskId: null, endpoint: 'common' }
     ])
   })
 
   it('normalises each URL as the URL parser does', () => {
-    expect(inputs({ urls: 'HTTPS://TempFile.AIQuickDraw.com/v/a b.png' }).entries[0].url).toBe(
-      'https://tempfile.aiquickdraw.com/v/a%20b.png'
+    expect(inputs({ urls: 'HTTPS://TempFile.AIQuickDraw.com/v/a b.png' }).entries[0]).toMatchObject(
+      {
+        url: 'https://tempfile.aiquickdraw.com/v/a%20b.png'
+      }
     )
   })
 
   it('with nothing in it (and no urls-file) is an error naming urls', () => {
     const error = thrown({ urls: ' \n , ' })
     expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toMatch(/^Input 'urls' gave no file URL: expected .*'urls-file'/)
+    expect(error?.message).toBe(
+      "Input 'urls' gave no file URL and no task: expected at least one URL in 'urls' or 'urls-file', or a task ID in 'task-ids'."
+    )
   })
 
   it('that is not JSON but starts with [ is an error naming urls and the expected form', () => {
     const error = thrown({ urls: `[${CAT}]` })
     expect(error).toBeInstanceOf(InputError)
     expect(error?.message).toMatch(
-      /^Input 'urls' is not valid JSON( \(at position \d+\))?: expected a JSON array/
+      /^Input 'urls' is not valid JSON( \(line \d+, column \d+\))?: expected a JSON array/
     )
   })
 
@@ -147,17 +151,23 @@ describe('urls', () => {
   })
 
   it('as an empty JSON array is an error naming urls', () => {
-    expect(thrown({ urls: ' [ ] ' })?.message).toMatch(/^Input 'urls' gave no file URL/)
+    expect(thrown({ urls: ' [ ] ' })?.message).toMatch(/^Input 'urls' gave no file URL and no task/)
   })
 
   it.each([
-    ['a number', [42], 'item 1 is number'],
-    ['null', [CAT, null], 'item 2 is null'],
-    ['a nested array', [[CAT]], 'item 1 is object'],
-    ['an object without url', [{ taskId: 't' }], 'item 1 has no "url" string'],
-    ['an unknown key', [{ url: CAT, task_id: 't' }], 'item 1 has unknown key "task_id"'],
-    ['a numeric taskId', [{ url: CAT, taskId: 7 }], 'item 1 has a "taskId" that is not a string'],
-    ['a taskId with a line break', [{ url: CAT, taskId: 'a\nb' }], 'control character']
+    ['a number', [42], 'has a number as item 1'],
+    ['null', [CAT, null], 'has null as item 2'],
+    ['a nested array', [[CAT]], 'has an array as item 1'],
+    ['an object without url or taskId', [{}], 'has neither a "url" nor a "taskId" in item 1'],
+    ['a url that is not a string', [{ url: 7 }], 'has a "url" that is not a string in item 1'],
+    ['an unknown key', [{ url: CAT, task_id: 't' }], 'has an unknown key "task_id" in item 1'],
+    [
+      'a numeric taskId',
+      [{ url: CAT, taskId: 7 }],
+      'has a "taskId" that is not a string in item 1'
+    ],
+    ['a taskId with a line break', [{ url: CAT, taskId: 'a\nb' }], 'control character'],
+    ['a type beside a url', [{ url: CAT, type: 'veo' }], 'has a "type" beside a "url" in item 1']
   ])('with a JSON item that is %s is an error naming urls and the item', (_, items, problem) => {
     const error = thrown({ urls: JSON.stringify(items) })
     expect(error).toBeInstanceOf(InputError)
@@ -167,10 +177,10 @@ describe('urls', () => {
   })
 
   it.each([
-    ['an ftp: URL', 'ftp://files.example/a.png', 'scheme "ftp:"'],
-    ['a relative URL', '/v/a.png', 'invalid URL "/v/a.png"'],
-    ['a bare file name', 'a.png', 'invalid URL "a.png"'],
-    ['a javascript: URL', 'javascript:alert(1)', 'scheme "javascript:"']
+    ['an ftp: URL', 'ftp://files.example/a.png', 'scheme "ftp:" on line 1'],
+    ['a relative URL', '/v/a.png', 'invalid URL "/v/a.png" on line 1'],
+    ['a bare file name', `${CAT}\n\na.png`, 'invalid URL "a.png" on line 3'],
+    ['a javascript: URL', 'javascript:alert(1)', 'scheme "javascript:" on line 1']
   ])('with %s is an error naming urls, the value and the expected form', (_, url, problem) => {
     const error = thrown({ urls: url })
     expect(error).toBeInstanceOf(InputError)
@@ -182,7 +192,9 @@ describe('urls', () => {
   it('with credentials in a URL is an error that names the host but not the credentials', () => {
     const error = thrown({ urls: 'https://u:p4ssw0rd@files.example/x' })
     expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toContain("Input 'urls' has a URL with credentials (files.example)")
+    expect(error?.message).toContain(
+      "Input 'urls' has a URL with credentials (files.example) on line 1"
+    )
     expect(error?.message).not.toContain('p4ssw0rd')
   })
 
@@ -217,11 +229,59 @@ describe('urls', () => {
   })
 })
 
+describe('urls as lines', () => {
+  it('skips # comment lines and blank lines, indented or not', () => {
+    const urls = `# cats first\n${CAT}\n\n   # then the dog\n${DOG}\n#${CAT}\n`
+    expect(inputs({ urls }).entries.map(e => e.kind === 'url' && e.url)).toEqual([CAT, DOG])
+  })
+
+  it('keeps a # inside a URL: only a whole line is a comment', () => {
+    expect(inputs({ urls: `${CAT}#frag` }).entries[0]).toMatchObject({ url: `${CAT}#frag` })
+  })
+
+  it('names the line of a bad URL, counting blank and comment lines, as written', () => {
+    const error = thrown({ urls: `\n# list\n${CAT}, ${DOG}\r\n\r\nnot-a-url` })
+    expect(error?.message).toContain('has an invalid URL "not-a-url" on line 5')
+  })
+
+  it('names the line of a bad URL after old Mac line breaks (CR alone)', () => {
+    expect(thrown({ urls: `${CAT}\r${DOG}\rnot-a-url` })?.message).toContain('on line 3')
+  })
+})
+
+describe('untrusted text in errors', () => {
+  const long = 'x'.repeat(100_000)
+
+  it.each([
+    ['an invalid URL', `${long}.png`],
+    ['a long scheme', `${long}:rest`],
+    ['credentials before a long host', `https://u:p@${long}.example/a.png`],
+    ['a long unknown JSON key', JSON.stringify([{ url: CAT, [long]: 1 }])],
+    ['a long task type', JSON.stringify([{ taskId: 't', type: long }])]
+  ])('is capped: %s', (_, urls) => {
+    const error = thrown({ urls })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message.length).toBeLessThan(600)
+  })
+
+  it('is capped: a long unknown filename token', () => {
+    const error = thrown({ urls: CAT, filename: `{${long}}` })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message.length).toBeLessThan(600)
+  })
+
+  it('is capped: a long path of urls-file', () => {
+    const error = thrown({ 'urls-file': long })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message.length).toBeLessThan(600)
+  })
+})
+
 describe('urls-file', () => {
   it('appends its entries after those of urls, in both list forms', () => {
     writeFileSync(path.join(workspace, 'more.txt'), `${DOG}\n\nhttps://files.example/b.mp3\n`)
     const settings = inputs({ urls: CAT, 'urls-file': 'more.txt' })
-    expect(settings.entries.map(e => [e.index, e.url])).toEqual([
+    expect(settings.entries.map(e => [e.index, e.kind === 'url' && e.url])).toEqual([
       [1, CAT],
       [2, DOG],
       [3, 'https://files.example/b.mp3']
@@ -231,22 +291,25 @@ describe('urls-file', () => {
   it('may be the only source of URLs, as a JSON array', () => {
     writeFileSync(path.join(workspace, 'list.json'), JSON.stringify([{ url: DOG, taskId: 't9' }]))
     expect(inputs({ 'urls-file': 'list.json' }).entries).toEqual([
-      { index: 1, url: DOG, taskId: 't9', endpoint: 'gpt4o-image' }
+      { kind: 'url', index: 1, url: DOG, taskId: 't9', endpoint: 'gpt4o-image' }
     ])
   })
 
-  it('that is missing is an error naming urls-file and the path', () => {
+  it('that is missing is an error naming urls-file and the path as given', () => {
     const error = thrown({ urls: CAT, 'urls-file': 'nope.txt' })
     expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toContain("Input 'urls-file' cannot be read (ENOENT")
-    expect(error?.message).toContain(path.join(workspace, 'nope.txt'))
+    expect(error?.message).toBe(
+      `Input 'urls-file' is "nope.txt", which does not exist: expected the path of a regular file inside the workspace, relative to it.`
+    )
   })
 
   it('with a bad URL is an error naming urls-file, not urls', () => {
     writeFileSync(path.join(workspace, 'more.txt'), 'ftp://files.example/a.png')
     const error = thrown({ urls: CAT, 'urls-file': 'more.txt' })
     expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toContain("Input 'urls-file' has a URL with scheme")
+    expect(error?.message).toContain(
+      "Input 'urls-file' has a URL with another scheme than http(s) on line 1"
+    )
   })
 })
 
@@ -310,7 +373,9 @@ describe('endpoint', () => {
   it('gpt4o-image without a task ID is an input error naming task-ids, the entry and the endpoint', () => {
     const error = thrown({ urls: `${CAT}?${SECRET}`, endpoint: 'gpt4o-image' })
     expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toContain("Input 'task-ids' has no task ID for entry 1")
+    expect(error?.message).toContain(
+      "Input 'task-ids' has no task ID for the URL on line 1 of 'urls'"
+    )
     expect(error?.message).toContain("'endpoint' is gpt4o-image")
     expect(error?.message).not.toContain('secret')
   })
@@ -350,10 +415,10 @@ describe('bad settings', () => {
     expect(thrown({ urls: CAT, 'fail-on-error': 'Yes' })?.message).toContain('"Yes"')
   })
 
-  it('shortens a very long bad value to 40 characters', () => {
+  it('shortens a very long bad value to 40 characters, the last one an ellipsis', () => {
     const error = thrown({ urls: CAT, endpoint: 'x'.repeat(500) })
     expect(error?.message).toBe(
-      `Input 'endpoint' is "${'x'.repeat(40)}": expected one of auto, common, gpt4o-image.`
+      `Input 'endpoint' is "${'x'.repeat(39)}…": expected one of auto, common, gpt4o-image.`
     )
   })
 
@@ -361,7 +426,7 @@ describe('bad settings', () => {
     const error = thrown({ urls: CAT, filename: '{taskId}/{foo}-{name}' })
     expect(error).toBeInstanceOf(InputError)
     expect(error?.message).toBe(
-      "Input 'filename' has unknown token {foo}: expected a template using {name}, {stem}, {ext}, {index}, {taskId}."
+      "Input 'filename' has an unknown token {foo}: expected a template using {name}, {stem}, {ext} (with its dot, e.g. .png), {index}, {n} or {taskId}."
     )
   })
 
@@ -389,7 +454,7 @@ describe('good settings', () => {
     const settings = inputs({ urls: CAT })
     expect(settings).toMatchObject({
       apiKey: KEY,
-      entries: [{ index: 1, url: CAT, taskId: null, endpoint: 'common' }],
+      entries: [{ kind: 'url', index: 1, url: CAT, taskId: null, endpoint: 'common' }],
       baseUrl: 'https://api.kie.ai',
       dir: path.join(workspace, 'kie-downloads'),
       filename: '{name}',
@@ -397,6 +462,8 @@ describe('good settings', () => {
       concurrency: 4,
       retries: 4,
       timeoutMs: 60_000,
+      waitMs: 900_000,
+      results: 'main',
       failOnError: true
     })
   })
@@ -430,6 +497,26 @@ describe('good settings', () => {
 
   it('resolve a relative path against the workspace', () => {
     expect(inputs({ urls: CAT, path: 'out/files' }).dir).toBe(path.join(workspace, 'out', 'files'))
+  })
+
+  it.each([
+    ['~', ''],
+    ['~/dl', 'dl'],
+    ['~/a/../b', 'b']
+  ])('expand a leading ~ in path to the home folder: %s', (value, below) => {
+    expect(inputs({ urls: CAT, path: value }).dir).toBe(path.join(os.homedir(), below))
+  })
+
+  it.each(['~user/dl', 'dl/~', '~dl'])(
+    'keep a ~ that is not a whole leading segment: %s',
+    value => {
+      expect(inputs({ urls: CAT, path: value }).dir).toBe(path.join(workspace, value))
+    }
+  )
+
+  it('take fail-on-error as YAML spells booleans (core.getBooleanInput)', () => {
+    expect(inputs({ urls: CAT, 'fail-on-error': 'True' }).failOnError).toBe(true)
+    expect(inputs({ urls: CAT, 'fail-on-error': 'false' }).failOnError).toBe(false)
   })
 
   it('keep an absolute path as it is', () => {
@@ -482,7 +569,7 @@ describe('any urls value (property)', () => {
         fc.webUrl({ validSchemes: ['https', 'http'], withQueryParameters: true }),
         url => {
           setInputs({ urls: JSON.stringify([url]) })
-          expect(getInputs().entries[0].url).toBe(new URL(url).href)
+          expect(getInputs().entries[0]).toMatchObject({ url: new URL(url).href })
         }
       ),
       { numRuns: 300 }

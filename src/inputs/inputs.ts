@@ -1,13 +1,31 @@
 // Reads and validates every input once, into one typed settings object; nothing else reads inputs.
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { Inputs, type EndpointName } from '../constants.js'
 import { InputError } from '../errors.js'
 import { unknownTokens } from '../place/naming.js'
-import type { FamilyName } from '../tasks/families.js'
-import { redactUrl, stripQueries } from '../util/safe-text.js'
+import { FAMILY_NAMES, type FamilyName } from '../tasks/families.js'
+import {
+  checkUrl,
+  parseEntryList,
+  parseTaskIds,
+  place,
+  placeOf,
+  type Listed,
+  type ListedId
+} from './entry-list.js'
+import {
+  boolean,
+  destination,
+  inShard,
+  integer,
+  oneOf,
+  parseShard,
+  seconds,
+  shown
+} from './settings.js'
+import { readUrlsFile } from './urls-file.js'
+
+export { inShard, type Shard } from './settings.js'
 
 export type IfExists = 'overwrite' | 'skip' | 'fail'
 
@@ -36,37 +54,37 @@ export interface TaskEntry {
 
 export type Entry = UrlEntry | TaskEntry
 
+export type ResultsChoice = 'main' | 'all'
+
 export interface Settings {
   /** kie.ai API key; already masked. */
   apiKey: string
-  /** Every entry, in input order. (UrlEntry until task mode lands; then Entry.) */
-  entries: UrlEntry[]
+  /** Every entry of this shard, in input order: URLs, and tasks whose results to fetch. */
+  entries: Entry[]
   /** API root without a trailing slash. */
   baseUrl: string
-  /** Absolute destination directory. */
+  /** Absolute destination directory (`~` already expanded). */
   dir: string
   /** Name template, e.g. `{taskId}/{index}-{name}`. */
   filename: string
   ifExists: IfExists
-  /** Entries in flight at once. */
+  /** API calls at once, and downloads at once (each): up to twice as many entries are under way. */
   concurrency: number
   /** Retries per request. */
   retries: number
   /** Milliseconds without progress before a request is abandoned. */
   timeoutMs: number
+  /** How long tasks may still be running, in milliseconds from the step's start (0: one look). */
+  waitMs: number
+  /** `main`: the generated files only; `all`: also each family's extras. */
+  results: ResultsChoice
   failOnError: boolean
 }
 
-/** This runner's share of the entries (`index` is 1-based). */
-export interface Shard {
-  index: number
-  total: number
-}
+/** The longest `wait`: GitHub stops a job after 6 hours anyway. */
+const MAX_WAIT_SECONDS = 21_600
 
-interface ListedEntry {
-  url: string
-  taskId: string | null
-}
+const TYPES = `one of ${FAMILY_NAMES.join(', ')}`
 
 /** Reads all inputs. Throws InputError, naming the input, before any request is made. */
 export function getInputs(): Settings {
@@ -89,257 +107,166 @@ export function getInputs(): Settings {
   }
 
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  const listed = parseEntryList(core.getInput(Inputs.Urls), Inputs.Urls)
-  const urlsFile = core.getInput(Inputs.UrlsFile)
-  if (urlsFile) listed.push(...parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile))
-  if (listed.length === 0) {
-    throw new InputError(
-      Inputs.Urls,
-      'gave no file URL',
-      `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}'`
-    )
-  }
-
-  const taskIds = pairTaskIds(listed, splitList(core.getInput(Inputs.TaskIds)))
-  const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image'] as const)
-  const entries = listed.map((item, i): UrlEntry => {
-    const taskId = item.taskId ?? taskIds[i]
-    const chosen: EndpointName =
-      endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint
-    if (chosen === 'gpt4o-image' && !taskId) {
-      throw new InputError(
-        Inputs.TaskIds,
-        `has no task ID for entry ${i + 1} (${redactUrl(item.url)})`,
-        `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`
-      )
-    }
-    return { kind: 'url', index: i + 1, url: item.url, taskId, endpoint: chosen }
-  })
+  const entries = readEntries(workspace)
 
   const filename = core.getInput(Inputs.Filename)
   const unknown = unknownTokens(filename)
   if (!filename.trim() || unknown.length > 0) {
     throw new InputError(
       Inputs.Filename,
-      unknown.length ? `has unknown token {${unknown[0]}}` : 'is empty',
-      'a template using {name}, {stem}, {ext}, {index}, {taskId}'
+      unknown.length ? `has an unknown token {${oneToken(unknown[0])}}` : 'is empty',
+      'a template using {name}, {stem}, {ext} (with its dot, e.g. .png), {index}, {n} or {taskId}'
     )
   }
 
-  const shard = parseShard(core.getInput(Inputs.Shard))
+  const shard = parseShard(Inputs.Shard)
 
   return {
     apiKey,
-    entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
-    baseUrl: checkUrl(core.getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
-    dir: path.resolve(workspace, required(Inputs.Path)),
+    entries: shard ? entries.filter(e => inShard(shardKey(e), shard)) : entries,
+    baseUrl: checkBaseUrl(core.getInput(Inputs.BaseUrl)),
+    dir: destination(Inputs.Path, workspace),
     filename,
     ifExists: oneOf(Inputs.IfExists, ['overwrite', 'skip', 'fail'] as const),
     concurrency: integer(Inputs.Concurrency, 1, 32),
     retries: integer(Inputs.Retries, 0, 10),
-    timeoutMs: seconds(Inputs.Timeout) * 1000,
+    timeoutMs: seconds(Inputs.Timeout, 3600) * 1000,
+    waitMs: seconds(Inputs.Wait, MAX_WAIT_SECONDS, true) * 1000,
+    results: oneOf(Inputs.Results, ['main', 'all'] as const),
     failOnError: boolean(Inputs.FailOnError)
   }
 }
 
 /**
- * The entries of one list in either form: URLs separated by newlines and/or commas, or a JSON array
- * of URL strings and `{"url", "taskId"}` objects. Every URL is checked.
+ * Every entry in input order: `urls`, then `urls-file`, then (when no URL is listed) the tasks of
+ * `task-ids`; `index` counts over that whole list.
  */
-export function parseEntryList(text: string, input: string): ListedEntry[] {
-  const trimmed = text.trim()
-  if (!trimmed.startsWith('[')) {
-    return splitList(trimmed).map(url => ({
-      url: checkUrl(url, input),
-      taskId: null
-    }))
+function readEntries(workspace: string): Entry[] {
+  // Untrimmed, so that line numbers in errors are those of the value as written. (getMultilineInput
+  // would drop blank lines, and with them the numbering, and would split a JSON array.)
+  const listed = parseEntryList(
+    core.getInput(Inputs.Urls, { trimWhitespace: false }),
+    Inputs.Urls,
+    true
+  )
+  const urlsFile = core.getInput(Inputs.UrlsFile)
+  if (urlsFile) {
+    // A loop, not push(...spread): 200,000 arguments would overflow the stack.
+    for (const item of parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile, false)) {
+      listed.push(item)
+    }
   }
-  let items: unknown
-  try {
-    items = JSON.parse(trimmed)
-  } catch (error) {
+  const ids = parseTaskIds(core.getInput(Inputs.TaskIds, { trimWhitespace: false }), Inputs.TaskIds)
+  const urlCount = listed.reduce((n, item) => n + (item.kind === 'url' ? 1 : 0), 0)
+  const pairedIds = urlCount > 0 ? pairTaskIds(urlCount, ids) : null
+  if (pairedIds === null) {
+    for (const id of ids) listed.push({ kind: 'task', ...id })
+  }
+  if (listed.length === 0) {
     throw new InputError(
-      input,
-      // V8 quotes the text around the error, maybe part of a signed URL: give the position only.
-      `is not valid JSON${jsonPosition(error)}`,
-      'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects'
+      Inputs.Urls,
+      'gave no file URL and no task',
+      `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}', or a task ID in '${Inputs.TaskIds}'`
     )
   }
-  if (!Array.isArray(items)) {
-    throw new InputError(
-      input,
-      'is JSON but not an array',
-      'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects'
-    )
+
+  const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image'] as const)
+  const taskType = readTaskType()
+  const entries: Entry[] = []
+  let urlIndex = 0
+  for (const item of listed) {
+    const index = entries.length + 1
+    if (item.kind === 'url') {
+      const taskId = item.taskId ?? pairedIds?.[urlIndex] ?? null
+      urlIndex++
+      entries.push(urlEntry(item, index, taskId, endpoint))
+    } else {
+      entries.push(taskEntry(item, index, taskType, endpoint))
+    }
   }
-  return items.map((item, i) => jsonEntry(item, i, input))
+  return entries
 }
 
-function jsonEntry(item: unknown, i: number, input: string): ListedEntry {
-  const expected = 'a URL string or an object {"url": "...", "taskId": "..."}'
-  if (typeof item === 'string') return { url: checkUrl(item.trim(), input), taskId: null }
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+function urlEntry(
+  item: Listed & { kind: 'url' },
+  index: number,
+  taskId: string | null,
+  endpoint: EndpointName | 'auto'
+): UrlEntry {
+  const chosen: EndpointName = endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint
+  if (chosen === 'gpt4o-image' && !taskId) {
     throw new InputError(
-      input,
-      `item ${i + 1} is ${item === null ? 'null' : typeof item}`,
-      expected
+      Inputs.TaskIds,
+      `has no task ID for the URL ${placeOf(item)}`,
+      `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`
     )
   }
-  const record = item as Record<string, unknown>
-  const extra = Object.keys(record).filter(k => k !== 'url' && k !== 'taskId')
-  if (extra.length > 0) {
+  return { kind: 'url', index, url: item.url, taskId, endpoint: chosen }
+}
+
+function taskEntry(
+  item: Listed & { kind: 'task' },
+  index: number,
+  taskType: FamilyName | null,
+  endpoint: EndpointName | 'auto'
+): TaskEntry {
+  const type = item.type ?? taskType
+  if (type === null) {
     throw new InputError(
-      input,
-      `item ${i + 1} has unknown key "${stripQueries(extra[0]).slice(0, 40)}"`,
-      expected
+      Inputs.TaskType,
+      `is empty, but the task ${placeOf(item)} has no type of its own`,
+      TYPES
     )
   }
-  if (typeof record.url !== 'string')
-    throw new InputError(input, `item ${i + 1} has no "url" string`, expected)
-  const taskId = record.taskId ?? null
-  if (taskId !== null && typeof taskId !== 'string') {
-    throw new InputError(input, `item ${i + 1} has a "taskId" that is not a string`, expected)
+  if (endpoint === 'gpt4o-image' && type !== '4o-image') {
+    throw new InputError(
+      Inputs.Endpoint,
+      `is gpt4o-image, but the task ${placeOf(item)} is a ${type} task`,
+      'auto or common: only 4o-image results resolve through gpt4o-image'
+    )
   }
-  return {
-    url: checkUrl(record.url.trim(), input),
-    taskId: checkTaskId((taskId as string | null)?.trim() || null, input)
-  }
+  const chosen: EndpointName =
+    endpoint !== 'common' && type === '4o-image' ? 'gpt4o-image' : 'common'
+  return { kind: 'task', index, taskId: item.taskId, type, endpoint: chosen }
 }
 
-/** Items separated by newlines and/or commas; blank items and surrounding spaces ignored. */
-export function splitList(text: string): string[] {
-  return text
-    .split(/[\r\n,]+/)
-    .map(s => s.trim())
-    .filter(s => s !== '')
-}
-
-/** Task IDs apply to all (one), by position (one per entry), or not at all. */
-function pairTaskIds(listed: ListedEntry[], ids: string[]): (string | null)[] {
-  ids.forEach(id => checkTaskId(id, Inputs.TaskIds))
-  if (ids.length === 0) return listed.map(() => null)
-  if (ids.length === 1) return listed.map(() => ids[0])
-  if (ids.length === listed.length) return ids
+/** With URLs given, task IDs apply to all (one), by position (one per URL), or not at all. */
+function pairTaskIds(urlCount: number, ids: ListedId[]): (string | null)[] {
+  const typed = ids.find(id => id.type !== null)
+  if (typed) {
+    throw new InputError(
+      Inputs.TaskIds,
+      `gives a "type" ${place(typed.origin, typed.at)}, but URLs are listed`,
+      'task IDs alone: with URLs given, task IDs pair with them and a type applies to nothing'
+    )
+  }
+  if (ids.length <= 1) return Array.from({ length: urlCount }, () => ids[0]?.taskId ?? null)
+  if (ids.length === urlCount) return ids.map(id => id.taskId)
   throw new InputError(
     Inputs.TaskIds,
-    `has ${ids.length} IDs for ${listed.length} URLs`,
+    `has ${ids.length} IDs for ${urlCount} URLs`,
     'none, one for every URL, or exactly one per URL in the same order'
   )
 }
 
-function checkTaskId(id: string | null, input: string): string | null {
-  // A line break would be harmless in JSON but confusing everywhere else; control characters never belong.
-  // eslint-disable-next-line no-control-regex
-  if (id !== null && /[\u0000-\u001f\u007f]/.test(id)) {
-    throw new InputError(
-      input,
-      'has a task ID with a control character or line break',
-      'a task ID such as task12345'
-    )
+function readTaskType(): FamilyName | null {
+  const value = core.getInput(Inputs.TaskType)
+  if (value === '') return null
+  if (!(FAMILY_NAMES as readonly string[]).includes(value)) {
+    throw new InputError(Inputs.TaskType, `is ${shown(value)}`, `${TYPES}, or empty`)
   }
-  return id
+  return value as FamilyName
 }
 
-/** An absolute http(s) URL without credentials; the value is shown without its query string. */
-export function checkUrl(value: string, input: string): string {
-  const expected =
-    'an absolute http(s) URL without user or password, e.g. https://tempfile.aiquickdraw.com/v/abc.png'
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new InputError(input, `has an invalid URL "${redactUrl(value).slice(0, 200)}"`, expected)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(input, `has a URL with scheme "${url.protocol}"`, expected)
-  }
-  if (url.username || url.password) {
-    throw new InputError(input, `has a URL with credentials (${url.host})`, expected)
-  }
-  return url.href
+/** What a shard splits by: the URL of a file, the task ID of a task. */
+function shardKey(entry: Entry): string {
+  return entry.kind === 'url' ? entry.url : `task:${entry.taskId}`
 }
 
-/** `I/N` with 1 <= I <= N, or null when empty. */
-function parseShard(value: string): Shard | null {
-  if (!value) return null
-  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value)
-  const index = Number(m?.[1])
-  const total = Number(m?.[2])
-  if (!m || total < 1 || total > 1000 || index < 1 || index > total) {
-    throw new InputError(
-      Inputs.Shard,
-      `is "${value.slice(0, 40)}"`,
-      'I/N with 1 <= I <= N <= 1000, e.g. 2/4, or empty'
-    )
-  }
-  return { index, total }
+function checkBaseUrl(value: string): string {
+  return checkUrl(value, Inputs.BaseUrl, value).replace(/\/+$/, '')
 }
 
-/**
- * Whether a URL belongs to a shard: a hash of the URL, so the split is stable across runs and
- * runners, every URL lands in exactly one shard, and a URL listed twice stays in one shard.
- */
-export function inShard(url: string, shard: Shard): boolean {
-  return createHash('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1
-}
-
-function jsonPosition(error: unknown): string {
-  const at = /position (\d+)/.exec((error as Error).message)?.[1]
-  return at ? ` (at position ${at})` : ''
-}
-
-function readUrlsFile(workspace: string, file: string): string {
-  const full = path.resolve(workspace, file)
-  try {
-    return readFileSync(full, 'utf8')
-  } catch (error) {
-    throw new InputError(
-      Inputs.UrlsFile,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}: ${full})`,
-      'a readable file path relative to the workspace'
-    )
-  }
-}
-
-function required(name: string): string {
-  const value = core.getInput(name)
-  if (!value) throw new InputError(name, 'is empty', 'a value (see action.yml for its default)')
-  return value
-}
-
-function oneOf<T extends string>(name: string, allowed: readonly T[]): T {
-  const value = core.getInput(name)
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(name, `is "${value.slice(0, 40)}"`, `one of ${allowed.join(', ')}`)
-  }
-  return value as T
-}
-
-function integer(name: string, min: number, max: number): number {
-  const value = core.getInput(name)
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new InputError(name, `is "${value.slice(0, 40)}"`, `a whole number from ${min} to ${max}`)
-  }
-  return n
-}
-
-function seconds(name: string): number {
-  const value = core.getInput(name)
-  const n = Number(value)
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) {
-    throw new InputError(
-      name,
-      `is "${value.slice(0, 40)}"`,
-      'a number of seconds above 0 and at most 3600'
-    )
-  }
-  return n
-}
-
-function boolean(name: string): boolean {
-  const value = core.getInput(name)
-  if (value.toLowerCase() === 'true') return true
-  if (value.toLowerCase() === 'false') return false
-  throw new InputError(name, `is "${value.slice(0, 40)}"`, 'true or false')
+function oneToken(token: string): string {
+  return shown(token).slice(1, -1)
 }
