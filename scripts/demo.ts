@@ -1,11 +1,20 @@
-// `npm run demo`: the action end to end in one command, against the loopback sandbox, exactly as the runner runs it.
-import { readdirSync, statSync } from 'node:fs'
+// `npm run demo`: the action end to end in one command, against the loopback sandbox, shown as GitHub's page shows it.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { SAMPLE_FILES, Sandbox } from '../sandbox/index.ts'
 import { makeWorkspace, runDist } from './runner.ts'
+import { runnerView, summaryText } from './runner-view.ts'
 
 const rule = (title: string): void =>
   console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`)
+
+/** Paths as the reader's workflow would see them: relative to the workspace. */
+const relative = (text: string, workspace: string): string =>
+  text
+    .split(workspace + path.sep)
+    .join('')
+    .split(workspace)
+    .join('.')
 
 const sandbox = await Sandbox.start()
 try {
@@ -19,19 +28,28 @@ try {
   }
   console.log(`kie.ai sandbox at ${sandbox.baseUrl}; workspace ${workspace.dir}`)
   console.log('with:')
-  for (const [name, value] of Object.entries(inputs)) console.log(`  ${name}: ${value}`)
+  // The page shows a secret input masked too.
+  for (const [name, value] of Object.entries(inputs)) {
+    console.log(`  ${name}: ${name === 'api-key' ? '***' : value}`)
+  }
 
   const run = await runDist(inputs, { workspace })
 
-  rule('step log (node dist/index.js)')
-  process.stdout.write(run.log)
+  rule('step log, as the page shows it (masks applied, runner commands hidden)')
+  console.log(runnerView(run.log).trimEnd())
   rule('outputs ($GITHUB_OUTPUT)')
   for (const [name, value] of Object.entries(run.outputs)) {
+    const json = name === 'files' || name === 'tasks'
     console.log(`${name}:`)
-    console.log(name === 'files' ? JSON.stringify(JSON.parse(value), null, 2) : value)
+    console.log(json ? JSON.stringify(JSON.parse(value), null, 2) : value)
   }
-  rule('job summary ($GITHUB_STEP_SUMMARY)')
-  console.log(run.summary)
+  const manifest = run.outputs.manifest
+  if (manifest && existsSync(manifest)) {
+    const items = JSON.parse(readFileSync(manifest, 'utf8')) as unknown[]
+    console.log(`(the manifest file holds the same ${items.length} entries as \`files\`)`)
+  }
+  rule('job summary, rendered ($GITHUB_STEP_SUMMARY)')
+  console.log(relative(summaryText(run.summary), workspace.dir).trimEnd())
   rule('files written')
   const dir = run.outputs.dir
   for (const name of readdirSync(dir, { recursive: true }) as string[]) {

@@ -27,7 +27,9 @@ export const Outputs = {
   Files: 'files',
   Count: 'count',
   Failed: 'failed',
-  Dir: 'dir'
+  Dir: 'dir',
+  Tasks: 'tasks',
+  Manifest: 'manifest'
 } as const
 
 /** The API paths of the two documented download-url endpoints. */

@@ -1,0 +1,172 @@
+// The step log as a person reads it on GitHub's page: a header, one line per file as it lands, totals.
+import * as core from '@actions/core'
+import type { Progress } from '../download/download.js'
+import type { FileResult, RunResult, TaskResult } from '../pipeline/results.js'
+import type { RetryNotice } from '../util/retry.js'
+import { oneLine, redactUrl } from '../util/safe-text.js'
+import {
+  CANCELLED,
+  NOT_STARTED,
+  countsText,
+  displayDir,
+  formatBytes,
+  formatDuration,
+  plural,
+  shortTaskId,
+  stateWord,
+  totals,
+  volumeText
+} from './format.js'
+
+/** Tasks named one by one in a waiting line; the rest are counted. */
+export const WAITING_SHOWN = 5
+
+/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+export function logStart(info: { files: number; tasks: number; dir: string }): void {
+  const what = [
+    info.files ? plural(info.files, 'file') : '',
+    info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
+  ].filter(Boolean)
+  const where = displayDir(info.dir)
+  core.info(
+    what.length
+      ? `Downloading ${what.join(' and ')} into ${where}`
+      : `Nothing to download into ${where}`
+  )
+}
+
+/** "market task …ef123456". */
+function taskLabel(family: string | null, taskId: string): string {
+  return `${family ? `${family} ` : ''}task ${shortTaskId(taskId)}`
+}
+
+/**
+ * One line as a file lands, outside any group so the page shows it while the step runs. Entries a
+ * stop kept from starting stay quiet (logStopped said why once), and so does a task's "no file"
+ * row (logTask said what became of the task).
+ */
+export function logFile(r: FileResult): void {
+  if (r.status === 'failed' && (r.error === NOT_STARTED || r.error === CANCELLED)) return
+  if (r.url === null && r.family !== null) return
+  const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200)
+  const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : ''
+  if (r.status === 'failed') {
+    core.info(`✖ ${name}: ${oneLine(r.error ?? 'failed')}${task}`)
+    return
+  }
+  const facts = [
+    r.bytes === null ? '' : formatBytes(r.bytes),
+    r.contentType ? oneLine(r.contentType, 60) : ''
+  ].filter(Boolean)
+  const how =
+    r.sameAs !== undefined
+      ? `same URL as #${r.sameAs}, fetched once`
+      : r.status === 'skipped'
+        ? 'already there, skipped'
+        : formatDuration(r.ms)
+  const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷'
+  core.info(`${mark} ${[name, ...facts, how].join('  ')}${task}`)
+}
+
+/** One line when a task settles: family, short ID, state, number of files, time taken. */
+export function logTask(t: TaskResult): void {
+  const label = taskLabel(t.type, t.taskId)
+  const took = formatDuration(t.ms)
+  switch (t.state) {
+    case 'success':
+      core.info(`◆ ${label} succeeded in ${took}: ${plural(t.files, 'file')}`)
+      break
+    case 'skipped':
+      core.info(`↷ ${label}: its files are already there, not looked up`)
+      break
+    default:
+      core.info(
+        `✖ ${label} ${stateWord(t.state)} after ${took}${t.error ? `: ${oneLine(t.error)}` : ''}`
+      )
+  }
+}
+
+/** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
+function progressWord(progress: string | null): string {
+  if (progress === null || progress.trim() === '') return ''
+  const n = Number(progress)
+  if (!Number.isFinite(n) || n < 0) return ` ${oneLine(progress, 20)}`
+  return ` ${Math.round(n <= 1 ? n * 100 : Math.min(n, 100))}%`
+}
+
+/** About every 30 s while tasks run: which, in what state, for how long. */
+export function logWaiting(
+  running: Array<{
+    taskId: string
+    type: string
+    raw: string
+    progress: string | null
+    sinceMs: number
+  }>
+): void {
+  if (running.length === 0) return
+  const shown = running
+    .slice(0, WAITING_SHOWN)
+    .map(
+      r =>
+        `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.raw, 30) || 'pending'}` +
+        `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`
+    )
+  const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : ''
+  core.info(`⏳ Waiting for ${plural(running.length, 'task')}: ${shown.join(', ')}${more}`)
+}
+
+/** Under the file's line: what failed, and when the next attempt comes. */
+export function logRetry(label: string, n: RetryNotice): void {
+  core.info(
+    `  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`
+  )
+}
+
+/** Under a long download: how far it is, and how fast. */
+export function logProgress(label: string, p: Progress): void {
+  const rate = p.bytes / Math.max(p.elapsedMs / 1000, 0.001)
+  const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : ''
+  const of = p.total ? ` of ${formatBytes(p.total)}` : ''
+  core.info(
+    `  … ${oneLine(label, 200)}: ${percent}(${formatBytes(p.bytes)}${of}, ${formatBytes(rate)}/s)`
+  )
+}
+
+/** Said once: why nothing more starts. The step's one error repeats it at the end. */
+export function logStopped(reason: string): void {
+  core.info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`)
+}
+
+/** The closing line: "12 downloaded, 3 skipped, 1 failed; 48.0 MiB in 9.2 s (5.2 MiB/s)". */
+export function logTotals(run: RunResult): void {
+  const t = totals(run)
+  core.info(`${countsText(t)}; ${volumeText(t, run.elapsedMs)}`)
+}
+
+/** Details for whoever turns on debug logging: where each file went, its hash, its source. */
+export function logDetails(run: RunResult): void {
+  for (const f of run.files) {
+    if (
+      f.status === 'failed' &&
+      f.path === null &&
+      (f.error === NOT_STARTED || f.error === CANCELLED)
+    )
+      continue
+    const fields = [
+      `#${f.index}`,
+      f.url ? redactUrl(f.url) : '(no file)',
+      f.taskId ? `task=${oneLine(f.taskId, 80)}${f.extra ? ' (extra)' : ''}` : '',
+      `status=${f.status}`,
+      f.path ? `path=${oneLine(f.path, 500)}` : '',
+      f.sha256 ? `sha256=${f.sha256}` : '',
+      f.sameAs !== undefined ? `sameAs=#${f.sameAs}` : ''
+    ]
+    core.debug(fields.filter(Boolean).join(' '))
+  }
+  for (const t of run.tasks) {
+    core.debug(
+      `task ${oneLine(t.taskId, 80)} type=${t.type} state=${t.state} files=${t.files} ms=${t.ms}`
+    )
+  }
+}
