@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import {
-  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -13,7 +12,8 @@ import {
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Destination, recordEntry, recordKey } from '../src/place/destination.js'
+import * as nodeFs from 'node:fs/promises'
+import { Destination, type DestinationFs, isInside } from '../src/place/destination.js'
 
 let root: string
 let dir: string
@@ -47,7 +47,11 @@ describe('Destination', () => {
     const dest = await Destination.open(dir)
     writeFileSync(path.join(outside, 'victim'), 'precious')
     symlinkSync(path.join(outside, 'victim'), path.join(dir, 'a.png'))
-    await dest.place(await tempWith(dest, 'new'), 'a.png', true)
+    const placed = await dest.place(await tempWith(dest, 'new'), 'a.png', true)
+    expect(placed).toEqual({
+      path: path.join(dir, 'a.png'),
+      mtimeMs: lstatSync(path.join(dir, 'a.png')).mtimeMs
+    })
     expect(lstatSync(path.join(dir, 'a.png')).isSymbolicLink()).toBe(false)
     expect(readFileSync(path.join(dir, 'a.png'), 'utf8')).toBe('new')
     expect(readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('precious')
@@ -72,6 +76,20 @@ describe('Destination', () => {
       'refused to write evil/sub/a.png: its folder leads outside the destination'
     )
     expect(readdirSync(outside)).toEqual([])
+    expect(
+      readdirSync(dir)
+        .filter(n => !n.startsWith('.kie-download-'))
+        .sort()
+    ).toEqual(['evil', 't1'])
+  })
+
+  it('a refused placement creates no folder, however deep its name', async () => {
+    const dest = await Destination.open(dir)
+    symlinkSync(outside, path.join(dir, 'evil'))
+    const temp = await tempWith(dest, '2')
+    await expect(dest.place(temp, 'evil/a/b/c/d.png', false)).rejects.toThrow('refused to write')
+    expect(readdirSync(outside)).toEqual([])
+    expect(readdirSync(dir).sort()).toEqual([path.basename(temp), 'evil'].sort())
   })
 
   it('existing() sees only regular files really inside the destination', async () => {
@@ -111,48 +129,104 @@ describe('Destination', () => {
   })
 })
 
-describe('the record', () => {
-  const url = 'https://h.example/v/a.png?token=secret'
-  const entry = recordEntry(url, 'sub/a.png', {
-    bytes: 3,
-    sha256: 'ab',
-    contentType: 'image/png',
-    mtimeMs: 1
-  })
-
-  it('round-trips, keyed by a hash of the URL, with no query string on disk', async () => {
-    const dest = await Destination.open(dir)
-    await dest.saveRecord('{name}', new Map([[recordKey(url), entry]]))
-    const text = readFileSync(path.join(dir, '.kie-download.json'), 'utf8')
-    expect(text).not.toContain('secret')
-    expect((await dest.loadRecord('{name}')).get(recordKey(url))).toEqual({
-      ...entry,
-      url: 'https://h.example/v/a.png?…'
+describe('Destination.open and close', () => {
+  it('refuses a path that names a file, creating nothing', async () => {
+    writeFileSync(path.join(root, 'file'), 'x')
+    await expect(Destination.open(path.join(root, 'file'))).rejects.toMatchObject({
+      code: 'ENOTDIR'
     })
-    expect(readdirSync(dir)).toEqual(['.kie-download.json'])
+    await expect(Destination.open(path.join(root, 'file', 'sub'))).rejects.toThrow()
+    expect(readdirSync(root).sort()).toEqual(['elsewhere', 'file'])
   })
 
-  it('is ignored when made with another name template', async () => {
+  it('removes the folders it created when nothing was placed, and only those', async () => {
+    const deep = path.join(dir, 'a', 'b')
+    const dest = await Destination.open(deep)
+    expect(lstatSync(deep).isDirectory()).toBe(true)
+    await dest.close()
+    expect(readdirSync(root)).toEqual(['elsewhere'])
+  })
+
+  it('keeps a folder it did not create, even when nothing was placed', async () => {
+    mkdirSync(dir)
+    await (await Destination.open(dir)).close()
+    expect(lstatSync(dir).isDirectory()).toBe(true)
+  })
+
+  it('keeps the folder it created once a file was placed', async () => {
     const dest = await Destination.open(dir)
-    await dest.saveRecord('{name}', new Map([[recordKey(url), entry]]))
-    expect((await dest.loadRecord('{index}-{name}')).size).toBe(0)
+    await dest.place(await tempWith(dest, 'x'), 'sub/a.png', false)
+    await dest.close()
+    expect(readFileSync(path.join(dir, 'sub', 'a.png'), 'utf8')).toBe('x')
   })
 
-  it.each(['../outside.png', '/etc/passwd', 'a/../../b.png', '.hidden', 'a//b.png', 'a b.png'])(
-    'drops an entry whose path %j is not a name this action could have made',
-    async bad => {
-      const dest = await Destination.open(dir)
-      await dest.saveRecord('{name}', new Map([[recordKey(url), { ...entry, path: bad }]]))
-      expect((await dest.loadRecord('{name}')).size).toBe(0)
+  it('leaves a created folder that still holds something (a temp file that could not go)', async () => {
+    const dest = await Destination.open(dir)
+    const temp = await tempWith(dest, 'x')
+    await dest.close()
+    expect(readdirSync(dir)).toEqual([path.basename(temp)])
+  })
+})
+
+describe('containment checks', () => {
+  /** The real file system, counting realpath calls. */
+  function countingFs(): { fs: DestinationFs; realpaths: string[] } {
+    const realpaths: string[] = []
+    const fs = {
+      ...(nodeFs as unknown as DestinationFs),
+      realpath: async (p: string) => {
+        realpaths.push(p)
+        return nodeFs.realpath(p)
+      }
     }
-  )
+    return { fs, realpaths }
+  }
 
-  it('an unreadable or foreign record reads as empty', async () => {
+  it('checks each folder once per run, not once per file', async () => {
+    const { fs, realpaths } = countingFs()
+    const dest = await Destination.open(dir, { fs })
+    for (let i = 0; i < 20; i++) {
+      await dest.place(await tempWith(dest, `${i}`), `t/${i}.png`, false)
+      await dest.place(await tempWith(dest, `${i}`), `${i}.png`, false)
+      expect(await dest.existing(`t/${i}.png`)).toMatchObject({ size: `${i}`.length })
+    }
+    // The destination at open, then the new folder once (its parent is the destination, known).
+    expect(realpaths).toEqual([dir, path.join(dir, 't')])
+  })
+
+  it('checks a folder again when it went away during the run', async () => {
     const dest = await Destination.open(dir)
-    writeFileSync(path.join(dir, '.kie-download.json'), '{"version": 1, "files": {}}')
-    expect((await dest.loadRecord('{name}')).size).toBe(0)
-    writeFileSync(path.join(dir, '.kie-download.json'), 'not json')
-    expect((await dest.loadRecord('{name}')).size).toBe(0)
-    expect(existsSync(path.join(dir, '.kie-download.json'))).toBe(true)
+    await dest.place(await tempWith(dest, '1'), 't/a.png', false)
+    rmSync(path.join(dir, 't'), { recursive: true })
+    await dest.place(await tempWith(dest, '2'), 't/b.png', false)
+    expect(readdirSync(path.join(dir, 't'))).toEqual(['b.png'])
+  })
+
+  it('on a file system without hard links, places by rename and still refuses a taken name', async () => {
+    const fs: DestinationFs = {
+      ...(nodeFs as unknown as DestinationFs),
+      link: () => Promise.reject(Object.assign(new Error('no links'), { code: 'EPERM' }))
+    }
+    const dest = await Destination.open(dir, { fs })
+    await dest.place(await tempWith(dest, 'new'), 'a.png', false)
+    expect(readFileSync(path.join(dir, 'a.png'), 'utf8')).toBe('new')
+    const temp = await tempWith(dest, 'newer')
+    await expect(dest.place(temp, 'a.png', false)).rejects.toThrow(
+      'a.png is already taken on disk; left untouched'
+    )
+    expect(readFileSync(path.join(dir, 'a.png'), 'utf8')).toBe('new')
+  })
+
+  it.each([
+    ['/work/out', '/work/out', true],
+    ['/work/out', '/work/out/a/b', true],
+    ['/work/out', '/work/out/..a', true],
+    ['/work/out', '/work/out2', false],
+    ['/work/out', '/work', false],
+    ['/work/out', '/etc', false],
+    ['/', '/t1', true],
+    ['/', '/', true]
+  ])('isInside(%j, %j) is %j on POSIX', (root, candidate, inside) => {
+    expect(isInside(root, candidate, path.posix)).toBe(inside)
   })
 })

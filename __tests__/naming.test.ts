@@ -358,10 +358,11 @@ describe('extFromContentType', () => {
 })
 
 describe('renderName', () => {
-  const parts: NameParts = { stem: 'cat', ext: '.png', index: 3, taskId: 'task_1' }
+  const parts: NameParts = { stem: 'cat', ext: '.png', index: 3, n: 2, taskId: 'task_1' }
 
-  it('renders {name}, {stem}, {ext}, {index} and {taskId}', () => {
+  it('renders {name}, {stem}, {ext}, {index}, {n} and {taskId}', () => {
     expect(renderName('{name}', parts)).toBe('cat.png')
+    expect(renderName('{taskId}-{n}{ext}', parts)).toBe('task_1-2.png')
     expect(renderName('{stem}{ext}', parts)).toBe('cat.png')
     expect(renderName('{index}-{name}', parts)).toBe('3-cat.png')
     expect(renderName('{taskId}-{stem}{ext}', parts)).toBe('task_1-cat.png')
@@ -370,6 +371,12 @@ describe('renderName', () => {
   it('makes subfolders from /', () => {
     expect(renderName('{taskId}/{index}-{name}', parts)).toBe('task_1/3-cat.png')
     expect(renderName('img/{taskId}/{stem}.{index}{ext}', parts)).toBe('img/task_1/cat.3.png')
+  })
+
+  it("numbers a task's results with {n}, apart from the list position {index}", () => {
+    const second = { ...parts, index: 8, n: 2 }
+    expect(renderName('{taskId}/{n}{ext}', second)).toBe('task_1/2.png')
+    expect(renderName('{index}_{n}', { ...second, ext: '' })).toBe('8_2')
   })
 
   it('drops the {taskId} folder when there is no task ID', () => {
@@ -412,6 +419,7 @@ describe('renderName', () => {
             '{stem}',
             '{ext}',
             '{index}',
+            '{n}',
             '{taskId}',
             '/',
             '..',
@@ -433,6 +441,7 @@ describe('renderName', () => {
       urlName,
       ext: fc.option(typeExt, { nil: undefined }),
       index: fc.integer({ min: 1, max: 100_000 }),
+      n: fc.integer({ min: 1, max: 1000 }),
       taskId: fc.option(anyString, { nil: null })
     })
     fc.assert(
@@ -441,6 +450,7 @@ describe('renderName', () => {
           stem: p.urlName.stem,
           ext: p.urlName.ext || (p.ext ?? ''),
           index: p.index,
+          n: p.n,
           taskId: p.taskId
         })
         expect(name).not.toBe('')
@@ -556,6 +566,7 @@ describe('NameRegistry', () => {
 describe('unknownTokens', () => {
   it('accepts every documented token', () => {
     expect(unknownTokens('{taskId}/{index}-{stem}{ext}')).toEqual([])
+    expect(unknownTokens('{taskId}/{n}-{name}')).toEqual([])
     expect(unknownTokens('{name}')).toEqual([])
     expect(unknownTokens('plain.png')).toEqual([])
   })
@@ -567,6 +578,7 @@ describe('unknownTokens', () => {
   it('is case-sensitive and does not trim', () => {
     expect(unknownTokens('{Name}')).toEqual(['Name'])
     expect(unknownTokens('{taskid}')).toEqual(['taskid'])
+    expect(unknownTokens('{N}')).toEqual(['N'])
     expect(unknownTokens('{ name }')).toEqual([' name '])
   })
 

@@ -1,96 +1,122 @@
-// The destination folder: temp files, placement that never leaves it, and the record of earlier runs.
+// The destination folder: temp files, and placement that never leaves it nor leaves anything behind when nothing is placed.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import {
-  type FileHandle,
-  link,
-  lstat,
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  realpath,
-  rename,
-  rm,
-  writeFile
-} from 'node:fs/promises'
+import * as nodeFs from 'node:fs/promises'
+import { type FileHandle, open } from 'node:fs/promises'
 import path from 'node:path'
-import { RECORD_FILE, TEMP_PREFIX } from '../constants.js'
+import { TEMP_PREFIX } from '../constants.js'
 import { TransferError } from '../errors.js'
-import { sanitizeSegment } from './naming.js'
-import { redactUrl } from '../util/safe-text.js'
 
 /** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
 const STALE_TEMP_MS = 60 * 60 * 1000
 
-/** What an earlier run wrote for one URL: lets `if-exists: skip` find names that came from Content-Type. */
-export interface RecordEntry {
-  /** The URL without its query string, for people reading the file; the key is its hash. */
-  url: string
-  /** Relative to the destination, with `/`. */
-  path: string
-  bytes: number
-  sha256: string
-  contentType: string | null
-  /** The file's mtime when recorded: a changed file is hashed again. */
-  mtimeMs: number
-}
-
-interface RecordFile {
-  version: 2
-  /** The name template the paths were made with; another template makes other names. */
-  filename: string
-  /** Keyed by recordKey(url), so no query string of an input URL is written to disk. */
-  files: Record<string, RecordEntry>
-}
+/**
+ * link() errors that mean "this file system has no hard links" (FAT, exFAT, some network shares):
+ * EPERM on Linux and macOS, EISDIR on Windows (libuv's reading of ERROR_INVALID_FUNCTION).
+ */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EISDIR'])
 
 export interface FileFacts {
   bytes: number
   sha256: string
 }
 
-/** The record's key for a URL. */
-export function recordKey(url: string): string {
-  return createHash('sha256').update(url).digest('hex').slice(0, 32)
+/** The file system calls the destination makes, so tests can play another platform's part. */
+export interface DestinationFs {
+  lstat: (p: string) => Promise<FsStats>
+  stat: (p: string) => Promise<FsStats>
+  realpath: (p: string) => Promise<string>
+  /** Resolves to the first folder it created, if any. */
+  mkdir: (p: string, options: { recursive: true }) => Promise<string | undefined>
+  rmdir: (p: string) => Promise<void>
+  link: (existing: string, created: string) => Promise<void>
+  rename: (from: string, to: string) => Promise<void>
+  rm: (p: string, options: { force: true; maxRetries: number }) => Promise<void>
+  readdir: (p: string) => Promise<string[]>
 }
 
-async function exists(absolute: string): Promise<boolean> {
-  return lstat(absolute).then(
-    () => true,
-    () => false
-  )
+export interface FsStats {
+  isFile: () => boolean
+  isDirectory: () => boolean
+  size: number
+  mtimeMs: number
 }
 
-/** A relative path this action could have made: every segment already a safe name. */
-function isSafeRelPath(relPath: unknown): relPath is string {
-  return (
-    typeof relPath === 'string' &&
-    relPath.split('/').every(segment => segment !== '' && sanitizeSegment(segment) === segment)
-  )
+export interface DestinationOptions {
+  /** The platform's path functions (path.win32 to test the Windows branch anywhere). */
+  path?: path.PlatformPath
+  fs?: DestinationFs
+}
+
+/**
+ * True when `candidate` is `root` or below it. Both must be real paths (symlinks resolved) of the
+ * same platform; `p.relative` knows that platform's separator, drive letters and case rules, and a
+ * root (`/`, `C:\`) contains everything on it.
+ */
+export function isInside(root: string, candidate: string, p: path.PlatformPath = path): boolean {
+  const rel = p.relative(root, candidate)
+  return rel === '' || (!p.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${p.sep}`))
+}
+
+/** What place() did: where the file now is, and its mtime (for the record). */
+export interface Placed {
+  path: string
+  mtimeMs: number
 }
 
 export class Destination {
-  /** Absolute path as the user gave it (outputs use it). */
+  /** Absolute path as the user gave it (normalised; outputs use it). */
   readonly dir: string
   /** The same folder with symlinks resolved: every file must end up below it. */
   private readonly real: string
+  private readonly p: path.PlatformPath
+  private readonly fs: DestinationFs
+  /** The first folder open() created (the destination or an ancestor), if it did. */
+  private readonly created: string | undefined
+  /** Folders already found to be inside: each is checked once per run, not once per file. */
+  private readonly checked = new Set<string>()
+  private placed = 0
 
-  private constructor(dir: string, real: string) {
+  private constructor(
+    dir: string,
+    real: string,
+    created: string | undefined,
+    p: path.PlatformPath,
+    fs: DestinationFs
+  ) {
     this.dir = dir
     this.real = real
+    this.created = created
+    this.p = p
+    this.fs = fs
+    this.checked.add(dir)
   }
 
-  /** Creates the folder if needed, and removes temp files a cancelled run left behind. */
-  static async open(dir: string): Promise<Destination> {
-    await mkdir(dir, { recursive: true })
-    const dest = new Destination(dir, await realpath(dir))
+  /**
+   * Checks the folder, creates it if needed (close() removes it again when nothing was placed),
+   * and removes temp files a cancelled run left behind. Fails, creating nothing, when the path
+   * names something that is not a folder.
+   */
+  static async open(dir: string, options: DestinationOptions = {}): Promise<Destination> {
+    const p = options.path ?? path
+    const fs = options.fs ?? (nodeFs as unknown as DestinationFs)
+    const absolute = p.resolve(dir)
+    const stats = await fs.stat(absolute).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw error
+    })
+    if (stats && !stats.isDirectory()) {
+      throw Object.assign(new Error(`${absolute} is not a folder`), { code: 'ENOTDIR' })
+    }
+    const created = stats ? undefined : await fs.mkdir(absolute, { recursive: true })
+    const dest = new Destination(absolute, await fs.realpath(absolute), created, p, fs)
     await dest.removeStaleTemps()
     return dest
   }
 
   /** Absolute path of a relative name. */
   pathOf(relPath: string): string {
-    return path.join(this.dir, ...relPath.split('/'))
+    return this.p.join(this.dir, ...relPath.split('/'))
   }
 
   /**
@@ -98,7 +124,7 @@ export class Destination {
    * included, is ever followed or truncated.
    */
   async createTemp(): Promise<{ path: string; handle: FileHandle }> {
-    const tempPath = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.part`)
+    const tempPath = this.p.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.part`)
     return { path: tempPath, handle: await open(tempPath, 'wx', 0o644) }
   }
 
@@ -107,20 +133,15 @@ export class Destination {
    * destination; anything else is not a file this action may report.
    */
   async existing(relPath: string): Promise<{ size: number; mtimeMs: number } | undefined> {
-    try {
-      const stats = await lstat(this.pathOf(relPath))
-      if (!stats.isFile() || !this.inside(await realpath(path.dirname(this.pathOf(relPath))))) {
-        return undefined
-      }
-      return { size: stats.size, mtimeMs: stats.mtimeMs }
-    } catch {
-      return undefined
-    }
+    const target = this.pathOf(relPath)
+    const stats = await this.fs.lstat(target).catch(() => undefined)
+    if (!stats?.isFile() || !(await this.folderInside(this.p.dirname(target)))) return undefined
+    return { size: stats.size, mtimeMs: stats.mtimeMs }
   }
 
   /** Anything at all standing at the name (a file, a link, a folder). */
   async occupied(relPath: string): Promise<boolean> {
-    return exists(this.pathOf(relPath))
+    return this.exists(this.pathOf(relPath))
   }
 
   /** Bytes and sha256 of a file already there (for skipped entries). */
@@ -136,74 +157,106 @@ export class Destination {
 
   /**
    * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
-   * is replaced, never followed); otherwise link() refuses atomically if the name is taken.
+   * is replaced, never followed); otherwise link() refuses atomically if the name is taken. A
+   * placement that is refused creates no folder.
    */
-  async place(tempPath: string, relPath: string, overwrite: boolean): Promise<string> {
+  async place(tempPath: string, relPath: string, overwrite: boolean): Promise<Placed> {
     const target = this.pathOf(relPath)
-    const parent = path.dirname(target)
-    // Check the deepest folder that exists before creating any: a symlinked subfolder must not
-    // get empty folders made outside the destination.
-    let existingAncestor = parent
-    while (!(await exists(existingAncestor))) existingAncestor = path.dirname(existingAncestor)
-    if (!this.inside(await realpath(existingAncestor))) throw this.outside(relPath)
-    await mkdir(parent, { recursive: true })
-    if (!this.inside(await realpath(parent))) throw this.outside(relPath)
-    if (overwrite) {
-      await rename(tempPath, target)
-      return target
+    const folder = this.p.dirname(target)
+    const move = async (): Promise<void> => {
+      await this.ensureFolder(folder, relPath)
+      if (overwrite) await this.fs.rename(tempPath, target)
+      else await this.linkInto(tempPath, target, relPath)
     }
     try {
-      await link(tempPath, target)
+      await move()
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new TransferError(`${relPath} is already taken on disk; left untouched`)
-      }
-      throw error
+      // A folder checked earlier in the run may have been removed since: check it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.checked.has(folder))
+        throw error
+      this.checked.delete(folder)
+      await move()
     }
-    await this.removeTemp(tempPath)
-    return target
+    this.placed++
+    const stats = await this.fs.lstat(target)
+    return { path: target, mtimeMs: stats.mtimeMs }
   }
 
   /** Best effort: a temp file that cannot be removed now goes at the next run's start. */
   async removeTemp(tempPath: string): Promise<void> {
-    await rm(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined)
+    await this.fs.rm(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined)
   }
 
-  /** The record of earlier runs made with the same name template (empty when none or unreadable). */
-  async loadRecord(filename: string): Promise<Map<string, RecordEntry>> {
-    let parsed: RecordFile
+  /**
+   * Ends the run's use of the folder: when nothing was placed, the folders open() created are
+   * removed again (each only if empty), so a run that placed nothing leaves nothing. Call it after
+   * the lock is released and the record saved.
+   */
+  async close(): Promise<void> {
+    if (this.placed > 0 || !this.created) return
+    for (let folder = this.dir; ; folder = this.p.dirname(folder)) {
+      try {
+        await this.fs.rmdir(folder)
+      } catch {
+        return // not empty (or gone): leave it and everything above it
+      }
+      if (folder === this.created || this.p.dirname(folder) === folder) return
+    }
+  }
+
+  /**
+   * Makes `folder` if needed, checking the deepest folder that exists first: a symlinked subfolder
+   * must not get empty folders made outside the destination. Each folder is checked once a run.
+   */
+  private async ensureFolder(folder: string, relPath: string): Promise<void> {
+    if (this.checked.has(folder)) return
+    let ancestor = folder
+    while (!this.checked.has(ancestor) && !(await this.exists(ancestor))) {
+      const up = this.p.dirname(ancestor)
+      if (up === ancestor) break
+      ancestor = up
+    }
+    if (ancestor !== folder) {
+      if (!(await this.folderInside(ancestor))) throw this.outside(relPath)
+      await this.fs.mkdir(folder, { recursive: true })
+    }
+    if (!(await this.folderInside(folder))) throw this.outside(relPath)
+  }
+
+  /** Whether a folder's real path is inside; positive answers are kept for the rest of the run. */
+  private async folderInside(folder: string): Promise<boolean> {
+    if (this.checked.has(folder)) return true
+    const real = await this.fs.realpath(folder).catch(() => undefined)
+    if (real === undefined || !isInside(this.real, real, this.p)) return false
+    this.checked.add(folder)
+    return true
+  }
+
+  /** link() where the file system has hard links; where it has none, a check and a rename. */
+  private async linkInto(tempPath: string, target: string, relPath: string): Promise<void> {
     try {
-      parsed = JSON.parse(await readFile(path.join(this.dir, RECORD_FILE), 'utf8')) as RecordFile
-    } catch {
-      return new Map()
+      await this.fs.link(tempPath, target)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      if (code === 'EEXIST') throw this.taken(relPath)
+      if (!NO_HARD_LINKS.has(code)) throw error
+      // Not atomic, but this run holds the destination's lock: only a person could slip in.
+      if (await this.exists(target)) throw this.taken(relPath)
+      await this.fs.rename(tempPath, target)
+      return
     }
-    if (parsed?.version !== 2 || parsed.filename !== filename || typeof parsed.files !== 'object') {
-      return new Map()
-    }
-    // The file may come from a restored cache: only entries naming a safe path inside count.
-    return new Map(
-      Object.entries(parsed.files).filter(
-        ([, e]) =>
-          isSafeRelPath(e?.path) && Number.isSafeInteger(e.bytes) && typeof e.sha256 === 'string'
-      )
+    await this.removeTemp(tempPath)
+  }
+
+  private async exists(absolute: string): Promise<boolean> {
+    return this.fs.lstat(absolute).then(
+      () => true,
+      () => false
     )
   }
 
-  /** Writes the record atomically (temp file, then rename). */
-  async saveRecord(filename: string, files: Map<string, RecordEntry>): Promise<void> {
-    const record: RecordFile = { version: 2, filename, files: Object.fromEntries(files) }
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.json`)
-    try {
-      await writeFile(temp, JSON.stringify(record, null, 1), { flag: 'wx' })
-      await rename(temp, path.join(this.dir, RECORD_FILE))
-    } catch (error) {
-      await this.removeTemp(temp)
-      throw error
-    }
-  }
-
-  private inside(realPath: string): boolean {
-    return realPath === this.real || realPath.startsWith(this.real + path.sep)
+  private taken(relPath: string): TransferError {
+    return new TransferError(`${relPath} is already taken on disk; left untouched`)
   }
 
   private outside(relPath: string): TransferError {
@@ -214,20 +267,11 @@ export class Destination {
 
   private async removeStaleTemps(): Promise<void> {
     const now = Date.now()
-    for (const name of await readdir(this.dir)) {
+    for (const name of await this.fs.readdir(this.dir)) {
       if (!name.startsWith(TEMP_PREFIX)) continue
-      const full = path.join(this.dir, name)
-      const stats = await lstat(full).catch(() => undefined)
+      const full = this.p.join(this.dir, name)
+      const stats = await this.fs.lstat(full).catch(() => undefined)
       if (stats?.isFile() && now - stats.mtimeMs > STALE_TEMP_MS) await this.removeTemp(full)
     }
   }
-}
-
-/** A record entry for a file just written or kept. */
-export function recordEntry(
-  url: string,
-  relPath: string,
-  facts: Omit<RecordEntry, 'url' | 'path'>
-): RecordEntry {
-  return { url: redactUrl(url), path: relPath, ...facts }
 }

@@ -6,7 +6,7 @@ import path from 'node:path'
 export const MAX_NAME_BYTES = 200
 
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i
-const TOKENS = ['name', 'stem', 'ext', 'index', 'taskId'] as const
+const TOKENS = ['name', 'stem', 'ext', 'index', 'n', 'taskId'] as const
 
 /** Where mime-types' first choice is not the extension people expect. */
 const EXTENSION_OVERRIDES: Record<string, string> = {
@@ -79,8 +79,10 @@ export function extFromContentType(contentType: string | null | undefined): stri
 export interface NameParts {
   stem: string
   ext: string
-  /** 1-based position in the input list. */
+  /** 1-based position in the whole list, each task's results expanded where the task stood. */
   index: number
+  /** 1-based position among its task's results (main results first, then extras); 1 for a listed URL. */
+  n: number
   taskId: string | null
 }
 
@@ -102,6 +104,7 @@ export function renderName(template: string, parts: NameParts): string {
     stem,
     ext: parts.ext,
     index: String(parts.index),
+    n: String(parts.n),
     taskId: sanitizeSegment(parts.taskId ?? '')
   }
   const segments = template

@@ -1,0 +1,195 @@
+// One run at a time per destination: a lock file that a second run waits for and a killed run cannot leave stuck.
+import { open, lstat, mkdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { CancelledError } from '../errors.js'
+import { oneLine } from '../util/safe-text.js'
+
+/** The lock's name in the destination: never a sanitised name (leading dot), never a temp file's prefix. */
+export const LOCK_FILE = '.kie-download.lock'
+
+/**
+ * A holder refreshes its lock's mtime every third of this, so a lock untouched for this long
+ * belongs to a run that is gone (killed, or its machine lost).
+ */
+const STALE_MS = 30_000
+/** How often a waiting run looks again. */
+const POLL_MS = 250
+
+export interface LockOptions {
+  /** How long to wait for another run before giving up (the `timeout` input). */
+  timeoutMs: number
+  /** Called once when another run holds the lock, before waiting for it. */
+  onWait?: (message: string) => void
+  /** Aborts the wait (SIGINT/SIGTERM): rejects with CancelledError. */
+  signal?: AbortSignal
+  /** For tests: a lock untouched this long is stale (the heartbeat runs at a third of it). */
+  staleMs?: number
+  /** For tests: how often a waiting run looks again. */
+  pollMs?: number
+}
+
+/** Releases the lock; leaves nothing behind. Safe to call more than once. */
+export type ReleaseLock = () => Promise<void>
+
+/** Another run kept the destination for longer than `timeout`. */
+export class LockTimeoutError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LockTimeoutError'
+  }
+}
+
+/** What a lock file says about its holder. */
+interface Holder {
+  pid: number | null
+  host: string | null
+  since: string | null
+}
+
+/**
+ * Takes the destination's lock, waiting for another run that holds it (one onWait line), for at
+ * most `timeoutMs`. A lock is created exclusively (`wx`, atomic on every OS and file system we
+ * meet); a stale one (no heartbeat for `staleMs`, or its process gone from this machine) is removed.
+ */
+export async function acquireLock(dir: string, options: LockOptions): Promise<ReleaseLock> {
+  const lockPath = path.join(dir, LOCK_FILE)
+  const staleMs = options.staleMs ?? STALE_MS
+  const pollMs = options.pollMs ?? POLL_MS
+  const deadline = Date.now() + options.timeoutMs
+  let told = false
+  for (;;) {
+    if (options.signal?.aborted) throw new CancelledError()
+    const handle = await tryCreate(lockPath, dir)
+    if (handle) return hold(handle, lockPath, staleMs)
+    const seen = await lstat(lockPath).catch(() => undefined)
+    if (!seen) continue // released between our two looks
+    if (!seen.isFile()) {
+      throw new LockTimeoutError(
+        `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
+      )
+    }
+    const holder = await readHolder(lockPath)
+    if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino))) continue
+    if (!told) {
+      told = true
+      options.onWait?.(
+        `Waiting for another run that is writing to ${dir} (${describe(holder)}), for up to ${seconds(options.timeoutMs)}.`
+      )
+    }
+    const left = deadline - Date.now()
+    if (left <= 0) {
+      throw new LockTimeoutError(
+        `Gave up after ${seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
+          `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`
+      )
+    }
+    try {
+      await sleep(Math.min(pollMs, left), undefined, { signal: options.signal })
+    } catch {
+      throw new CancelledError()
+    }
+  }
+}
+
+/** The new lock's handle, or undefined when another run holds it. */
+async function tryCreate(lockPath: string, dir: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(lockPath, 'wx', 0o644)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return undefined
+    // The folder went away (a run that placed nothing removes the folder it made): make it again.
+    if (code === 'ENOENT') {
+      await mkdir(dir, { recursive: true })
+      return tryCreate(lockPath, dir)
+    }
+    throw error
+  }
+}
+
+/** Writes who holds the lock and keeps its mtime fresh until released. */
+async function hold(handle: FileHandle, lockPath: string, staleMs: number): Promise<ReleaseLock> {
+  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+  await handle.writeFile(JSON.stringify(holder))
+  const { ino } = await handle.stat()
+  // Through our own handle: a heartbeat can never freshen a lock another run has made since.
+  const heartbeat = setInterval(
+    () => {
+      const now = new Date()
+      handle.utimes(now, now).catch(() => undefined)
+    },
+    Math.max(Math.floor(staleMs / 3), 1)
+  )
+  heartbeat.unref()
+  let released = false
+  return async () => {
+    if (released) return
+    released = true
+    clearInterval(heartbeat)
+    await handle.close().catch(() => undefined)
+    // Only our own lock: if it was judged stale and taken over, the new one is not ours to remove.
+    const now = await lstat(lockPath).catch(() => undefined)
+    if (now && now.ino === ino) await unlink(lockPath).catch(() => undefined)
+  }
+}
+
+async function readHolder(lockPath: string): Promise<Holder> {
+  try {
+    // It was a regular file a moment ago; a small read, and a lock just created may still be empty.
+    const parsed: unknown = JSON.parse((await readFile(lockPath, 'utf8')).slice(0, 1024))
+    const o = (parsed ?? {}) as Record<string, unknown>
+    return {
+      pid: Number.isSafeInteger(o.pid) && (o.pid as number) > 0 ? (o.pid as number) : null,
+      // Whatever wrote the file, its text reaches a log line only flattened and capped.
+      host: typeof o.host === 'string' ? oneLine(o.host, 100) : null,
+      since: typeof o.since === 'string' ? oneLine(o.since, 40) : null
+    }
+  } catch {
+    return { pid: null, host: null, since: null }
+  }
+}
+
+/** No heartbeat for `staleMs`, or held by a process of this machine that no longer exists. */
+function isStale(mtimeMs: number, holder: Holder, staleMs: number): boolean {
+  if (Date.now() - mtimeMs > staleMs) return true
+  return holder.host === hostname() && holder.pid !== null && !processAlive(holder.pid)
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists, it is only someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Removes the stale lock we looked at, unless it was replaced meanwhile (another waiter removed it
+ * and took a fresh one). True when the way is free.
+ */
+async function removeStale(lockPath: string, ino: number): Promise<boolean> {
+  const now = await lstat(lockPath).catch(() => undefined)
+  if (!now) return true
+  if (now.ino !== ino) return false
+  try {
+    await unlink(lockPath)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
+
+function describe(holder: Holder): string {
+  const who = holder.pid !== null ? `process ${holder.pid}` : 'a process'
+  const where = holder.host ? ` on ${holder.host}` : ''
+  const since = holder.since ? `, since ${holder.since}` : ''
+  return `${who}${where}${since}`
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`
+}
