@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import nock from 'nock'
 import { Http } from '../src/download/http.js'
 import { KieApi } from '../src/resolve/kie-api.js'
 import { maskedValues } from './helpers/masks.js'
-import { failure } from './helpers/capture.js'
+import { captureStdout, failure } from './helpers/capture.js'
 
 const API = 'https://api.kie.ai'
 const SIGNED =
@@ -17,7 +17,14 @@ const common = {
   endpoint: 'common' as const
 }
 
+// Every resolved URL is masked: keep those runner commands out of the test output.
+let stdout: ReturnType<typeof captureStdout>
+beforeEach(() => {
+  stdout = captureStdout()
+})
+
 afterEach(() => {
+  stdout.restore()
   nock.cleanAll()
   http.dispose()
 })
@@ -102,6 +109,36 @@ describe('KieApi.resolve', () => {
       .post('/api/v1/common/download-url')
       .reply(429, { code: 429, msg: 'Rate limit exceeded' }, { 'retry-after': '3' })
     expect((await failure(api.resolve(common))).retryAfterMs).toBe(3000)
+  })
+
+  it.each([
+    ['body code 429 in an HTTP 200', 200, { code: 429, msg: 'Rate limit exceeded' }],
+    ['HTTP 429 with the envelope', 429, { code: 429, msg: 'Rate limit exceeded' }],
+    ['HTTP 429 with a plain-text body', 429, 'Too Many Requests']
+  ])('marks %s as rate limited, for the governor', async (_, status, body) => {
+    nock(API).post('/api/v1/common/download-url').reply(status, body)
+    const e = await failure(api.resolve(common))
+    expect(e.rateLimited).toBe(true)
+    expect(e.message).toMatch(/answered 429.*rate limited/)
+  })
+
+  it('carries the Retry-After of a body-style 429 too', async () => {
+    nock(API)
+      .post('/api/v1/common/download-url')
+      .reply(200, { code: 429, msg: 'Rate limit exceeded' }, { 'retry-after': '2' })
+    const e = await failure(api.resolve(common))
+    expect(e.rateLimited).toBe(true)
+    expect(e.retryAfterMs).toBe(2000)
+  })
+
+  it.each([
+    [200, 455],
+    [200, 500],
+    [503, 503],
+    [200, 401]
+  ])('does not mark HTTP %i with body code %i as rate limited', async (status, code) => {
+    nock(API).post('/api/v1/common/download-url').reply(status, { code, msg: 'no' })
+    expect((await failure(api.resolve(common))).rateLimited).toBe(false)
   })
 
   it.each([401, 404, 451, 505])('body code %i is final', async code => {

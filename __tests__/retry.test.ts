@@ -1,13 +1,14 @@
 // The retry policy: which failures are retried, how long each wait is, and what a retry reports.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { TransferError } from '../src/errors.js'
+import { CancelledError, TransferError } from '../src/errors.js'
 import {
   BACKOFF_CAP_MS,
   MAX_RETRY_AFTER_MS,
   backoffMs,
   classify,
   parseRetryAfter,
+  realClock,
   withRetry,
   type RetryNotice,
   type RetryPolicy
@@ -44,8 +45,8 @@ function recordingPolicy(retries: number, random = 0.5) {
 /** An attempt function that throws the given errors in turn, then returns `value`. */
 function failing<T>(errors: unknown[], value?: T) {
   const calls: number[] = []
-  const attempt = async (n: number): Promise<T> => {
-    calls.push(n)
+  const attempt = async (): Promise<T> => {
+    calls.push(calls.length)
     if (calls.length <= errors.length) throw errors[calls.length - 1]
     return value as T
   }
@@ -308,9 +309,82 @@ describe('withRetry', () => {
     expect(waits).toHaveLength(1)
   })
 
+  it('does not retry a rate-limit answer: the API governor waits those out', async () => {
+    const { policy, waits, notices } = recordingPolicy(4)
+    const limited = new TransferError('kie.ai answered 429, rate limited', {
+      retryable: true,
+      rateLimited: true,
+      retryAfterMs: 1000
+    })
+    const { attempt, calls } = failing([limited], 'ok')
+    await expect(withRetry('POST download-url', policy, attempt)).rejects.toBe(limited)
+    expect(calls).toEqual([0])
+    expect(waits).toEqual([])
+    expect(notices).toEqual([])
+  })
+
+  it('does not retry a cancelled attempt, and throws the CancelledError itself', async () => {
+    const { policy, waits } = recordingPolicy(4)
+    const cancelled = new CancelledError()
+    const { attempt, calls } = failing([cancelled], 'ok')
+    await expect(withRetry('GET a.png', policy, attempt)).rejects.toBe(cancelled)
+    expect(calls).toEqual([0])
+    expect(waits).toEqual([])
+  })
+
+  it('makes no attempt when the signal has already aborted', async () => {
+    const { policy } = recordingPolicy(4)
+    const abort = new AbortController()
+    abort.abort()
+    const { attempt, calls } = failing([], 'ok')
+    await expect(withRetry('GET a.png', policy, attempt, abort.signal)).rejects.toBeInstanceOf(
+      CancelledError
+    )
+    expect(calls).toEqual([])
+  })
+
+  it('passes the signal to its sleeps and stops retrying when the sleep is cancelled', async () => {
+    const abort = new AbortController()
+    const signals: Array<AbortSignal | undefined> = []
+    const policy: RetryPolicy = {
+      retries: 4,
+      clock: {
+        sleep: async (_ms, signal) => {
+          signals.push(signal)
+          abort.abort()
+          throw new CancelledError()
+        },
+        random: () => 0.5,
+        now: () => 0
+      },
+      onRetry: () => {}
+    }
+    const { attempt, calls } = failing([retryable(1)], 'ok')
+    await expect(withRetry('GET a.png', policy, attempt, abort.signal)).rejects.toBeInstanceOf(
+      CancelledError
+    )
+    expect(signals).toEqual([abort.signal])
+    expect(calls).toEqual([0])
+  })
+
   it('does not wait or notify when the first attempt succeeds', async () => {
     const { policy, events } = recordingPolicy(4)
     await expect(withRetry('GET a.png', policy, async () => 'ok')).resolves.toBe('ok')
     expect(events).toEqual([])
+  })
+})
+
+describe('realClock.sleep', () => {
+  it('rejects with CancelledError as soon as the signal aborts, long before the wait ends', async () => {
+    const abort = new AbortController()
+    const sleeping = realClock.sleep(600_000, abort.signal)
+    abort.abort()
+    await expect(sleeping).rejects.toBeInstanceOf(CancelledError)
+  })
+
+  it('rejects at once when the signal had already aborted', async () => {
+    await expect(realClock.sleep(600_000, AbortSignal.abort())).rejects.toBeInstanceOf(
+      CancelledError
+    )
   })
 })

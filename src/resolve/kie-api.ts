@@ -197,7 +197,10 @@ function apiError(
   return new TransferError(`${what} answered ${code}${via}, ${meaning}${said}`, {
     retryable,
     retryAfterMs: retryable ? retryAfterMs : undefined,
-    stopAll: code === 401 || code === 402
+    stopAll: code === 401 || code === 402,
+    // Body code 429 (kie.ai's usual HTTP 200 form) or HTTP 429: the run's API governor slows every
+    // call down and re-sends this one; it is not a fault and spends none of `retries`.
+    rateLimited: code === 429 || status === 429
   })
 }
 

@@ -124,23 +124,28 @@ export function backoffMs(retry: number, random: () => number): number {
 
 /**
  * Runs `attempt` until it succeeds, fails for good, or `policy.retries` retries are spent.
- * A retryable error waits its Retry-After when given, else the jittered backoff.
+ * A retryable error waits its Retry-After when given, else the jittered backoff. A cancelled run
+ * is never retried and its waits end at once; a rate-limit answer is the API governor's to wait
+ * out (it spends no retry), so one that reaches here is final.
  */
 export async function withRetry<T>(
   what: string,
   policy: RetryPolicy,
-  attempt: (n: number) => Promise<T>
+  attempt: () => Promise<T>,
+  signal?: AbortSignal
 ): Promise<T> {
   for (let n = 0; ; n++) {
+    if (signal?.aborted) throw new CancelledError()
     try {
-      return await attempt(n)
+      return await attempt()
     } catch (raw) {
+      if (raw instanceof CancelledError) throw raw
       const error = classify(raw)
-      if (!error.retryable || n >= policy.retries) throw error
+      if (!error.retryable || error.rateLimited || n >= policy.retries) throw error
       const retry = n + 1
       const waitMs = error.retryAfterMs ?? backoffMs(retry, policy.clock.random)
       policy.onRetry({ what, retry, of: policy.retries, waitMs, reason: error.message })
-      await policy.clock.sleep(waitMs)
+      await policy.clock.sleep(waitMs, signal)
     }
   }
 }

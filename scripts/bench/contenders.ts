@@ -1,0 +1,173 @@
+// What the benchmark races: the bundled action, the curl script users would write, a minimal Node client, a bare `node -e`.
+import { execFile, spawn } from 'node:child_process'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { makeWorkspace, runDist } from '../runner.ts'
+import type { FakeKie } from './fake-kie.ts'
+
+const PROBE = path.join(import.meta.dirname, '..', 'peak-rss.mjs')
+const MINIMAL = path.join(import.meta.dirname, 'minimal-client.ts')
+
+export interface ActionRun {
+  ms: number
+  /** From spawning the process to the first request reaching the fake (ms). */
+  startupMs: number
+  rssKib: number
+  failed: number
+  apiCalls: number
+  rateLimited: number
+  /** Lines the action printed (stdout and stderr), and how many of them were `::add-mask::`. */
+  logLines: number
+  masks: number
+}
+
+/** One run of dist/index.js as the runner runs it, at default settings but `concurrency`. */
+export async function runAction(
+  fake: FakeKie,
+  urls: string[],
+  concurrency: number,
+  expectBytes: number
+): Promise<ActionRun> {
+  const workspace = makeWorkspace()
+  const rssFile = path.join(path.dirname(workspace.dir), 'rss')
+  // A file, not `urls`: 10,000 URLs are more than one environment variable may hold.
+  writeFileSync(path.join(workspace.dir, 'urls.txt'), urls.join('\n'))
+  fake.reset()
+  try {
+    const run = await runDist(
+      {
+        'api-key': fake.apiKey,
+        'base-url': fake.baseUrl,
+        'urls-file': 'urls.txt',
+        concurrency: String(concurrency)
+      },
+      {
+        workspace,
+        nodeArgs: [`--import=${PROBE}`],
+        env: { PEAK_RSS_FILE: rssFile },
+        timeoutMs: 1_800_000
+      }
+    )
+    const failed = run.files.filter(f => f.status === 'failed').length
+    const bytes = run.files.reduce((sum, f) => sum + Number(f.bytes ?? 0), 0)
+    // Failed entries are a result (the rate-limit scenario counts them); anything else is a broken run.
+    if (run.files.length !== urls.length || (failed === 0 && bytes !== expectBytes)) {
+      throw new Error(
+        `action run failed (exit ${run.code}, ${run.files.length} entries, ${bytes} of ${expectBytes} bytes):\n${run.log.slice(-2000)}`
+      )
+    }
+    const lines = run.log.split('\n').filter(line => line !== '')
+    return {
+      ms: run.ms,
+      startupMs: (fake.counters.firstRequestEpoch ?? NaN) - run.startedAt,
+      rssKib: Number(readFileSync(rssFile, 'utf8')),
+      failed,
+      apiCalls: fake.counters.apiCalls,
+      rateLimited: fake.counters.rateLimited,
+      logLines: lines.length,
+      masks: lines.filter(line => line.startsWith('::add-mask::')).length
+    }
+  } finally {
+    workspace.cleanup()
+  }
+}
+
+export interface PlainRun {
+  ms: number
+  failed: number
+  /** From spawning to the first request reaching the fake (ms). */
+  startupMs: number
+}
+
+/** The script users would otherwise write: per URL, curl the API, jq the signed URL, curl the file. */
+const SCRIPT = `
+resolve_and_fetch() {
+  signed=$(curl -sS -X POST "$BASE/api/v1/common/download-url" \\
+    -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
+    -d "{\\"url\\": \\"$1\\"}" | jq -r .data) || exit 1
+  curl -sS --fail -o "$OUT/$(basename "$1")" "$signed"
+}
+export -f resolve_and_fetch
+xargs -P "$C" -n 1 bash -c 'resolve_and_fetch "$0"' < "$LIST"
+`
+
+/** Runs the curl script; a file it did not get counts as failed (it has no retries of its own). */
+export async function runScript(
+  fake: FakeKie,
+  urls: string[],
+  concurrency: number
+): Promise<PlainRun> {
+  return runPlain(fake, urls, out => ['bash', ['-c', SCRIPT], { C: String(concurrency), OUT: out }])
+}
+
+/** Runs scripts/bench/minimal-client.ts: the least work per file, in Node. */
+export async function runMinimal(
+  fake: FakeKie,
+  urls: string[],
+  concurrency: number
+): Promise<PlainRun> {
+  return runPlain(fake, urls, out => [
+    process.execPath,
+    [MINIMAL],
+    { C: String(concurrency), OUT: out }
+  ])
+}
+
+async function runPlain(
+  fake: FakeKie,
+  urls: string[],
+  command: (out: string) => [string, string[], Record<string, string>]
+): Promise<PlainRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kie-bench-plain-'))
+  const list = path.join(dir, 'urls.txt')
+  const out = path.join(dir, 'out')
+  writeFileSync(list, urls.join('\n') + '\n')
+  mkdirSync(out)
+  fake.reset()
+  try {
+    const [file, args, env] = command(out)
+    const startedAt = Date.now()
+    const started = performance.now()
+    await promisify(execFile)(file, args, {
+      env: { ...process.env, BASE: fake.baseUrl, KEY: fake.apiKey, LIST: list, ...env },
+      maxBuffer: 1 << 26
+    }).catch(() => undefined)
+    const ms = performance.now() - started
+    // A file counts when it is complete (curl writes an error page on a bad signed URL too: --fail stops that).
+    let present = 0
+    try {
+      present = readdirSync(out).filter(
+        name => !name.startsWith('.') && statSync(path.join(out, name)).size > 0
+      ).length
+    } catch {
+      // No folder: nothing arrived.
+    }
+    return {
+      ms,
+      failed: urls.length - present,
+      startupMs: (fake.counters.firstRequestEpoch ?? NaN) - startedAt
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The start-up floor: a bare `node -e` that sends one request; ms from spawn to its arrival. */
+export async function runFloor(fake: FakeKie): Promise<number> {
+  fake.reset()
+  const code = `require('http').request(${JSON.stringify(`${fake.baseUrl}/api/v1/common/download-url`)}, { method: 'POST' }, r => r.resume()).end('{}')`
+  const startedAt = Date.now()
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
+  await new Promise(resolve => child.on('close', resolve))
+  return (fake.counters.firstRequestEpoch ?? NaN) - startedAt
+}
