@@ -111,6 +111,8 @@ interface Segment {
   committed: boolean
   /** The segment a part was split from. */
   parent: Segment | null
+  /** Ends a proposal's request once it can no longer be committed. */
+  drop?: AbortController
 }
 
 /** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
@@ -266,6 +268,8 @@ export class Assembly {
       throw error
     } finally {
       seg.closed = true
+      // A proposal to share this segment's rest is moot now: no need to wait for its answer.
+      if (this.proposal?.parent === seg) this.proposal.drop?.abort()
     }
   }
 
@@ -312,8 +316,8 @@ export class Assembly {
           await this.fetchPart(part)
           return
         } catch (error) {
-          // Cancelled, or failed elsewhere: the cause is recorded there.
-          if (this.signal.aborted || error instanceof Obsolete) return
+          // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
+          if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete) return
           if (error instanceof RangeIgnored) this.splittable = false
           if (!part.committed) {
             // The old segment never stopped: giving up loses nothing.
@@ -338,6 +342,7 @@ export class Assembly {
     const from = part.pos
     const last = part.end - 1
     const what = `${this.o.what} (bytes ${from}-${last})`
+    part.drop = new AbortController()
     const message = await this.o.http.request(
       'GET',
       this.o.url,
@@ -348,7 +353,7 @@ export class Assembly {
         ...(etag ? { 'if-range': etag } : {})
       },
       undefined,
-      this.signal
+      part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
     )
     try {
       const status = message.statusCode ?? 0
