@@ -9,6 +9,16 @@ const API_ONLY: ReadonlySet<Fault['kind']> = new Set([
   'signedUrl'
 ])
 
+// Kinds only the file host implements.
+const FILE_ONLY: ReadonlySet<Fault['kind']> = new Set([
+  'partial',
+  'encode',
+  'chunked',
+  'ignoreRange',
+  'awaitRange'
+])
+const ENCODINGS: ReadonlySet<string> = new Set(['gzip', 'deflate', 'deflate-raw', 'br'])
+
 interface PendingRule {
   target: FaultTarget
   fault: Fault
@@ -28,6 +38,21 @@ export class FaultQueue {
     }
     if (target === 'file' && API_ONLY.has(fault.kind)) {
       throw new TypeError(`fault '${fault.kind}' applies to the api only`)
+    }
+    if (target === 'api' && FILE_ONLY.has(fault.kind)) {
+      throw new TypeError(`fault '${fault.kind}' applies to the file host only`)
+    }
+    if (fault.kind === 'partial' && fault.bytes !== undefined && !(fault.bytes >= 0)) {
+      throw new RangeError(`partial bytes must be >= 0, got ${fault.bytes}`)
+    }
+    if (fault.kind === 'trickle' && !(fault.bytesPerSecond > 0)) {
+      throw new RangeError(`trickle bytesPerSecond must be > 0, got ${fault.bytesPerSecond}`)
+    }
+    if (fault.kind === 'encode' && !ENCODINGS.has(fault.encoding)) {
+      throw new RangeError(`encode encoding must be gzip, deflate, deflate-raw or br`)
+    }
+    if (fault.kind === 'awaitRange' && !(fault.afterBytes >= 0)) {
+      throw new RangeError(`awaitRange afterBytes must be >= 0, got ${fault.afterBytes}`)
     }
     if (!(times >= 1) || (Number.isFinite(times) && !Number.isInteger(times))) {
       throw new RangeError(`fault times must be a positive integer or Infinity, got ${times}`)

@@ -1,9 +1,12 @@
-// The S3/R2-style file host: presigned GET/HEAD, ranges, and S3's XML errors.
+// The S3/R2-style file host: presigned GET/HEAD, ranges, S3's XML errors, and hosts that bend HTTP (encodings, partial answers).
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { buffer } from 'node:stream/consumers'
+import zlib from 'node:zlib'
 import { contentStream } from './content.ts'
 import type { SandboxContext } from './context.ts'
 import type { StoredFile } from './registry.ts'
-import type { LoggedRequest } from './types.ts'
+import type { Fault, LoggedRequest } from './types.ts'
 import { faultReply, send, type Reply } from './wire.ts'
 
 export async function handleFile(
@@ -22,14 +25,95 @@ export async function handleFile(
   const fault = ctx.faults.take('file', entry.url)
   if (fault) entry.fault = fault.kind
   const headOnly = req.method === 'HEAD'
-  const reply = faultReply(fault) ?? answer(ctx, req, path, rawQuery, stored)
+  // Registered before anything is sent, so no ranged request can close unseen.
+  const hold = fault?.kind === 'awaitRange' ? nextRangedClose(ctx, path) : undefined
+  if (req.headers.range !== undefined) res.once('close', () => rangedClosed(ctx, path))
+  let reply = faultReply(fault)
+  if (!reply) {
+    const plain = answer(ctx, req, path, rawQuery, stored, fault?.kind === 'ignoreRange')
+    reply = stored && plain.status < 300 ? await bend(plain, fault, stored) : plain
+  }
   await send(res, reply, {
     latencyMs: ctx.latency.fileMs,
     fault,
     signal: ctx.signal,
     entry,
-    headOnly
+    headOnly,
+    hold
   })
+}
+
+// Waiters for the next ranged request to close, per sandbox and object path.
+const rangedWaiters = new WeakMap<SandboxContext, Map<string, Set<() => void>>>()
+
+function nextRangedClose(ctx: SandboxContext, path: string): Promise<void> {
+  let byPath = rangedWaiters.get(ctx)
+  if (!byPath) rangedWaiters.set(ctx, (byPath = new Map()))
+  let waiters = byPath.get(path)
+  if (!waiters) byPath.set(path, (waiters = new Set()))
+  const set = waiters
+  return new Promise(resolve => set.add(resolve))
+}
+
+function rangedClosed(ctx: SandboxContext, path: string): void {
+  const waiters = rangedWaiters.get(ctx)?.get(path)
+  if (!waiters) return
+  rangedWaiters.get(ctx)?.delete(path)
+  for (const wake of waiters) wake()
+}
+
+// Objects up to this size are encoded whole first, so the answer can carry a Content-Length.
+const ENCODE_WHOLE_BYTES = 16 * 1024 * 1024
+
+/** A successful answer, bent by a fault that changes how a host sends the object. */
+async function bend(reply: Reply, fault: Fault | undefined, stored: StoredFile): Promise<Reply> {
+  const { file, spec } = stored
+  switch (fault?.kind) {
+    case 'partial': {
+      if (reply.body instanceof Readable) reply.body.destroy()
+      const bytes = Math.min(fault.bytes ?? Math.floor(file.size / 2), file.size)
+      const { 'Content-Range': _range, ...headers } = reply.headers
+      return {
+        status: fault.status ?? 206,
+        headers: {
+          ...headers,
+          'Content-Length': bytes,
+          'Content-Range': `bytes 0-${bytes - 1}/${file.size}`
+        },
+        body: bytes === 0 ? undefined : contentStream(spec, 0, bytes - 1)
+      }
+    }
+    case 'chunked': {
+      const { 'Content-Length': _length, ...headers } = reply.headers
+      return { ...reply, headers }
+    }
+    case 'encode': {
+      const { 'Content-Length': _length, ...headers } = reply.headers
+      const encoder =
+        fault.encoding === 'gzip'
+          ? zlib.createGzip()
+          : fault.encoding === 'br'
+            ? zlib.createBrotliCompress()
+            : fault.encoding === 'deflate'
+              ? zlib.createDeflate()
+              : zlib.createDeflateRaw()
+      const source = reply.body instanceof Readable ? reply.body : Readable.from([reply.body ?? []])
+      const encoded = source.pipe(encoder)
+      source.on('error', error => encoder.destroy(error))
+      const name = fault.encoding === 'deflate-raw' ? 'deflate' : fault.encoding
+      if (file.size > ENCODE_WHOLE_BYTES) {
+        return { ...reply, headers: { ...headers, 'Content-Encoding': name }, body: encoded }
+      }
+      const body = await buffer(encoded)
+      return {
+        ...reply,
+        headers: { ...headers, 'Content-Encoding': name, 'Content-Length': body.length },
+        body
+      }
+    }
+    default:
+      return reply
+  }
 }
 
 function answer(
@@ -37,7 +121,8 @@ function answer(
   req: IncomingMessage,
   path: string,
   rawQuery: string,
-  stored: StoredFile | undefined
+  stored: StoredFile | undefined,
+  ignoreRange = false
 ): Reply {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return xmlError(
@@ -74,7 +159,7 @@ function answer(
   }
   const ifRange = req.headers['if-range']
   const range =
-    ifRange === undefined || ifRange === file.etag || ifRange === lastModified
+    !ignoreRange && (ifRange === undefined || ifRange === file.etag || ifRange === lastModified)
       ? parseRange(req.headers.range, file.size)
       : undefined
   if (range === 'unsatisfiable') {

@@ -83,6 +83,29 @@ export type Fault =
   | { kind: 'redirect'; location: string; status?: number }
   /** api only: answer code 200 with exactly this data string. */
   | { kind: 'signedUrl'; data: string }
+  /**
+   * file only: answer a request for the whole object with its first `bytes` (default half), with
+   * `Content-Range: bytes 0-(bytes-1)/size`, as a 206 (default) or a 200.
+   */
+  | { kind: 'partial'; bytes?: number; status?: 200 | 206 }
+  /** Send the body at this many bytes per second (e.g. 1: a trickle no idle timer notices). */
+  | { kind: 'trickle'; bytesPerSecond: number }
+  /**
+   * file only: send the body encoded, with that Content-Encoding ('deflate-raw' is sent as
+   * "deflate" without the zlib wrapper, as some hosts do); Content-Length is of the encoded bytes
+   * for objects up to 16 MiB, absent (chunked) above.
+   */
+  | { kind: 'encode'; encoding: 'gzip' | 'deflate' | 'deflate-raw' | 'br' }
+  /** file only: send the body without Content-Length (chunked). */
+  | { kind: 'chunked' }
+  /** file only: ignore a Range header and answer 200 with the whole object, as some hosts do. */
+  | { kind: 'ignoreRange' }
+  /**
+   * file only: send afterBytes body bytes, then hold until a request with a Range header for the
+   * same object has been answered and closed (or the client goes away), then go on. Makes "a
+   * ranged request came while the main stream was running" certain without timing.
+   */
+  | { kind: 'awaitRange'; afterBytes: number }
 
 export interface FaultRule {
   target: FaultTarget

@@ -1,4 +1,4 @@
-// Writing answers on the wire: latency, stalls, cuts and resets, streaming with backpressure.
+// Writing answers on the wire: latency, stalls, cuts, resets and trickles, streaming with backpressure.
 import { STATUS_CODES, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
@@ -20,6 +20,8 @@ export interface SendOptions {
   entry: LoggedRequest
   /** HEAD: headers only, Content-Length kept. */
   headOnly?: boolean
+  /** For an awaitRange fault: resolves when the body may go on past afterBytes. */
+  hold?: Promise<void>
 }
 
 // Time for the client to read bytes already sent before a reset, since a RST makes the
@@ -113,14 +115,16 @@ export async function send(
       res.end()
       return
     }
-    await pump(res, body, fault, signal)
+    await pump(res, body, fault, signal, options.hold)
   } finally {
     if (body instanceof Readable) body.destroy()
   }
 }
 
 function bodyFault(fault: Fault | undefined) {
-  if (fault?.kind === 'cut') return { limit: fault.afterBytes, fault }
+  if (fault?.kind === 'cut' || fault?.kind === 'awaitRange') {
+    return { limit: fault.afterBytes, fault }
+  }
   if (fault?.kind === 'stall' && fault.afterBytes !== undefined) {
     return { limit: fault.afterBytes, fault }
   }
@@ -133,8 +137,10 @@ async function pump(
   res: ServerResponse,
   body: Buffer | Readable,
   fault: Fault | undefined,
-  signal: AbortSignal
+  signal: AbortSignal,
+  hold: Promise<void> | undefined
 ): Promise<void> {
+  if (fault?.kind === 'trickle') return await trickle(res, body, fault.bytesPerSecond, signal)
   const pending = bodyFault(fault)
   let sent = 0
   const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
@@ -148,6 +154,12 @@ async function pump(
         if (!(await writeFlushed(res, head))) return
         const f = pending.fault
         if (f.kind === 'cut') return await cut(res, f.mode, signal)
+        if (f.kind === 'awaitRange') {
+          const gone = untilGone(res, signal).then(() => false)
+          if (!(await Promise.race([(hold ?? gone).then(() => true), gone]))) return
+          pending.limit = Infinity
+          continue
+        }
         if (f.kind !== 'stall') return
         const resumed = f.ms === undefined ? false : await sleep(f.ms, signal)
         if (!resumed) return await untilGone(res, signal)
@@ -157,6 +169,30 @@ async function pump(
       if (!(await write(res, chunk))) return
       sent += chunk.length
       chunk = chunk.subarray(chunk.length)
+    }
+  }
+  res.end()
+}
+
+/**
+ * Sends the body at about `bytesPerSecond`: a slice each tenth of a second, or one byte at a time
+ * below 10 bytes per second.
+ */
+async function trickle(
+  res: ServerResponse,
+  body: Buffer | Readable,
+  bytesPerSecond: number,
+  signal: AbortSignal
+): Promise<void> {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 10))
+  const pauseMs = (slice / bytesPerSecond) * 1000
+  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
+  let first = true
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += slice) {
+      if (!first && !(await sleep(pauseMs, signal))) return
+      first = false
+      if (!(await writeFlushed(res, chunk.subarray(at, at + slice)))) return
     }
   }
   res.end()

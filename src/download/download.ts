@@ -1,14 +1,20 @@
-// Streams one signed URL into a temp file: sha256 and byte count while streaming, checked redirects, no half files.
-import { createHash } from 'node:crypto'
+// Streams one signed URL into a temp file: checked answers and redirects, decoding, sha256 and byte count, cancellation, no half files.
 import type { IncomingMessage } from 'node:http'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { Destination } from '../place/destination.js'
-import { TransferError } from '../errors.js'
-import { type Http, IdleTimer, readText } from './http.js'
-import { streamed } from '../util/memory.js'
+import { CancelledError, TransferError } from '../errors.js'
+import { type Coding, parseContentEncoding } from './decode.js'
+import { type Http, readText } from './http.js'
+import {
+  Assembly,
+  SPLIT_THRESHOLD_BYTES,
+  type Spare,
+  contentLength,
+  contentRange
+} from './ranged.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
 import { maskSignedUrl, oneLine, redactUrl } from '../util/safe-text.js'
+
+export type { Spare } from './ranged.js'
 
 export const MAX_REDIRECTS = 5
 /** Progress lines for long downloads come this often, and only for them. */
@@ -16,9 +22,20 @@ export const PROGRESS_EVERY_MS = 5_000
 
 export interface Downloaded {
   tempPath: string
+  /** Size of the file on disk (decoded). */
   bytes: number
+  /** sha256 of the file on disk (decoded), hex. */
   sha256: string
   contentType: string | null
+  /** Range parts that fetched part of the file beside the main stream (0: one stream). */
+  parts?: number
+}
+
+/** What the final answer's headers say, before its body has come. */
+export interface ResponseInfo {
+  contentType: string | null
+  /** The file's size when known in advance (identity body with Content-Length), else null. */
+  total: number | null
 }
 
 export interface DownloadOptions {
@@ -26,90 +43,182 @@ export interface DownloadOptions {
   /** Called about every 5 s while a long download runs. */
   onProgress?: (progress: Progress) => void
   now?: () => number
+  /** Aborting it destroys the requests at once, removes the temp file and rejects with CancelledError. */
+  signal?: AbortSignal
+  /**
+   * Called once, when the status line and headers of the final hop arrived and were found to be a
+   * file: the caller can decide the file's name (extension from Content-Type) during the body.
+   */
+  onResponse?: (info: ResponseInfo) => void
+  /**
+   * Idle file slots the pipeline can lend: when this file is big and slots are idle, what is left
+   * of it is split into Range requests over them (see ranged.ts).
+   */
+  spare?: Spare
+  /** Least bytes left for a split (default SPLIT_THRESHOLD_BYTES). */
+  splitThresholdBytes?: number
 }
 
 export interface Progress {
   bytes: number
-  /** From Content-Length; null when the host did not say. */
+  /** From Content-Length; null when the host did not say (or the body is encoded). */
   total: number | null
   elapsedMs: number
 }
 
-/** Downloads `signedUrl` into a new temp file in `dest`. On any failure the temp file is gone. */
+/**
+ * Downloads `signedUrl` into a new temp file in `dest`. On any failure, cancellation included, the
+ * temp file is gone before this rejects.
+ */
 export async function download(
   http: Http,
   signedUrl: string,
   dest: Destination,
   options: DownloadOptions
 ): Promise<Downloaded> {
-  const message = await follow(http, signedUrl)
-  const total = contentLength(message)
-  const contentType = message.headers['content-type'] ?? null
-  const { path: tempPath, handle } = await dest.createTemp().catch((error: unknown) => {
-    message.destroy()
-    throw error
-  })
-  const now = options.now ?? Date.now
-  const started = now()
-  let lastReport = started
-  let bytes = 0
-  const hash = createHash('sha256')
-  const idle = new IdleTimer(options.timeoutMs, () =>
-    message.destroy(
-      new TransferError(`download stalled: no data for ${options.timeoutMs / 1000} s`, {
-        retryable: true
-      })
-    )
-  )
-  // Hashing and counting happen in the same pass as the write: the file is read once, never held.
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      idle.touch()
-      hash.update(chunk)
-      bytes += chunk.length
-      streamed(chunk.length)
-      if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
-        lastReport = now()
-        options.onProgress({ bytes, total, elapsedMs: lastReport - started })
-      }
-      done(null, chunk)
-    }
-  })
+  if (options.signal?.aborted) throw new CancelledError()
+  // A signal of this download's own: its requests listen to it, not to the run's signal, which
+  // would otherwise collect a listener per request under way and warn of a leak.
+  const signal = options.signal ? AbortSignal.any([options.signal]) : new AbortController().signal
+  let message: IncomingMessage | undefined
+  let temp: Awaited<ReturnType<Destination['createTemp']>> | undefined
+  let written = 0
   try {
-    await pipeline(message, tap, handle.createWriteStream())
-    // Node ends the body quietly when the peer closes cleanly too early: the count is the proof.
-    if (!message.complete || (total !== null && bytes !== total)) {
+    const answer = await follow(http, signedUrl, signal)
+    message = answer.message
+    const facts = fileFacts(message)
+    options.onResponse?.({ contentType: facts.contentType, total: facts.size })
+    temp = await dest.createTemp()
+    const now = options.now ?? Date.now
+    const started = now()
+    let lastReport = started
+    const assembly = new Assembly({
+      http,
+      url: answer.url,
+      what: answer.what,
+      handle: temp.handle,
+      tempPath: temp.path,
+      timeoutMs: options.timeoutMs,
+      signal,
+      codings: facts.codings,
+      wireLength: facts.wireLength,
+      size: facts.size,
+      etag: facts.etag,
+      acceptRanges: facts.acceptRanges,
+      spare: options.spare,
+      splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+      onBytes: bytes => {
+        written = bytes
+        if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
+          lastReport = now()
+          options.onProgress({ bytes, total: facts.size, elapsedMs: lastReport - started })
+        }
+      }
+    })
+    const got = await assembly.run(message)
+    await temp.handle.close()
+    return {
+      tempPath: temp.path,
+      bytes: got.bytes,
+      sha256: got.sha256,
+      contentType: facts.contentType,
+      parts: got.parts
+    }
+  } catch (error) {
+    message?.destroy()
+    if (temp) {
+      await temp.handle.close().catch(() => undefined)
+      await dest.removeTemp(temp.path)
+    }
+    if (signal.aborted) throw new CancelledError()
+    if (error instanceof TransferError) throw error
+    const classified = classify(error)
+    throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
+      retryable: classified.retryable
+    })
+  }
+}
+
+interface FileFacts {
+  contentType: string | null
+  codings: Coding[]
+  wireLength: number | null
+  size: number | null
+  etag: string | null
+  acceptRanges: boolean
+}
+
+/**
+ * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
+ * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
+ */
+function fileFacts(message: IncomingMessage): FileFacts {
+  const status = message.statusCode ?? 0
+  if (status === 206) {
+    throw new TransferError(
+      'file host answered 206 Partial Content to a request for the whole file',
+      { retryable: true }
+    )
+  }
+  if (status !== 200) {
+    throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
+      retryable: true
+    })
+  }
+  const codings = parseContentEncoding(message.headers['content-encoding'])
+  const wireLength = contentLength(message)
+  const rangeHeader = message.headers['content-range']
+  let rangeTotal: number | null = null
+  if (rangeHeader !== undefined) {
+    const range = contentRange(rangeHeader)
+    const whole =
+      range !== null &&
+      range.total !== null &&
+      range.start === 0 &&
+      range.end === range.total - 1 &&
+      (wireLength === null || wireLength === range.total)
+    if (!whole) {
       throw new TransferError(
-        `download cut short: got ${bytes} of ${total ?? 'an unknown number of'} bytes`,
+        `file host sent Content-Range "${oneLine(rangeHeader, 60)}", which is not the whole file`,
         { retryable: true }
       )
     }
-  } catch (error) {
-    await handle.close().catch(() => undefined)
-    await dest.removeTemp(tempPath)
-    if (error instanceof TransferError) throw error
-    const classified = classify(error)
-    throw new TransferError(`download failed after ${bytes} bytes: ${classified.message}`, {
-      retryable: classified.retryable
-    })
-  } finally {
-    idle.stop()
+    rangeTotal = range.total
   }
-  return { tempPath, bytes, sha256: hash.digest('hex'), contentType }
+  const etag = message.headers.etag
+  return {
+    contentType: message.headers['content-type'] ?? null,
+    codings,
+    wireLength,
+    // The encoded length says nothing of the decoded size.
+    size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
+    etag: etag && !etag.startsWith('W/') ? etag : null,
+    acceptRanges: (message.headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
+  }
 }
 
 /**
  * GETs the URL, following at most 5 redirects by hand: each hop is checked (http(s) only, never
  * https to http), masked before use, and sent without any Authorization header.
  */
-async function follow(http: Http, signedUrl: string): Promise<IncomingMessage> {
+async function follow(
+  http: Http,
+  signedUrl: string,
+  signal: AbortSignal
+): Promise<{ message: IncomingMessage; url: string; what: string }> {
   let url = signedUrl
   for (let hop = 0; ; hop++) {
-    const message = await http.request('GET', url, `file host ${new URL(url).host}`, {
-      'accept-encoding': 'identity'
-    })
+    const what = `file host ${new URL(url).host}`
+    const message = await http.request(
+      'GET',
+      url,
+      what,
+      { 'accept-encoding': 'identity' },
+      undefined,
+      signal
+    )
     const status = message.statusCode ?? 0
-    if (status >= 200 && status < 300) return message
+    if (status >= 200 && status < 300) return { message, url, what }
     if (status >= 300 && status < 400 && message.headers.location) {
       message.resume()
       if (hop >= MAX_REDIRECTS)
@@ -117,7 +226,7 @@ async function follow(http: Http, signedUrl: string): Promise<IncomingMessage> {
       url = nextHop(url, message.headers.location)
       continue
     }
-    throw await hostError(message, status)
+    throw await hostError(message, status, signal)
   }
 }
 
@@ -145,8 +254,12 @@ function nextHop(from: string, location: string): string {
  * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature:
  * the cure is a fresh signed URL, so these ask for one (and count as a retry).
  */
-async function hostError(message: IncomingMessage, status: number): Promise<TransferError> {
-  const text = await readText(message, 'file host', 64 * 1024, 10_000).catch(() => '')
+async function hostError(
+  message: IncomingMessage,
+  status: number,
+  signal: AbortSignal
+): Promise<TransferError> {
+  const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
   const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : ''
   if (status === 403 || status === 400) {
@@ -160,9 +273,4 @@ async function hostError(message: IncomingMessage, status: number): Promise<Tran
     retryable,
     retryAfterMs: retryable ? parseRetryAfter(message.headers['retry-after']) : undefined
   })
-}
-
-function contentLength(message: IncomingMessage): number | null {
-  const value = message.headers['content-length']
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null
 }

@@ -1,11 +1,20 @@
-// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, errors without queries.
+// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, cancellation, errors without queries.
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
-import type { ClientRequest, IncomingMessage } from 'node:http'
+import http, { type ClientRequest, type IncomingMessage } from 'node:http'
+import https from 'node:https'
 import { USER_AGENT } from '../constants.js'
-import { TransferError } from '../errors.js'
+import { CancelledError, TransferError } from '../errors.js'
 import { classify } from '../util/retry.js'
 
 export type Headers = Record<string, string>
+type RequestInfo = Parameters<HttpClient['requestRaw']>[0]
+
+/**
+ * The slowest transfer worth waiting for: a body that brings fewer bytes than this per second,
+ * averaged over `timeout` seconds, is abandoned like a stall (a trickle of one byte a second
+ * would otherwise keep an idle timer happy forever).
+ */
+export const MIN_BYTES_PER_SECOND = 1024
 
 /**
  * Clients for plain requests: no automatic redirects (the caller checks every hop), no retries of
@@ -20,22 +29,41 @@ export class Http {
     this.timeoutMs = timeoutMs
   }
 
-  /** Sends one request and returns once the status line and headers arrived. */
+  /**
+   * Sends one request and returns once the status line and headers arrived. An abort of `signal`
+   * destroys the request at once, before or after the headers, and rejects with CancelledError.
+   */
   async request(
     method: 'GET' | 'POST',
     url: string,
     what: string,
     headers: Headers = {},
-    body?: string
+    body?: string,
+    signal?: AbortSignal
   ): Promise<IncomingMessage> {
-    const client = this.client(new URL(url).protocol)
+    if (signal?.aborted) throw new CancelledError()
+    const parsedUrl = new URL(url)
+    const client = this.client(parsedUrl.protocol)
+    // requestRaw is http-client's public low-level entry: the same agent (proxy, keep-alive) and
+    // socket timeout as request(), plus Node's own `signal` option, which request() cannot pass.
+    const info: RequestInfo = {
+      parsedUrl,
+      httpModule: parsedUrl.protocol === 'https:' ? https : http,
+      options: {
+        host: parsedUrl.hostname,
+        port: parsedUrl.port ? Number(parsedUrl.port) : parsedUrl.protocol === 'https:' ? 443 : 80,
+        path: parsedUrl.pathname + parsedUrl.search,
+        method,
+        headers: { 'user-agent': USER_AGENT, ...headers },
+        agent: client.getAgent(url),
+        ...(signal ? { signal } : {})
+      }
+    }
     let response: HttpClientResponse
     try {
-      response = await client.request(method, url, body ?? null, {
-        'user-agent': USER_AGENT,
-        ...headers
-      })
+      response = await client.requestRaw(info, body ?? null)
     } catch (error) {
+      if (signal?.aborted) throw new CancelledError()
       // http-client's own timeout error quotes the request path with its query: say it our way.
       if (error instanceof Error && error.message.startsWith('Request timeout')) {
         throw new TransferError(`${what}: no answer within ${this.timeoutMs / 1000} s`, {
@@ -45,8 +73,8 @@ export class Http {
       const classified = classify(error)
       throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable })
     }
-    // From here the body's own idle timer (IdleTimer) governs: http-client's socket timeout would
-    // half-close the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
+    // From here the body's own Watchdog governs: http-client's socket timeout would half-close
+    // the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
     ;(response.message as IncomingMessage & { req?: ClientRequest }).req?.setTimeout(0)
     return response.message
   }
@@ -73,42 +101,67 @@ export class Http {
 }
 
 /**
- * Fires `onIdle` when `touch()` has not been called for `ms`: the "no bytes for `timeout` seconds"
- * rule. refresh() moves the same timer, so touching on every chunk allocates nothing.
+ * The two rules that abandon a body, checked for as long as it flows:
+ * - idle: no byte for `ms` (refresh() moves the same timer, so touching on every chunk
+ *   allocates nothing);
+ * - rate: fewer than MIN_BYTES_PER_SECOND on average over a window of `ms`. Windows are
+ *   consecutive from the first byte on, so a trickle is caught within one window, and a body
+ *   that ends before its first window closes is never judged.
+ * `onStall` gets the reason as a phrase ("no data for 1 s") and is called at most once.
  */
-export class IdleTimer {
-  private readonly timer: NodeJS.Timeout
+export class Watchdog {
+  private readonly idle: NodeJS.Timeout
+  private readonly window: NodeJS.Timeout
+  private bytes = 0
+  private fired = false
 
-  constructor(ms: number, onIdle: () => void) {
-    this.timer = setTimeout(onIdle, ms)
+  constructor(ms: number, onStall: (reason: string) => void) {
+    const seconds = ms / 1000
+    const floor = (MIN_BYTES_PER_SECOND * ms) / 1000
+    const fire = (reason: string): void => {
+      if (this.fired) return
+      this.fired = true
+      this.stop()
+      onStall(reason)
+    }
+    this.idle = setTimeout(() => fire(`no data for ${seconds} s`), ms)
+    this.window = setInterval(() => {
+      if (this.bytes < floor) fire(`under ${MIN_BYTES_PER_SECOND / 1024} KiB/s for ${seconds} s`)
+      this.bytes = 0
+    }, ms)
   }
 
-  touch(): void {
-    this.timer.refresh()
+  touch(bytes: number): void {
+    this.bytes += bytes
+    this.idle.refresh()
   }
 
   stop(): void {
-    clearTimeout(this.timer)
+    clearTimeout(this.idle)
+    clearInterval(this.window)
   }
 }
 
-/** Reads a whole (small) body as text, refusing more than `maxBytes` and stalls longer than `idleMs`. */
+/**
+ * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
+ * Watchdog's rules over `timeoutMs`. An abort of `signal` (the one given to Http.request) rejects
+ * with CancelledError.
+ */
 export async function readText(
   message: IncomingMessage,
   what: string,
   maxBytes: number,
-  idleMs: number
+  timeoutMs: number,
+  signal?: AbortSignal
 ): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  const idle = new IdleTimer(idleMs, () =>
-    message.destroy(
-      new TransferError(`${what}: no data for ${idleMs / 1000} s`, { retryable: true })
-    )
+  const watchdog = new Watchdog(timeoutMs, reason =>
+    message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true }))
   )
   try {
     for await (const chunk of message as AsyncIterable<Buffer>) {
-      idle.touch()
+      watchdog.touch(chunk.length)
       size += chunk.length
       if (size > maxBytes) {
         message.destroy()
@@ -117,11 +170,12 @@ export async function readText(
       chunks.push(chunk)
     }
   } catch (error) {
+    if (signal?.aborted) throw new CancelledError()
     if (error instanceof TransferError) throw error
     const classified = classify(error)
     throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable })
   } finally {
-    idle.stop()
+    watchdog.stop()
   }
   return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,0 +1,230 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { CancelledError } from '../src/errors.js'
+import { Destination } from '../src/place/destination.js'
+import { type Spare, download } from '../src/download/download.js'
+import { Http, readText } from '../src/download/http.js'
+import { COMMON_PATH, type LoggedRequest, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+
+const MiB = 1024 * 1024
+// Small enough for a quick test, big enough that a split leaves parts of 1 MiB and more.
+const THRESHOLD = 1 * MiB
+
+let sandbox: Sandbox
+let file: RegisteredFile
+let root: string
+let dest: Destination
+const http = new Http(5_000)
+
+beforeAll(async () => {
+  sandbox = await Sandbox.start()
+  file = await sandbox.register({
+    url: 'https://tempfile.aiquickdraw.com/v/tail.mp4',
+    size: 6 * MiB
+  })
+  root = mkdtempSync(path.join(os.tmpdir(), 'kie-ranged-test-'))
+  dest = await Destination.open(path.join(root, 'out'))
+})
+
+afterEach(() => {
+  sandbox.clearFaults()
+  sandbox.clearRequests()
+  for (const name of readdirSync(path.join(root, 'out'))) rmSync(path.join(root, 'out', name))
+})
+
+afterAll(async () => {
+  http.dispose()
+  await sandbox.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+/** A signed URL for a registered file, as the API hands it out. */
+async function signed(url: string): Promise<string> {
+  const message = await http.request(
+    'POST',
+    sandbox.baseUrl + COMMON_PATH,
+    'sandbox',
+    { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+    JSON.stringify({ url })
+  )
+  return (JSON.parse(await readText(message, 'sandbox', 65536, 5000)) as { data: string }).data
+}
+
+/** A pool of `free` idle slots that counts what it lent and got back. */
+function pool(free: number): Spare & { taken: number; released: number } {
+  const counts = { taken: 0, released: 0 }
+  return Object.assign(counts, {
+    take: () => {
+      if (counts.taken - counts.released >= free) return null
+      counts.taken++
+      let done = false
+      return () => {
+        if (!done) counts.released++
+        done = true
+      }
+    }
+  })
+}
+
+const fileRequests = (): LoggedRequest[] => sandbox.requests.filter(r => r.target === 'file')
+const ranged = (): LoggedRequest[] => fileRequests().filter(r => r.headers.range !== undefined)
+
+function sha256(tempPath: string): string {
+  return createHash('sha256').update(readFileSync(tempPath)).digest('hex')
+}
+
+/** The main GET sends 512 KiB, then waits for the first ranged request to be answered. */
+function holdMainUntilRanged(): void {
+  sandbox.inject({
+    target: 'file',
+    url: file.url,
+    fault: { kind: 'awaitRange', afterBytes: 512 * 1024 }
+  })
+}
+
+describe('ranged tail', () => {
+  it('splits a file mid-way over an idle slot and assembles it byte-exact', async () => {
+    holdMainUntilRanged()
+    const spare = pool(1)
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 1 })
+    // Checked from disk as well: the hash was not merely computed, the file is right.
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    const [part] = ranged()
+    expect(part.status).toBe(206)
+    const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(String(part.headers.range)) ?? []
+    expect(Number(to)).toBe(file.size - 1)
+    expect(Number(from)).toBeGreaterThan(512 * 1024)
+    // Same signed URL, and still no Authorization header on the file host.
+    expect(part.query).toEqual(fileRequests()[0].query)
+    expect(fileRequests().every(r => r.headers.authorization === undefined)).toBe(true)
+    expect(spare).toMatchObject({ taken: 1, released: 1 })
+  })
+
+  it('uses several idle slots and stays byte-exact', async () => {
+    holdMainUntilRanged()
+    const spare = pool(3)
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256 })
+    expect(got.parts).toBeGreaterThanOrEqual(1)
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    expect(ranged().every(r => r.status === 206)).toBe(true)
+    expect(spare.released).toBe(spare.taken)
+  })
+
+  it('asks a part that broke mid-body again for what it still lacks', async () => {
+    holdMainUntilRanged()
+    // The first ranged answer is cut after 100 KiB; the next ones are whole.
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(1),
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 1 })
+    const [first, second] = ranged().map(r =>
+      Number(/^bytes=(\d+)-/.exec(String(r.headers.range))?.[1])
+    )
+    expect(second).toBeGreaterThan(first)
+  })
+
+  it('falls back to one stream, byte-exact, when the host ignores Range', async () => {
+    holdMainUntilRanged()
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'ignoreRange' },
+      times: Infinity
+    })
+    const spare = pool(2)
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    // One ranged try, answered 200: no more after it.
+    expect(ranged().map(r => r.status)).toEqual([200])
+    expect(spare.released).toBe(spare.taken)
+  })
+
+  it('carries on with the main stream when a part cannot be had', async () => {
+    holdMainUntilRanged()
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'status', status: 503 },
+      times: Infinity
+    })
+    const spare = pool(1)
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(ranged().length).toBeGreaterThanOrEqual(1)
+    expect(spare.released).toBe(spare.taken)
+  })
+
+  it('streams a body without Content-Length in one piece', async () => {
+    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'chunked' } })
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(4),
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(fileRequests()[0].headers).not.toHaveProperty('range')
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(ranged()).toEqual([])
+  })
+
+  it('never splits an encoded body', async () => {
+    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'encode', encoding: 'gzip' } })
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(4),
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(ranged()).toEqual([])
+  })
+
+  it('a cancel during a split ends every request, leaves no temp file and gives slots back', async () => {
+    holdMainUntilRanged()
+    const controller = new AbortController()
+    const slots = pool(1)
+    const spare: Spare = {
+      take: () => {
+        const release = slots.take()
+        if (release) controller.abort()
+        return release
+      }
+    }
+    const error = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD,
+      signal: controller.signal
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(readdirSync(path.join(root, 'out'))).toEqual([])
+    expect(slots).toMatchObject({ taken: 1, released: 1 })
+  })
+})
