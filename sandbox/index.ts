@@ -2,12 +2,17 @@
 export { DEFAULT_API_KEY, Sandbox } from './server.ts'
 export { SAMPLE_FILES } from './samples.ts'
 export { COMMON_PATH, GPT4O_PATH, INVALID_URL_MSG, RECORD_NULL_MSG } from './api.ts'
+export { TASK_INPUT_URL, TASK_PATHS } from './tasks.ts'
 export type {
   Fault,
   FaultRule,
   FaultTarget,
   LoggedRequest,
   RegisteredFile,
+  RegisteredTask,
   RegisterOptions,
-  SandboxOptions
+  RegisterTaskOptions,
+  SandboxOptions,
+  TaskFamily,
+  TaskFile
 } from './types.ts'

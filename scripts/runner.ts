@@ -1,5 +1,5 @@
 // Runs the action as the GitHub runner does: action.yml defaults as INPUT_*, a temp workspace, output and summary files.
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -94,6 +94,8 @@ export async function runDist(
     timeoutMs?: number
     /** Extra node flags before dist/index.js (the benchmark's RSS probe). */
     nodeArgs?: string[]
+    /** Called with the whole log so far after each chunk, e.g. to send a signal at a given moment. */
+    onLog?: (log: string, child: ChildProcess) => void
   } = {}
 ): Promise<DistRun> {
   const workspace = options.workspace ?? makeWorkspace()
@@ -118,8 +120,12 @@ export async function runDist(
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
+  const onData = (d: Buffer): void => {
+    log += d.toString()
+    options.onLog?.(log, child)
+  }
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
   const code = await new Promise<number | null>(resolve => child.on('close', resolve))
   clearTimeout(timer)

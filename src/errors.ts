@@ -42,9 +42,13 @@ export class TransferError extends Error {
 
 /** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
 export class CancelledError extends Error {
-  constructor() {
+  /** The signal that cancelled the run, when one did (SIGINT, SIGTERM). */
+  readonly signal?: string
+
+  constructor(signal?: string) {
     super('cancelled')
     this.name = 'CancelledError'
+    this.signal = signal
   }
 }
 

@@ -1,37 +1,79 @@
-// The action: read inputs, download everything, report, and fail the step once if it should.
+// The action: read inputs, run the pipeline, report, and fail the step once if it should; a cancel loses nothing finished.
 import * as core from '@actions/core'
-import { type Deps, downloadAll } from './pipeline/batch.js'
-import { errorMessage } from './errors.js'
+import { CancelledError, errorMessage } from './errors.js'
 import { getInputs } from './inputs/inputs.js'
+import { type Deps, Pipeline } from './pipeline/pipeline.js'
+import type { RunResult } from './pipeline/results.js'
+import { logDetails, logTotals } from './report/log.js'
+import { failureMessage, failureSummary } from './report/failure.js'
+import { setOutputs } from './report/outputs.js'
+import { writeSummary } from './report/summary.js'
 import { tuneHeap } from './util/memory.js'
-import { setOutputs, writeSummary } from './report/report.js'
-import { redactUrl } from './util/safe-text.js'
+import { realClock } from './util/retry.js'
+import { startMasking } from './util/safe-text.js'
 
-export async function run(deps?: Deps): Promise<void> {
+/**
+ * After SIGINT/SIGTERM the runner kills the step about 7.5 s later. Transfers stop at once; this is
+ * how long the run may take to wind down before what is known is reported as it stands, so the
+ * record, outputs and summary are written well within 5 s.
+ */
+export const CANCEL_GRACE_MS = 3_000
+
+export async function run(deps: Partial<Deps> = {}): Promise<void> {
   tuneHeap()
+  startMasking()
+  const controller = new AbortController()
+  const signal = deps.signal ?? controller.signal
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) controller.abort(new CancelledError(name))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
+    // `wait` counts from the step's start, before inputs are even read.
+    const startedAt = deps.startedAt ?? Date.now()
     const settings = getInputs()
-    const results = await downloadAll(settings, deps)
+    const pipeline = new Pipeline(settings, {
+      clock: deps.clock ?? realClock,
+      signal,
+      startedAt
+    })
+    const result = await untilCancelDeadline(pipeline, signal)
+    logTotals(result)
+    logDetails(result)
     // Outputs and summary first: a failing step still tells the next steps what arrived.
-    setOutputs(results, settings.dir)
-    await writeSummary(results, settings.dir).catch((error: unknown) =>
+    await setOutputs(result)
+    await writeSummary(result).catch((error: unknown) =>
       core.warning(`Could not write the job summary: ${errorMessage(error)}`)
     )
-    const failed = results.filter(r => r.status === 'failed')
-    if (failed.length > 0) {
-      const lines = failed.map(
-        r => `#${r.entry.index} ${r.name ?? redactUrl(r.entry.url)}: ${r.error}`
-      )
-      if (!settings.failOnError) lines.forEach(line => core.warning(line))
-      else {
-        const more =
-          lines.length > 10 ? `\n… and ${lines.length - 10} more (see the job summary)` : ''
-        throw new Error(
-          `${failed.length} of ${results.length} entries failed:\n${lines.slice(0, 10).join('\n')}${more}`
-        )
-      }
-    }
+    const failure = failureMessage(result, settings.failOnError)
+    if (failure) throw new Error(failure)
+    // fail-on-error: false turns file failures into one warning (account errors still fail above).
+    const warning = failureSummary(result)
+    if (warning) core.warning(warning)
   } catch (error) {
     core.setFailed(errorMessage(error))
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
+    if (controller.signal.aborted) setTimeout(() => process.exit(), 500).unref()
+  }
+}
+
+/** The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest. */
+async function untilCancelDeadline(pipeline: Pipeline, signal: AbortSignal): Promise<RunResult> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<RunResult>(resolve => {
+    const onAbort = (): void => {
+      timer = setTimeout(() => resolve(pipeline.result()), CANCEL_GRACE_MS)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([pipeline.run(), deadline])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -1,7 +1,7 @@
 // Drives run() in-process the way the runner would: INPUT_* from action.yml defaults, real output and summary files.
 import * as core from '@actions/core'
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { Deps } from '../../src/pipeline/batch.js'
+import type { Deps } from '../../src/pipeline/pipeline.js'
 import { run } from '../../src/main.js'
 import { captureStdout } from './capture.js'
 import { inputEnv, makeWorkspace, readOutputs, type Workspace } from '../../scripts/runner.ts'

@@ -41,7 +41,7 @@ export class KieApi {
   }
 
   /** One request for a signed URL. The URL is masked before this returns. */
-  async resolve(request: ResolveRequest): Promise<string> {
+  async resolve(request: ResolveRequest, signal?: AbortSignal): Promise<string> {
     const body =
       request.endpoint === 'gpt4o-image'
         ? { taskId: request.taskId, url: request.url }
@@ -56,11 +56,12 @@ export class KieApi {
         'content-type': 'application/json',
         accept: 'application/json'
       },
-      JSON.stringify(body)
+      JSON.stringify(body),
+      signal
     )
     const status = message.statusCode ?? 0
     // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs)
+    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
     const envelope = parseEnvelope(text)
     const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
 
@@ -83,16 +84,18 @@ export class KieApi {
    * One look at a task's details: `GET {base}{path}?taskId=...`, returning the envelope's `data`.
    * A 422 "record is null" throws a RecordMissingError (kie.ai says it right after a task is created).
    */
-  async lookup(path: string, taskId: string): Promise<unknown> {
+  async lookup(path: string, taskId: string, signal?: AbortSignal): Promise<unknown> {
     const what = `kie.ai task details (${path})`
     const message = await this.http.request(
       'GET',
       `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`,
       what,
-      { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' }
+      { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
+      undefined,
+      signal
     )
     const status = message.statusCode ?? 0
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs)
+    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
     const envelope = parseEnvelope(text)
     if (status >= 200 && status < 300 && envelope?.code === 200) return envelope.data
     const error = apiError(
@@ -191,10 +194,11 @@ function apiError(
   }
   const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused')
   const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text)
-  const via = bodyCode !== undefined && httpOk ? '' : ` (HTTP ${status})`
+  // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
+  const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`
   const retryable =
     RETRYABLE_STATUSES.has(status) || (bodyCode !== undefined && RETRYABLE_KIE_CODES.has(bodyCode))
-  return new TransferError(`${what} answered ${code}${via}, ${meaning}${said}`, {
+  return new TransferError(`${what} answered ${code}${via}: ${meaning}${said}`, {
     retryable,
     retryAfterMs: retryable ? retryAfterMs : undefined,
     stopAll: code === 401 || code === 402,

@@ -1,0 +1,156 @@
+// The bundled action as the runner runs it: files land as they finish, a cancel keeps them, account errors always fail.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { type ChildProcess } from 'node:child_process'
+import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+
+const SLOW = 'https://tempfile.aiquickdraw.com/v/slow-first.mp4'
+const SMALL = [1, 2, 3, 4, 5, 6].map(i => `https://tempfile.aiquickdraw.com/v/small-${i}.png`)
+
+let sandbox: Sandbox
+let slow: RegisteredFile
+let small: RegisteredFile[]
+
+beforeAll(async () => {
+  sandbox = await Sandbox.start()
+  slow = await sandbox.register({ url: SLOW, size: 2 * 1024 * 1024 })
+  small = []
+  for (const url of SMALL) small.push(await sandbox.register({ url, size: 20 * 1024 }))
+})
+
+afterAll(async () => {
+  await sandbox.close()
+})
+
+afterEach(() => {
+  sandbox.clearFaults()
+  sandbox.clearRequests()
+})
+
+function run(
+  inputs: Record<string, string>,
+  options: Parameters<typeof runDist>[1] = {}
+): Promise<DistRun> {
+  return runDist({ 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...inputs }, options)
+}
+
+const downloads = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter(f => !f.startsWith('.'))
+        .sort()
+    : []
+const temps = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.part')) : []
+
+describe('files land as they finish', () => {
+  it('a stalled first file holds back none of the others', async () => {
+    sandbox.inject({
+      target: 'file',
+      url: SLOW,
+      fault: { kind: 'stall', afterBytes: 64 * 1024, ms: 2500 }
+    })
+    const workspace = makeWorkspace()
+    const dir = path.join(workspace.dir, 'kie-downloads')
+    let seenWhileStalled: string[] = []
+    const poll = setInterval(() => {
+      if (seenWhileStalled.length === 0 && downloads(dir).length >= SMALL.length)
+        seenWhileStalled = downloads(dir)
+    }, 20)
+    const r = await run({ urls: [SLOW, ...SMALL].join('\n') }, { workspace })
+    clearInterval(poll)
+    expect(r.code).toBe(0)
+    // All six small files were in place under their final names while the first was still stalled.
+    expect(seenWhileStalled).toEqual(SMALL.map(u => path.basename(u)).sort())
+    expect(r.files.map(f => f.name)).toEqual([SLOW, ...SMALL].map(u => path.basename(u)))
+    expect(r.files.map(f => f.sha256)).toEqual([slow, ...small].map(f => f.sha256))
+  })
+})
+
+describe('cancellation', () => {
+  it('SIGTERM keeps every finished file, removes temp files, reports the rest cancelled, and a skip re-run recovers', async () => {
+    sandbox.inject({ target: 'file', url: SLOW, fault: { kind: 'stall', afterBytes: 64 * 1024 } })
+    const workspace = makeWorkspace()
+    const dir = path.join(workspace.dir, 'kie-downloads')
+    let child: ChildProcess | undefined
+    let signalledAt = 0
+    const poll = setInterval(() => {
+      if (!signalledAt && child && downloads(dir).length === SMALL.length) {
+        signalledAt = Date.now()
+        child.kill('SIGTERM')
+      }
+    }, 20)
+    const r = await run(
+      { urls: [...SMALL, SLOW].join('\n'), concurrency: '2' },
+      { workspace, onLog: (_log, c) => (child = c) }
+    )
+    clearInterval(poll)
+    const wound = Date.now() - signalledAt
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(r.code).not.toBe(0)
+    expect(wound).toBeLessThan(5_000)
+    expect(downloads(dir)).toEqual(SMALL.map(u => path.basename(u)).sort())
+    expect(temps(dir)).toEqual([])
+    expect(r.files.map(f => [f.status, f.error])).toEqual([
+      ...SMALL.map(() => ['downloaded', null]),
+      ['failed', 'cancelled']
+    ])
+    expect(r.outputs.count).toBe(String(SMALL.length))
+    expect(r.summary).not.toBe('')
+    expect(r.log.match(/cancelled/gi)?.length).toBeGreaterThanOrEqual(1)
+    expect(r.log).not.toMatch(/X-Amz-Signature=/)
+
+    // Right after the cancel, a skip re-run fetches only what was missing.
+    sandbox.clearFaults()
+    sandbox.clearRequests()
+    const again = await run(
+      { urls: [...SMALL, SLOW].join('\n'), 'if-exists': 'skip' },
+      { workspace }
+    )
+    expect(again.code).toBe(0)
+    expect(again.files.map(f => f.status)).toEqual([...SMALL.map(() => 'skipped'), 'downloaded'])
+    const apiUrls = sandbox.requests.filter(q => q.target === 'api').map(q => q.url)
+    expect(apiUrls).toEqual([SLOW])
+  })
+})
+
+describe('account errors and big lists', () => {
+  it('a bad key fails the step even with fail-on-error: false, saying so once', async () => {
+    const r = await run({
+      urls: SMALL.join('\n'),
+      'api-key': 'sk-wrong-key',
+      'fail-on-error': 'false'
+    })
+    expect(r.code).not.toBe(0)
+    expect(r.log.match(/^::error::/gm)).toHaveLength(1)
+    expect(r.files.every(f => f.status === 'failed')).toBe(true)
+    expect(sandbox.requests.filter(q => q.target === 'api')).toHaveLength(1)
+    expect(downloads(path.join(r.workspace.dir, 'kie-downloads'))).toEqual([])
+    expect(existsSync(path.join(r.workspace.dir, 'kie-downloads', '.kie-download.json'))).toBe(
+      false
+    )
+  })
+
+  it('200,000 URLs in urls-file: parsed, stopped by a bad key at once, outputs within GitHub limits with the manifest', async () => {
+    const workspace = makeWorkspace()
+    const lines = ['# the nightly list']
+    for (let i = 0; i < 200_000; i++) lines.push(`https://tempfile.aiquickdraw.com/v/n${i}.png`)
+    writeFileSync(path.join(workspace.dir, 'urls.txt'), lines.join('\n'))
+    const r = await run(
+      { 'urls-file': 'urls.txt', 'api-key': 'sk-wrong-key' },
+      { workspace, timeoutMs: 60_000 }
+    )
+    expect(r.code).not.toBe(0)
+    // `files` and `paths` would pass 1 MB: left unset with a warning that points at `manifest`.
+    expect(r.outputs.files).toBeUndefined()
+    expect(r.log).toMatch(/^::warning::.*manifest/m)
+    expect(r.outputs.count).toBe('0')
+    expect(r.outputs.failed).toBe('200000')
+    const manifest = JSON.parse(readFileSync(r.outputs.manifest, 'utf8')) as unknown[]
+    expect(manifest).toHaveLength(200_000)
+    expect(r.log.split('\n').length).toBeLessThan(30)
+    expect(Buffer.byteLength(r.summary)).toBeLessThan(10 * 1024)
+  }, 90_000)
+})

@@ -1,0 +1,116 @@
+// Names in input order whatever order facts arrive: the same input always gives the same names.
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import type { TaskEntry } from '../src/inputs/inputs.js'
+import { NameRegistry } from '../src/place/naming.js'
+import { type FileJob, deferred, newJob } from '../src/pipeline/jobs.js'
+import { Namer, type Slot } from '../src/pipeline/namer.js'
+
+const task = (taskId: string): TaskEntry => ({
+  kind: 'task',
+  index: 0,
+  taskId,
+  type: 'market',
+  endpoint: 'common'
+})
+
+function urlSlot(url: string, slot: number): Slot {
+  return {
+    kind: 'url',
+    job: newJob({ url, taskId: null, family: null, endpoint: 'common', n: 1, extra: false }, slot)
+  }
+}
+
+function taskJobs(taskId: string, urls: string[], slot: number): FileJob[] {
+  return urls.map((url, i) =>
+    newJob({ url, taskId, family: 'market', endpoint: 'common', n: i + 1, extra: false }, slot)
+  )
+}
+
+/** A list of URL entries (some without an extension) and tasks; the facts each waits for. */
+function scenario(): { slots: Slot[]; facts: Array<() => void> } {
+  const slots: Slot[] = [
+    urlSlot('https://h/v/a.png', 0),
+    urlSlot('https://h/v/noext', 1),
+    { kind: 'task', entry: task('t1'), jobs: deferred<FileJob[]>() },
+    urlSlot('https://h/v/a.png?2', 3),
+    urlSlot('https://h/v/noext2', 4),
+    { kind: 'task', entry: task('t2'), jobs: deferred<FileJob[]>() }
+  ]
+  const facts: Array<() => void> = []
+  const job = (i: number): FileJob => (slots[i] as Extract<Slot, { kind: 'url' }>).job
+  facts.push(() => job(1).ext.resolve('.mp3'))
+  facts.push(() => job(4).ext.resolve(''))
+  const t1 = taskJobs('t1', ['https://h/r/a.png', 'https://h/r/x'], 2)
+  facts.push(() => (slots[2] as Extract<Slot, { kind: 'task' }>).jobs.resolve(t1))
+  facts.push(() => t1[1].ext.resolve('.jpg'))
+  facts.push(() => (slots[5] as Extract<Slot, { kind: 'task' }>).jobs.resolve([]))
+  return { slots, facts }
+}
+
+async function names(order: number[]): Promise<Array<[number, string | null]>> {
+  const { slots, facts } = scenario()
+  const namer = new Namer(slots, '{taskId}/{index}-{n}-{name}', new NameRegistry())
+  const done = namer.run()
+  for (const i of order) {
+    facts[i]()
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  await done
+  return slots.flatMap(s =>
+    s.kind === 'url'
+      ? [[s.job.index, s.job.name] as [number, string | null]]
+      : (s.jobs.peek()?.value ?? []).map(j => [j.index, j.name] as [number, string | null])
+  )
+}
+
+describe('Namer', () => {
+  it('names in input order, each task’s results in its place, {index} counting files and {n} within a task', async () => {
+    expect(await names([0, 1, 2, 3, 4])).toEqual([
+      [1, '1-1-a.png'],
+      [2, '2-1-noext.mp3'],
+      [3, 't1/3-1-a.png'],
+      [4, 't1/4-2-x.jpg'],
+      [5, '5-1-a.png'],
+      [6, '6-1-noext2']
+    ])
+  })
+
+  it('gives the same names whatever order the facts arrive in (property)', async () => {
+    const expected = await names([0, 1, 2, 3, 4])
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5 }), async order => {
+        expect(await names(order)).toEqual(expected)
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('names what it can at once and waits only where a name depends on a fact not yet known', () => {
+    const { slots } = scenario()
+    const namer = new Namer(slots, '{name}', new NameRegistry())
+    expect(namer.advance()).not.toBeNull()
+    const first = (slots[0] as Extract<Slot, { kind: 'url' }>).job
+    const second = (slots[1] as Extract<Slot, { kind: 'url' }>).job
+    expect([first.name, second.name]).toEqual(['a.png', null])
+  })
+
+  it('a task without files holds one position for its report row', async () => {
+    const { slots, facts } = scenario()
+    const namer = new Namer(slots, '{name}', new NameRegistry())
+    const done = namer.run()
+    for (const fact of facts) fact()
+    await done
+    expect((slots[5] as Extract<Slot, { kind: 'task' }>).placeholderIndex).toBe(7)
+  })
+
+  it('a repeated URL takes the name of its first listing without claiming another', async () => {
+    const a = urlSlot('https://h/v/a.png', 0)
+    const b = urlSlot('https://h/v/a.png', 1)
+    const first = (a as Extract<Slot, { kind: 'url' }>).job
+    const again = (b as Extract<Slot, { kind: 'url' }>).job
+    again.dupOf = first
+    await new Namer([a, b], '{name}', new NameRegistry()).run()
+    expect([first.name, again.name, again.index]).toEqual(['a.png', 'a.png', 2])
+  })
+})

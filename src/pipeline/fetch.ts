@@ -1,0 +1,116 @@
+// One file from kie.ai URL to finished temp file: resolve through the governed API, download, refresh a refused URL.
+import type { Destination } from '../place/destination.js'
+import { extFromContentType } from '../place/naming.js'
+import { type Downloaded, type Progress, download } from '../download/download.js'
+import type { Http } from '../download/http.js'
+import { TransferError } from '../errors.js'
+import type { Governor } from '../resolve/governor.js'
+import type { KieApi } from '../resolve/kie-api.js'
+import { type RetryClock, type RetryPolicy, withRetry } from '../util/retry.js'
+import type { FileJob } from './jobs.js'
+import type { Slots } from './slots.js'
+
+/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
+export const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000
+
+export interface FetchContext {
+  api: KieApi
+  http: Http
+  dest: Destination
+  governor: Governor
+  fileSlots: Slots
+  policy: RetryPolicy
+  clock: RetryClock
+  timeoutMs: number
+  signal: AbortSignal
+  /** Why no more work may start (a 401 or 402 came), if so. */
+  stopped: () => string | null
+  /** Stops the run for everyone (401/402), said once. */
+  stop: (error: TransferError) => void
+  onProgress: (label: string, progress: Progress) => void
+}
+
+/** `#3 cat.png`: how logs name a file before it has its final name. */
+export function jobLabel(job: FileJob): string {
+  return `${job.urlName.stem}${job.urlName.ext}`
+}
+
+/**
+ * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
+ * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
+ */
+export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downloaded> {
+  const label = jobLabel(job)
+  let signed: { url: string; at: number } | undefined
+  let refreshed = false
+  const fresh = async (): Promise<{ url: string; at: number }> => {
+    // A job queued when a 401/402 arrived must not spend another call.
+    const stopped = ctx.stopped()
+    if (stopped) throw new TransferError('not started')
+    return { url: await resolve(job, label, ctx), at: ctx.clock.now() }
+  }
+  const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
+  const fetchOnce = (url: string): Promise<Downloaded> =>
+    download(ctx.http, url, ctx.dest, {
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      spare: ctx.fileSlots,
+      onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
+      onProgress: p => ctx.onProgress(label, p)
+    })
+  return withRetry(
+    label,
+    ctx.policy,
+    async () => {
+      signed ??= await fresh()
+      // A slot per attempt: an entry sleeping before its next attempt holds no connection.
+      return ctx.fileSlots.run(async () => {
+        // Waiting for a slot may have aged the URL past its life: exchange it before use.
+        if (!signed || stale(signed)) signed = await fresh()
+        try {
+          return await fetchOnce(signed.url)
+        } catch (error) {
+          if (!(error instanceof TransferError && error.refreshUrl)) throw error
+          signed = undefined
+          if (refreshed) throw error
+          refreshed = true
+          signed = await fresh()
+          try {
+            return await fetchOnce(signed.url)
+          } catch (again) {
+            if (again instanceof TransferError && again.refreshUrl) signed = undefined
+            throw again
+          }
+        }
+      }, ctx.signal)
+    },
+    ctx.signal
+  )
+}
+
+/** The API call with its own retries (rate limits are the governor's); what escapes is final. */
+async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<string> {
+  try {
+    return await withRetry(
+      `${label} (kie.ai)`,
+      ctx.policy,
+      () =>
+        ctx.governor.run(
+          'resolve',
+          () =>
+            ctx.api.resolve(
+              { url: job.url, taskId: job.taskId, endpoint: job.endpoint },
+              ctx.signal
+            ),
+          ctx.signal
+        ),
+      ctx.signal
+    )
+  } catch (error) {
+    if (error instanceof TransferError && error.stopAll) {
+      ctx.stop(error)
+      throw new TransferError(error.message, { stopAll: true })
+    }
+    throw error
+  }
+}

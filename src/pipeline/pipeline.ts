@@ -1,0 +1,528 @@
+// The run as a pipeline: inputs -> tasks -> resolve -> download -> place -> report, each file landing as soon as it can.
+import * as core from '@actions/core'
+import mime from 'mime-types'
+import pLimit, { type LimitFunction } from 'p-limit'
+import { Inputs } from '../constants.js'
+import { type Downloaded } from '../download/download.js'
+import { Http } from '../download/http.js'
+import { CancelledError, InputError, TransferError, errorMessage } from '../errors.js'
+import type { Entry, Settings, TaskEntry } from '../inputs/inputs.js'
+import { Destination } from '../place/destination.js'
+import { acquireLock } from '../place/lock.js'
+import { NameRegistry } from '../place/naming.js'
+import { DownloadRecord } from '../place/record.js'
+import {
+  logFile,
+  logProgress,
+  logRetry,
+  logStart,
+  logStopped,
+  logTask,
+  logWaiting
+} from '../report/log.js'
+import { Governor, rateLimitBudgetMs } from '../resolve/governor.js'
+import { KieApi } from '../resolve/kie-api.js'
+import { FAMILIES } from '../tasks/families.js'
+import { TaskWatcher } from '../tasks/watch.js'
+import { type RetryClock, type RetryPolicy, realClock } from '../util/retry.js'
+import { oneLine } from '../util/safe-text.js'
+import { type FetchContext, fetchFile } from './fetch.js'
+import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
+import { Namer, type Slot } from './namer.js'
+import { plan } from './plan.js'
+import type { FileResult, RunResult, TaskResult } from './results.js'
+import { Slots } from './slots.js'
+
+export interface Deps {
+  clock: RetryClock
+  /** Aborts the run (the runner's SIGINT/SIGTERM): nothing new starts, transfers stop. */
+  signal?: AbortSignal
+  /** When the step started (epoch ms): `wait` counts from here. */
+  startedAt?: number
+}
+
+/** How often a line says which tasks are still running. */
+export const WAITING_LOG_EVERY_MS = 30_000
+
+/** When each placed file got its time stamp (the record keeps it, so re-runs need not hash). */
+const placedAt = new WeakMap<FileJob, number>()
+
+type Work =
+  | { kind: 'downloaded'; file: Downloaded; ms: number }
+  | { kind: 'kept'; bytes: number; sha256: string; contentType: string | null }
+  | { kind: 'failed'; error: string; ms: number }
+
+export class Pipeline {
+  private readonly settings: Settings
+  private readonly clock: RetryClock
+  private readonly signal: AbortSignal
+  private readonly startedAt: number
+  private readonly slots: Slot[] = []
+  private readonly taskResults = new Map<Slot, TaskResult>()
+  private readonly byUrl = new Map<string, FileJob>()
+  private readonly running: Array<Promise<unknown>> = []
+  private stopped: string | null = null
+  private dir: string
+
+  // Set up by run(): the stages' tools.
+  private limit!: LimitFunction
+  private ctx!: FetchContext
+  private dest!: Destination
+  private record!: DownloadRecord
+
+  constructor(settings: Settings, deps: Deps = { clock: realClock }) {
+    this.settings = settings
+    this.clock = deps.clock
+    this.signal = deps.signal ?? new AbortController().signal
+    this.startedAt = deps.startedAt ?? deps.clock.now()
+    this.dir = settings.dir
+  }
+
+  async run(): Promise<RunResult> {
+    const { settings } = this
+    this.dest = await openDestination(settings.dir)
+    this.dir = this.dest.dir
+    const http = new Http(settings.timeoutMs)
+    let release: (() => Promise<void>) | undefined
+    let waiting: NodeJS.Timeout | undefined
+    try {
+      release = await acquireLock(this.dest.dir, {
+        timeoutMs: settings.timeoutMs,
+        signal: this.signal,
+        onWait: message => core.info(message)
+      })
+      this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message =>
+        core.warning(message)
+      )
+      const registry = new NameRegistry()
+      this.buildSlots(settings.entries)
+      const namer = new Namer(this.slots, settings.filename, registry)
+      await plan(this.slots, settings.ifExists, this.dest, this.record, registry, namer)
+
+      const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
+      const governor = new Governor({
+        concurrency: settings.concurrency,
+        clock: this.clock,
+        rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs)
+      })
+      // `concurrency` bounds API calls and downloads, each. Up to twice as many files are under
+      // way, so the next files' API calls overlap running downloads: one hop's latency is hidden.
+      this.limit = pLimit(settings.concurrency * 2)
+      const fileSlots: Slots = new Slots(
+        settings.concurrency,
+        // Work still on its way to a file slot (queued, resolving, or between retries).
+        (): boolean => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running
+      )
+      const policy: RetryPolicy = {
+        retries: settings.retries,
+        clock: this.clock,
+        onRetry: notice => logRetry(notice.what, notice)
+      }
+      this.ctx = {
+        api,
+        http,
+        dest: this.dest,
+        governor,
+        fileSlots,
+        policy,
+        clock: this.clock,
+        timeoutMs: settings.timeoutMs,
+        signal: this.signal,
+        stopped: () => this.stopped,
+        stop: error => this.stop(error.message),
+        onProgress: logProgress
+      }
+      const watcher = new TaskWatcher({
+        lookup: (type, taskId, signal) =>
+          governor.run('lookup', () => api.lookup(FAMILIES[type].path, taskId, signal), signal),
+        clock: this.clock,
+        deadline: this.startedAt + settings.waitMs,
+        signal: this.signal,
+        onUnknownStatus: (task, raw) =>
+          core.info(
+            `Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`
+          )
+      })
+      const onAbort = (): void => this.stop(cancelReason(this.signal))
+      this.signal.addEventListener('abort', onAbort, { once: true })
+      if (this.signal.aborted) onAbort()
+
+      logStart({
+        files: this.slots.filter(s => s.kind === 'url').length,
+        tasks: this.slots.filter(s => s.kind === 'task').length,
+        dir: this.dest.dir
+      })
+      waiting = setInterval(() => {
+        const still = watcher.running()
+        if (still.length > 0) logWaiting(still)
+      }, WAITING_LOG_EVERY_MS)
+      waiting.unref()
+
+      for (const slot of this.slots) {
+        if (slot.kind === 'url') this.start(slot.job)
+        else if (slot.jobs.peek()) this.settleRecordedTask(slot)
+        else this.running.push(this.runTask(slot, watcher))
+      }
+      await namer.run()
+      // Tasks add files while they settle: wait until no work is left that could add more.
+      for (let n = 0; n < this.running.length; n++) await this.running[n]
+      this.signal.removeEventListener('abort', onAbort)
+    } finally {
+      clearInterval(waiting)
+      http.dispose()
+      await this.saveRecord()
+      await release?.()
+      await this.dest.close()
+    }
+    return this.result()
+  }
+
+  /** What is known now; files still under way count as failed with `reason` (the cancel deadline). */
+  result(reason = 'cancelled'): RunResult {
+    const files: FileResult[] = []
+    const tasks: TaskResult[] = []
+    for (const slot of this.slots) {
+      const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? [])
+      for (const job of jobs) {
+        files.push(job.result.peek()?.value ?? this.failedRow(job, reason))
+      }
+      if (slot.kind === 'task') {
+        const task = this.taskResults.get(slot) ?? {
+          taskId: slot.entry.taskId,
+          type: slot.entry.type,
+          state: 'failed',
+          files: 0,
+          error: reason,
+          ms: 0
+        }
+        tasks.push(task)
+        if (jobs.length === 0) {
+          files.push({
+            ...this.rowOf(slot.entry, slot.placeholderIndex ?? files.length + 1),
+            error: task.error ?? 'produced no file'
+          })
+        }
+      }
+    }
+    return {
+      files,
+      tasks,
+      dir: this.dir,
+      stopped: this.stopped,
+      elapsedMs: this.clock.now() - this.startedAt
+    }
+  }
+
+  private buildSlots(entries: Entry[]): void {
+    for (const entry of entries) {
+      const position = this.slots.length
+      if (entry.kind === 'url') {
+        this.slots.push({
+          kind: 'url',
+          job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
+        })
+      } else {
+        this.slots.push({ kind: 'task', entry, jobs: deferred<FileJob[]>() })
+      }
+    }
+  }
+
+  /** A new job; a URL already listed at an earlier (or the same) slot is fetched once, through it. */
+  private addJob(origin: FileOrigin, slot: number): FileJob {
+    const job = newJob(origin, slot)
+    const first = this.byUrl.get(origin.url)
+    if (first && first.slot <= slot) job.dupOf = first
+    else this.byUrl.set(origin.url, job)
+    return job
+  }
+
+  /** Starts a job: its transfer now (within the pool), its placement once it is named. */
+  private start(job: FileJob): void {
+    const work = job.dupOf ? undefined : this.limit(() => this.work(job))
+    this.running.push(
+      (async () => {
+        const done = await work
+        await job.named.promise
+        const result =
+          job.dupOf || !done
+            ? this.mirror(job, await (job.dupOf as FileJob).result.promise)
+            : await this.finish(job, done)
+        job.result.resolve(result)
+        if (!job.dupOf && result.status !== 'failed' && result.name && !job.keep?.known) {
+          this.record.setFile(job.url, {
+            path: result.name,
+            bytes: result.bytes ?? 0,
+            sha256: result.sha256 ?? '',
+            contentType: result.contentType,
+            mtimeMs: placedAt.get(job) ?? (await this.dest.existing(result.name))?.mtimeMs ?? 0
+          })
+        }
+        logFile(result)
+      })()
+    )
+  }
+
+  /** The transfer: nothing for a kept or refused file; resolve + download otherwise. */
+  private async work(job: FileJob): Promise<Work> {
+    const started = this.clock.now()
+    try {
+      if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
+      if (job.keep && job.name) {
+        const facts = job.keep.known ?? {
+          ...(await this.dest.hash(job.name)),
+          contentType: mime.lookup(job.name) || null
+        }
+        return {
+          kind: 'kept',
+          bytes: facts.bytes,
+          sha256: facts.sha256,
+          contentType: facts.contentType
+        }
+      }
+      if (this.signal.aborted) return { kind: 'failed', error: 'cancelled', ms: 0 }
+      if (this.stopped) return { kind: 'failed', error: 'not started', ms: 0 }
+      const file = await fetchFile(job, this.ctx)
+      return { kind: 'downloaded', file, ms: this.clock.now() - started }
+    } catch (error) {
+      const cancelled = error instanceof CancelledError || this.signal.aborted
+      return {
+        kind: 'failed',
+        error: cancelled ? 'cancelled' : errorMessage(error),
+        ms: this.clock.now() - started
+      }
+    } finally {
+      // The namer may wait for this file's extension: no response means none.
+      job.ext.resolve('')
+    }
+  }
+
+  /** Places a finished file under its name (or reports why not). */
+  private async finish(job: FileJob, work: Work): Promise<FileResult> {
+    const name = job.name as string
+    const row = { ...this.rowOf(job, job.index), name }
+    if (work.kind === 'failed') return { ...row, error: work.error, ms: work.ms }
+    if (work.kind === 'kept') {
+      const { bytes, sha256, contentType } = work
+      return {
+        ...row,
+        status: 'skipped',
+        path: this.dest.pathOf(name),
+        bytes,
+        sha256,
+        contentType,
+        error: null
+      }
+    }
+    const { file } = work
+    try {
+      // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
+      if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
+        await this.dest.removeTemp(file.tempPath)
+        return {
+          ...row,
+          status: 'skipped',
+          path: this.dest.pathOf(name),
+          ...(await this.dest.hash(name)),
+          contentType: file.contentType,
+          error: null
+        }
+      }
+      const { path, mtimeMs } = await this.dest.place(
+        file.tempPath,
+        name,
+        this.settings.ifExists === 'overwrite'
+      )
+      placedAt.set(job, mtimeMs)
+      return {
+        ...row,
+        status: 'downloaded',
+        path,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        contentType: file.contentType,
+        error: null,
+        ms: work.ms
+      }
+    } catch (error) {
+      await this.dest.removeTemp(file.tempPath)
+      return { ...row, error: errorMessage(error), ms: work.ms }
+    }
+  }
+
+  /** A repeat of an earlier URL reports what its first listing got. */
+  private mirror(job: FileJob, first: FileResult): FileResult {
+    return {
+      ...first,
+      index: job.index,
+      n: job.n,
+      taskId: job.taskId ?? first.taskId,
+      sameAs: first.index
+    }
+  }
+
+  /** Waits for a task, then starts its files. */
+  private async runTask(
+    slot: Extract<Slot, { kind: 'task' }>,
+    watcher: TaskWatcher
+  ): Promise<void> {
+    const { entry } = slot
+    const position = this.slots.indexOf(slot)
+    const started = this.clock.now()
+    let jobs: FileJob[] = []
+    let result: TaskResult
+    try {
+      if (this.stopped) throw new TransferError(this.signal.aborted ? 'cancelled' : 'not started')
+      const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type })
+      if (outcome.state === 'success') {
+        const urls = [
+          ...outcome.main.map(url => ({ url, extra: false })),
+          ...(this.settings.results === 'all'
+            ? outcome.extras.map(url => ({ url, extra: true }))
+            : [])
+        ]
+        jobs = urls.map(({ url, extra }, i) =>
+          this.addJob(
+            {
+              url,
+              taskId: entry.taskId,
+              family: entry.type,
+              endpoint: entry.endpoint,
+              n: i + 1,
+              extra
+            },
+            position
+          )
+        )
+        result = {
+          ...taskRow(entry),
+          state: 'success',
+          files: jobs.length,
+          error: null,
+          ms: outcome.ms
+        }
+      } else {
+        result = {
+          ...taskRow(entry),
+          state: outcome.state,
+          files: 0,
+          error: outcome.error,
+          ms: outcome.ms
+        }
+      }
+    } catch (error) {
+      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
+      const cancelled = error instanceof CancelledError || this.signal.aborted
+      result = {
+        ...taskRow(entry),
+        state: 'failed',
+        files: 0,
+        error: cancelled ? 'cancelled' : errorMessage(error),
+        ms: this.clock.now() - started
+      }
+    }
+    this.taskResults.set(slot, result)
+    for (const job of jobs) this.start(job)
+    slot.jobs.resolve(jobs)
+    logTask(result)
+    await this.recordTask(entry, jobs)
+  }
+
+  /** A task the record settled: its files are kept, and no API call is made. */
+  private settleRecordedTask(slot: Extract<Slot, { kind: 'task' }>): void {
+    const jobs = slot.jobs.peek()?.value ?? []
+    const result: TaskResult = {
+      ...taskRow(slot.entry),
+      state: 'skipped',
+      files: jobs.length,
+      error: null,
+      ms: 0
+    }
+    this.taskResults.set(slot, result)
+    for (const job of jobs) this.start(job)
+    logTask(result)
+  }
+
+  /** Once every file of a task is in, the record lists the task, so a re-run needs no lookup. */
+  private async recordTask(entry: TaskEntry, jobs: FileJob[]): Promise<void> {
+    if (jobs.length === 0) return
+    const results = await Promise.all(jobs.map(job => job.result.promise))
+    if (results.every(r => r.status !== 'failed')) {
+      this.record.setTask(
+        entry.taskId,
+        entry.type,
+        jobs.map(job => job.url)
+      )
+    }
+  }
+
+  /** Stops the run for every entry (401/402, or cancel), said once. */
+  private stop(reason: string): void {
+    if (this.stopped) return
+    this.stopped = reason
+    logStopped(reason)
+  }
+
+  private async saveRecord(): Promise<void> {
+    if (!this.record) return
+    try {
+      await this.record.save()
+    } catch (error) {
+      // The files are fine; only the next `if-exists: skip` run loses its shortcut.
+      core.warning(`Could not save the record of this run's files: ${errorMessage(error)}`)
+    }
+  }
+
+  private rowOf(
+    origin: Partial<FileOrigin> & { taskId: string | null },
+    index: number
+  ): FileResult {
+    return {
+      index,
+      n: origin.n ?? 1,
+      url: origin.url ?? null,
+      taskId: origin.taskId,
+      family: origin.family ?? (('type' in origin ? origin.type : null) as FileResult['family']),
+      extra: origin.extra ?? false,
+      status: 'failed',
+      path: null,
+      name: null,
+      bytes: null,
+      sha256: null,
+      contentType: null,
+      error: null,
+      ms: 0
+    }
+  }
+
+  private failedRow(job: FileJob, reason: string): FileResult {
+    return { ...this.rowOf(job, job.index || 0), name: job.name, error: reason }
+  }
+}
+
+/** One sentence for the log and the step's error: why nothing more happens. */
+function cancelReason(signal: AbortSignal): string {
+  const by =
+    signal.reason instanceof CancelledError && signal.reason.signal
+      ? ` (${signal.reason.signal})`
+      : ''
+  return `The run was cancelled${by}: nothing new starts, transfers stop, and files that finished are kept`
+}
+
+function taskRow(entry: TaskEntry): Pick<TaskResult, 'taskId' | 'type'> {
+  return { taskId: entry.taskId, type: entry.type }
+}
+
+/** The destination, or an error naming the `path` input when it cannot be used. */
+async function openDestination(dir: string): Promise<Destination> {
+  try {
+    return await Destination.open(dir)
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error)
+    throw new InputError(
+      Inputs.Path,
+      `gives a folder that cannot be created or used (${code}: ${dir})`,
+      'a writable folder'
+    )
+  }
+}
