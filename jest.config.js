@@ -12,7 +12,10 @@ export default {
       { useESM: true, tsconfig: 'tsconfig.check.json', diagnostics: { ignoreCodes: ['TS151001'] } }
     ]
   },
-  setupFiles: ['<rootDir>/__tests__/setup/no-network.ts'],
+  setupFiles: [
+    '<rootDir>/__tests__/setup/no-network.ts',
+    '<rootDir>/__tests__/setup/quiet-runner-commands.ts'
+  ],
   collectCoverageFrom: ['src/**/*.ts'],
   // Every test file gets a fresh worker process: nock 15 patches node:http through @mswjs/interceptors,
   // and a second nock instance loaded into the same process (jest's per-file module registry) stacks
