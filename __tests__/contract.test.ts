@@ -218,7 +218,7 @@ describe('the check has teeth', () => {
     const r = await runThroughPrism({ urls: IMG })
     expect(r.code).toBe(1)
     expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
-    expect(r.files[0].error).toMatch(/answered 500 \(HTTP 500\)/)
+    expect(r.files[0].error).toMatch(/answered 500: kie.ai server error/)
     expect(prismRefusals()).toEqual([
       expect.stringMatching(
         /-> 500 Request\/Response not valid; response\.body\.code: .*allowed values/

@@ -43,7 +43,6 @@ describe('KieApi.resolve', () => {
     write.mockRestore()
     expect(maskedValues(printed)).toEqual(
       expect.arrayContaining([
-        SIGNED,
         'deadbeef',
         'id/20250415/apac/s3/aws4_request',
         'id%2F20250415%2Fapac%2Fs3%2Faws4_request'
@@ -75,7 +74,7 @@ describe('KieApi.resolve', () => {
       .reply(200, { code: 422, msg: 'record is null', data: null })
     const e = await failure(api.resolve(common))
     expect(e.message).toBe(
-      'kie.ai common download-url answered 422, validation error: not a kie.ai file URL, older than 14 days, or no result for this task: "record is null"'
+      'kie.ai common download-url answered 422: validation error: not a kie.ai file URL, older than 14 days, or no result for this task: "record is null"'
     )
     expect(e.retryable).toBe(false)
     expect(e.stopAll).toBe(false)
@@ -86,9 +85,7 @@ describe('KieApi.resolve', () => {
       .post('/api/v1/common/download-url')
       .reply(402, { code: 402, msg: 'Insufficient credits' })
     const e = await failure(api.resolve(common))
-    expect(e.message).toMatch(
-      /answered 402 \(HTTP 402\), insufficient credits.*"Insufficient credits"/
-    )
+    expect(e.message).toMatch(/answered 402: insufficient credits.*"Insufficient credits"/)
     expect(e.stopAll).toBe(true)
     expect(e.retryable).toBe(false)
   })
@@ -153,9 +150,7 @@ describe('KieApi.resolve', () => {
       .post('/api/v1/common/download-url')
       .reply(403, 'error code: 1010', { 'content-type': 'text/plain' })
     const e = await failure(api.resolve(common))
-    expect(e.message).toMatch(
-      /answered 403 \(HTTP 403\).*Cloudflare "error code: 1010".*not a bad key/
-    )
+    expect(e.message).toMatch(/answered 403: .*Cloudflare "error code: 1010".*not a bad key/)
     expect(e.retryable).toBe(false)
   })
 

@@ -75,7 +75,7 @@ describe('run', () => {
     expect(readFileSync(path.join(dir, 'cat.png'))).toEqual(png)
     expect(readdirSync(dir).sort()).toEqual(['.kie-download.json', 'cat.png'])
     expect(r.summary).toContain('cat.png')
-    expect(r.summary).toContain(sha(png).slice(0, 12))
+    expect(r.files[0].sha256).toBe(sha(png))
     expect(nock.isDone()).toBe(true)
   })
 
@@ -220,7 +220,7 @@ describe('run', () => {
       expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('mine')
     })
 
-    it('a record that cannot be written costs a warning, not the run, and leaves no temp file', async () => {
+    it('a folder standing where the record goes is set aside with a warning, and a fresh record is written', async () => {
       const ws = makeWorkspace()
       mkdirSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json'), { recursive: true })
       writeFileSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json', 'blocker'), '')
@@ -232,11 +232,16 @@ describe('run', () => {
       )
       expect(r.failed).toBe(false)
       expect(r.files[0].status).toBe('downloaded')
-      expect(r.log).toMatch(/::warning::Could not write .kie-download.json/)
-      expect(readdirSync(path.join(ws.dir, 'kie-downloads')).sort()).toEqual([
+      expect(r.log).toMatch(
+        /::warning::.kie-download.json in .* is not a regular file.*set it aside/
+      )
+      const left = readdirSync(path.join(ws.dir, 'kie-downloads')).sort()
+      expect(left).toEqual([
         '.kie-download.json',
+        expect.stringMatching(/^\.kie-download\.json\.bad-/),
         'rec.png'
       ])
+      expect(statSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json')).isFile()).toBe(true)
     })
 
     it('overwrite: replaces the file', async () => {
@@ -288,7 +293,7 @@ describe('run', () => {
       })
       expect(r.failed).toBe(false)
       expect(r.outputs.failed).toBe('1')
-      expect(r.log).toMatch(/^::warning::#1 gone.png: .*422/m)
+      expect(r.log).toMatch(/^::warning::1 of 1 file failed:%0A#1 gone.png: .*422/m)
     })
 
     it('401 stops new entries and says so once', async () => {
@@ -298,9 +303,9 @@ describe('run', () => {
         .join('\n')
       const r = await runAction({ 'api-key': KEY, urls, concurrency: '1' })
       expect(r.files.map(f => f.status)).toEqual(['failed', 'failed', 'failed'])
-      expect(r.files[0].error).toMatch(/401 \(HTTP 401\), unauthorized/)
-      expect(r.files[1].error).toMatch(/^not started/)
-      expect(r.log.match(/starting no more/g)).toHaveLength(1)
+      expect(r.files[0].error).toMatch(/answered 401: unauthorized/)
+      expect(r.files[1].error).toBe('not started')
+      expect(r.log.match(/Stopped/g)).toHaveLength(1)
       expect(nock.isDone()).toBe(true)
     })
 
@@ -316,7 +321,7 @@ describe('run', () => {
 describe('reliability', () => {
   const U = 'https://tempfile.aiquickdraw.com/v/r.png'
 
-  it('retries kie.ai 429s, waiting what Retry-After asks', async () => {
+  it('waits out kie.ai 429s as Retry-After asks, without using up retries', async () => {
     nock(API)
       .post('/api/v1/common/download-url')
       .times(2)
@@ -324,21 +329,43 @@ describe('reliability', () => {
     api(U, 'r.png')
     host('r.png', Buffer.from('R'))
     const clock = instantClock()
-    const r = await runAction({ 'api-key': KEY, urls: U }, { deps: { clock } })
+    const r = await runAction({ 'api-key': KEY, urls: U, retries: '0' }, { deps: { clock } })
     expect(r.files[0].status).toBe('downloaded')
-    expect(clock.waits).toEqual([1000, 1000])
-    expect(r.log).toMatch(/↻ #1 r.png \(kie.ai\): .*429.*; retry 1\/4 in 1.0 s/)
+    // Two pauses of one second each (a wake-up may be computed a millisecond after the pause began).
+    expect(
+      r.log.match(/kie.ai is rate-limiting this key: every API call waits 1.0 s/g)
+    ).toHaveLength(2)
+    const waited = clock.waits.reduce((a, b) => a + b, 0)
+    expect(waited).toBeGreaterThanOrEqual(1990)
+    expect(waited).toBeLessThanOrEqual(2010)
   })
 
-  it('exchanges a refused signed URL for a fresh one, and counts it as a retry', async () => {
+  it('exchanges a refused signed URL for a fresh one at once, even with retries: 0', async () => {
     api(U, 'r.png')
     nock(FILES).get('/v/r.png').query(true).reply(403, '<Error><Code>ExpiredRequest</Code></Error>')
     api(U, 'r.png')
     host('r.png', Buffer.from('R'))
     const clock = instantClock()
-    const r = await runAction({ 'api-key': KEY, urls: U }, { deps: { clock } })
+    const r = await runAction({ 'api-key': KEY, urls: U, retries: '0' }, { deps: { clock } })
     expect(r.files[0].status).toBe('downloaded')
-    expect(clock.waits).toHaveLength(1)
+    // A refresh is not a retry: no backoff was slept for it.
+    expect(clock.waits).toHaveLength(0)
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('a second refusal of a fresh signed URL is a failure once retries are spent', async () => {
+    api(U, 'r.png')
+    nock(FILES)
+      .get('/v/r.png')
+      .query(true)
+      .times(2)
+      .reply(403, '<Error><Code>AccessDenied</Code></Error>')
+    api(U, 'r.png')
+    const r = await runAction({ 'api-key': KEY, urls: U, retries: '0' })
+    expect(r.files[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/refused the signed URL.*AccessDenied/)
+    })
     expect(nock.isDone()).toBe(true)
   })
 
@@ -367,7 +394,8 @@ describe('reliability', () => {
       path: null,
       error: 'file host answered HTTP 500'
     })
-    expect(readdirSync(path.join(r.workspace.dir, 'kie-downloads'))).toEqual(['.kie-download.json'])
+    // A run that placed nothing leaves nothing: not even the folder it created, nor a record.
+    expect(existsSync(path.join(r.workspace.dir, 'kie-downloads'))).toBe(false)
     expect(nock.isDone()).toBe(true)
   })
 

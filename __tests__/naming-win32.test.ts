@@ -86,6 +86,7 @@ describe('device names (Windows)', () => {
     const rendered = renderName('{taskId}/{stem}/{name}', {
       ...url,
       index: 1,
+      n: 1,
       taskId: 'aux'
     })
     for (const segment of rendered.split('/')) expect(windowsSafe(segment)).toEqual([])
@@ -123,7 +124,7 @@ describe('reserved characters, trailing dots and spaces (Windows)', () => {
         windowsHostile,
         fc.constantFrom('{name}', '{taskId}/{name}', '{taskId}\\{index}-{name}', '{stem}:{ext}'),
         (stem, taskId, template) => {
-          const rendered = renderName(template, { stem, ext: '.png', index: 3, taskId })
+          const rendered = renderName(template, { stem, ext: '.png', index: 3, n: 1, taskId })
           const full = path.win32.resolve(dest, ...rendered.split('/'))
           const rel = path.win32.relative(dest, full)
           expect(rel === '' || rel.startsWith('..') || path.win32.isAbsolute(rel)).toBe(false)
@@ -144,8 +145,14 @@ describe('case-insensitive collisions (NameRegistry, as on Windows and macOS)', 
 
   it('a name that Windows would read as another (trailing dot) collides with it', () => {
     const registry = new NameRegistry()
-    const first = renderName('{name}', { stem: 'clip', ext: '.mp4', index: 1, taskId: null })
-    const second = renderName('{stem}.', { stem: 'CLIP.mp4', ext: '', index: 2, taskId: null })
+    const first = renderName('{name}', { stem: 'clip', ext: '.mp4', index: 1, taskId: null, n: 1 })
+    const second = renderName('{stem}.', {
+      stem: 'CLIP.mp4',
+      ext: '',
+      index: 2,
+      taskId: null,
+      n: 1
+    })
     expect(registry.claim(first, '.mp4')).toBe('clip.mp4')
     expect(registry.claim(second, '.mp4').toLowerCase()).toBe('clip-2.mp4')
   })

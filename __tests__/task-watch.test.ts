@@ -66,6 +66,20 @@ describe('TaskWatcher', () => {
     expect(clock.sleeps.slice(6)).toEqual(Array(6).fill(MAX_INTERVAL_MS))
   })
 
+  it('counts the interval from the answer, so a lookup that queued (the run’s lookup cap) is not followed too soon', async () => {
+    const clock = fakeClock()
+    const sent: number[] = []
+    let n = 0
+    const lookup = async (): Promise<unknown> => {
+      // The first lookup waits 2.5 s in the governor's queue before it goes out.
+      if (n++ === 0) await clock.sleep(2500)
+      sent.push(clock.now() - START)
+      return n < 3 ? running4o : done4o
+    }
+    await watcher(clock, lookup).watch(task)
+    expect(sent).toEqual([2500, 5500, 10000])
+  })
+
   it('jitters each wait by at most 10 %, never past 30 s', async () => {
     for (const random of [0, 0.999]) {
       const clock = fakeClock(random)

@@ -28675,7 +28675,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3176);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1659);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28685,7 +28685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3176:
+/***/ 1659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28693,6 +28693,8 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: CANCEL_GRACE_MS
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31538,7 +31540,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -31553,7 +31555,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -31564,13 +31566,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -31641,8 +31643,1199 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/errors.ts
+// Error kinds: what went wrong, said for people, and what the retry policy should do about it.
+/** Bad input: fails the step before any request. */
+class InputError extends Error {
+    constructor(input, problem, expected) {
+        super(`Input '${input}' ${problem}: expected ${expected}.`);
+        this.name = 'InputError';
+    }
+}
+/** A failed request or download. Its message never holds a URL query string. */
+class TransferError extends Error {
+    retryable;
+    retryAfterMs;
+    refreshUrl;
+    stopAll;
+    rateLimited;
+    constructor(message, options = {}) {
+        super(message);
+        this.name = 'TransferError';
+        this.retryable = options.retryable ?? false;
+        this.retryAfterMs = options.retryAfterMs;
+        this.refreshUrl = options.refreshUrl ?? false;
+        this.stopAll = options.stopAll ?? false;
+        this.rateLimited = options.rateLimited ?? false;
+    }
+}
+/** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
+class CancelledError extends Error {
+    /** The signal that cancelled the run, when one did (SIGINT, SIGTERM). */
+    signal;
+    constructor(signal) {
+        super('cancelled');
+        this.name = 'CancelledError';
+        this.signal = signal;
+    }
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/constants.ts
+// Names shared with action.yml: inputs, outputs and the files this action keeps in the destination.
+/** Input names, exactly as action.yml declares them (defaults live only there). */
+const Inputs = {
+    ApiKey: 'api-key',
+    Urls: 'urls',
+    TaskIds: 'task-ids',
+    UrlsFile: 'urls-file',
+    TaskType: 'task-type',
+    Wait: 'wait',
+    Results: 'results',
+    Endpoint: 'endpoint',
+    BaseUrl: 'base-url',
+    Path: 'path',
+    Filename: 'filename',
+    IfExists: 'if-exists',
+    Concurrency: 'concurrency',
+    Retries: 'retries',
+    Timeout: 'timeout',
+    Shard: 'shard',
+    FailOnError: 'fail-on-error'
+};
+/** Output names, exactly as action.yml declares them. */
+const Outputs = {
+    Paths: 'paths',
+    Files: 'files',
+    Count: 'count',
+    Failed: 'failed',
+    Dir: 'dir',
+    Tasks: 'tasks',
+    Manifest: 'manifest'
+};
+/** The API paths of the two documented download-url endpoints. */
+const EndpointPaths = {
+    common: '/api/v1/common/download-url',
+    'gpt4o-image': '/api/v1/gpt4o-image/download-url'
+};
+/** Hidden record of what earlier runs wrote, so `if-exists: skip` knows names whose extension came from Content-Type. */
+const RECORD_FILE = '.kie-download.json';
+/** Prefix of in-progress downloads; a leading dot keeps them apart from any sanitised name. */
+const TEMP_PREFIX = '.kie-download-';
+const USER_AGENT = 'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)';
+
 // EXTERNAL MODULE: ./node_modules/mime-types/index.js
 var mime_types = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/place/naming.ts
+// File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
+
+
+/** Longest name we write, in bytes: well under every common file system's 255. */
+const MAX_NAME_BYTES = 200;
+const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+const TOKENS = ['name', 'stem', 'ext', 'index', 'n', 'taskId'];
+/** Where mime-types' first choice is not the extension people expect. */
+const EXTENSION_OVERRIDES = {
+    'audio/mpeg': '.mp3',
+    'audio/mp3': '.mp3',
+    'audio/ogg': '.ogg',
+    'video/quicktime': '.mov',
+    'application/octet-stream': '',
+    'binary/octet-stream': ''
+};
+/** Percent-decodes what decodes; a malformed escape stays as written (its `%` becomes `_` later). */
+function lenientDecode(text) {
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, run => {
+        try {
+            return decodeURIComponent(run);
+        }
+        catch {
+            return run;
+        }
+    });
+}
+/**
+ * One path segment made portable and harmless: decoded, only `[A-Za-z0-9._-]` kept (others become
+ * `_`, so `/`, `\` and `..` can never climb out), no leading dot, no trailing dot, not a Windows
+ * device name, at most 200 bytes. May return '' (the caller supplies a fallback).
+ */
+function sanitizeSegment(raw) {
+    let name = lenientDecode(raw)
+        .replace(/[^A-Za-z0-9._-]/gu, '_')
+        .replace(/^\.+/, '')
+        .replace(/\.+$/, '');
+    if (RESERVED.test(name))
+        name = `_${name}`;
+    if (name.length > MAX_NAME_BYTES) {
+        const ext = external_node_path_default().extname(name);
+        const keep = ext.length <= 16 ? ext : '';
+        name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '');
+    }
+    return name;
+}
+/** The stem and extension a file URL's last path segment gives. */
+function nameFromUrl(url) {
+    const segments = new URL(url).pathname.split('/').filter(s => s !== '');
+    const name = sanitizeSegment(segments.at(-1) ?? '');
+    const ext = external_node_path_default().extname(name);
+    // Only an extension mime-types knows counts: `<base64>` names and `file.v2` have none.
+    if (ext && ext.length < name.length && mime_types.lookup(ext)) {
+        return { stem: name.slice(0, -ext.length), ext: ext.toLowerCase() };
+    }
+    return { stem: name, ext: '' };
+}
+/** `.mp3` for `audio/mpeg`, '' when the type says nothing useful. */
+function extFromContentType(contentType) {
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (!type)
+        return '';
+    if (Object.hasOwn(EXTENSION_OVERRIDES, type))
+        return EXTENSION_OVERRIDES[type];
+    const ext = mime_types.extension(type);
+    return ext ? `.${ext}` : '';
+}
+/** The unknown `{token}`s of a template ([] when it is valid). */
+function unknownTokens(template) {
+    return [...template.matchAll(/\{([^{}]*)\}/g)]
+        .map(m => m[1])
+        .filter(t => !TOKENS.includes(t));
+}
+/**
+ * The relative path (with `/`) a template gives: every segment rendered, then sanitised as a whole,
+ * empty segments dropped, and a `file-{index}` fallback so the name is never empty.
+ */
+function renderName(template, parts) {
+    const stem = parts.stem || `file-${parts.index}`;
+    const values = {
+        name: stem + parts.ext,
+        stem,
+        ext: parts.ext,
+        index: String(parts.index),
+        n: String(parts.n),
+        taskId: sanitizeSegment(parts.taskId ?? '')
+    };
+    const segments = template
+        .split('/')
+        .map(segment => sanitizeSegment(segment.replace(/\{(\w+)\}/g, (_, t) => values[t])))
+        .filter(s => s !== '');
+    if (segments.length === 0)
+        return `file-${parts.index}${parts.ext}`;
+    return segments.join('/');
+}
+/** `a/b.png` with suffix 2 is `a/b-2.png`: the suffix goes before the extension of the last segment. */
+function withSuffix(relPath, n, ext) {
+    const slash = relPath.lastIndexOf('/');
+    const dir = relPath.slice(0, slash + 1);
+    const base = relPath.slice(slash + 1);
+    const cut = ext && base.toLowerCase().endsWith(ext.toLowerCase()) ? ext.length : external_node_path_default().extname(base).length;
+    const stem = base.slice(0, base.length - cut);
+    const tail = base.slice(base.length - cut);
+    const suffix = `-${n}`;
+    return dir + stem.slice(0, MAX_NAME_BYTES - suffix.length - tail.length) + suffix + tail;
+}
+/**
+ * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
+ * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
+ * order, which makes names deterministic.
+ */
+class NameRegistry {
+    files = new Set();
+    folders = new Set();
+    /** Marks a name as used (a file kept from an earlier run). */
+    reserve(relPath) {
+        this.add(relPath);
+    }
+    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
+    claim(relPath, ext) {
+        const segments = relPath.split('/');
+        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+        for (let i = 0; i < segments.length - 1; i++) {
+            const folder = segments.slice(0, i + 1).join('/');
+            let candidate = folder;
+            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
+                candidate = withSuffix(folder, n, '');
+            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
+        }
+        const wanted = segments.join('/');
+        let candidate = wanted;
+        for (let n = 2; this.taken(candidate); n++)
+            candidate = withSuffix(wanted, n, ext);
+        this.add(candidate);
+        return candidate;
+    }
+    taken(relPath) {
+        const key = relPath.toLowerCase();
+        return this.files.has(key) || this.folders.has(key);
+    }
+    add(relPath) {
+        const key = relPath.toLowerCase();
+        this.files.add(key);
+        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
+            this.folders.add(key.slice(0, i));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/safe-text.ts
+// Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
+
+const MIN_SECRET_LENGTH = 8;
+/** Presigned (SigV4) query parameters that are secrets: the signature differs per URL, the rest are shared. */
+const SIGNATURE_PARAM = /[?&]X-Amz-Signature=([^&#]+)/i;
+const SHARED_PARAMS = /[?&]X-Amz-(?:Credential|Security-Token)=([^&#]+)/gi;
+/** Shared credentials already registered this run: the runner checks every later line against every mask. */
+const registered = new Set();
+/**
+ * Registers what makes a signed URL a bearer credential with the runner's masker: its signature
+ * (one mask per URL), and the credential and session token it shares with every other URL of the
+ * run, once each, as written and decoded. Without its signature a presigned URL opens nothing, so
+ * the whole URL need not be a mask of its own: the runner checks every later log line against every
+ * mask, a cost that grows with the number of masks. A URL signed some other way has its whole query
+ * masked.
+ */
+function maskSignedUrl(url) {
+    const signature = SIGNATURE_PARAM.exec(url)?.[1];
+    if (signature)
+        mask(signature);
+    else {
+        const query = /\?([^#]*)/.exec(url)?.[1];
+        if (query)
+            mask(query);
+    }
+    for (const [, value] of url.matchAll(SHARED_PARAMS)) {
+        if (registered.has(value))
+            continue;
+        registered.add(value);
+        mask(value);
+        mask(safe_text_lenientDecode(value));
+    }
+}
+/** Forgets which shared credentials were registered: each run (step) tells the runner afresh. */
+function startMasking() {
+    registered.clear();
+}
+function mask(secret) {
+    // A very short value (`?v=1`) would blank out ordinary words all over the log.
+    if (secret.length >= MIN_SECRET_LENGTH)
+        core_setSecret(secret);
+}
+function safe_text_lenientDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
+function redactUrl(url) {
+    try {
+        const u = new URL(url);
+        const hidden = u.search || u.hash ? '?…' : '';
+        return `${u.protocol}//${u.host}${u.pathname}${hidden}`;
+    }
+    catch {
+        // Not a URL: keep only what stands before any query-like part.
+        return url.split(/[?#]/)[0] + (/[?#]/.test(url) ? '?…' : '');
+    }
+}
+/**
+ * Replaces every query string inside free text (e.g. an error from an HTTP layer) with `?…`: a `?`
+ * that ends a URL or path and is followed by more, or that starts `key=value` pairs. A question mark
+ * in a sentence ("Is the URL right?") is left alone.
+ */
+function stripQueries(text) {
+    return text.replace(/(\S*\/[^\s?]*|)\?([^\s"'<>)]*)/g, (whole, before, query) => (before && query) || /^[^\s=&]+=/.test(query) ? `${before}?…` : whole);
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/**
+ * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
+ * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
+ */
+function oneLine(text, max = 300) {
+    const flat = stripQueries(text)
+        .replace(CONTROL_CHARS, ' ')
+        // The runner also obeys the old `##[command]` form anywhere in a line.
+        .replace(/##\[/g, '## [')
+        .trim();
+    // The runner trims leading white space before it looks for `::`, so a space would not do.
+    const safe = flat.startsWith('::') ? `:\u200b${flat.slice(1)}` : flat;
+    return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+}
+/** Escapes text for the HTML job summary: nothing from outside is ever raw markup. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/tasks/read.ts
+// Defensive readers for task-details answers: any shape goes in, plain values come out, nothing throws.
+
+/**
+ * The object at `value`; a JSON string holding an object is parsed (kie.ai sends `resultJson` and
+ * `resultInfoJson` as strings on some pages and as objects on others). Anything else gives {}.
+ */
+function obj(value) {
+    if (typeof value === 'string') {
+        const text = value.trim();
+        if (!text.startsWith('{'))
+            return {};
+        try {
+            return obj(JSON.parse(text));
+        }
+        catch {
+            return {};
+        }
+    }
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}
+/** The array at `value` ({} and scalars give []); a JSON string holding an array is parsed. */
+function list(value) {
+    if (typeof value === 'string' && value.trim().startsWith('[')) {
+        try {
+            return list(JSON.parse(value));
+        }
+        catch {
+            return [];
+        }
+    }
+    return Array.isArray(value) ? value : [];
+}
+/** The first of `keys` that `from` holds with a value other than undefined/null. */
+function pick(from, ...keys) {
+    for (const key of keys)
+        if (from[key] !== undefined && from[key] !== null)
+            return from[key];
+    return undefined;
+}
+/** True for an absolute http(s) URL string: the only thing that counts as a result file. */
+function isHttpUrl(value) {
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value))
+        return false;
+    try {
+        new URL(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The http(s) URLs among `values` (strings, or arrays of them), in order, each once. */
+function urls(...values) {
+    const found = values.flatMap(v => (Array.isArray(v) ? v : [v])).filter(isHttpUrl);
+    return [...new Set(found)];
+}
+/** A raw value as short text for logs and errors: strings as they are, others as JSON. */
+function rawText(value, max = 60) {
+    if (value === undefined)
+        return '';
+    if (typeof value === 'string')
+        return oneLine(value, max);
+    try {
+        return oneLine(JSON.stringify(value) ?? '', max);
+    }
+    catch {
+        return '';
+    }
+}
+/** A code worth showing: non-empty strings and numbers other than 0 (kie.ai's "no code"). */
+function codeText(value) {
+    if (typeof value === 'number' && Number.isFinite(value) && value !== 0)
+        return String(value);
+    if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') {
+        return oneLine(value, 40);
+    }
+    return '';
+}
+/** A non-empty message string, flattened and capped, else ''. */
+function messageText(value) {
+    return typeof value === 'string' ? oneLine(value, 300) : '';
+}
+
+;// CONCATENATED MODULE: ./src/tasks/families.ts
+// The kie.ai model families in task mode: where each one's task details live and how to read them.
+
+/** Every `task-type` value, in the order the README's table lists them. */
+const FAMILY_NAMES = [
+    'market',
+    '4o-image',
+    'flux-kontext',
+    'veo',
+    'runway',
+    'aleph',
+    'luma',
+    'midjourney',
+    'suno',
+    'suno-wav',
+    'suno-stems',
+    'suno-mp4',
+    'suno-cover'
+];
+const FLAG = { status: ['successFlag'], running: ['0'], success: ['1'], failed: ['2', '3'] };
+const response = (d) => obj(d.response);
+const resultUrls = (o) => pick(o, 'resultUrls', 'result_urls');
+const sunoSide = (failed) => ({
+    // One page writes `status` where the others write `successFlag` (a string here).
+    status: ['successFlag', 'status'],
+    running: ['PENDING'],
+    success: ['SUCCESS'],
+    failed: ['CREATE_TASK_FAILED', failed],
+    successWithFiles: ['CALLBACK_EXCEPTION'],
+    failure: 'error'
+});
+/** The table: one entry per `task-type`. A new family is one more entry. */
+const FAMILY_SPECS = {
+    market: {
+        path: '/api/v1/jobs/recordInfo',
+        status: ['state'],
+        running: ['waiting', 'queuing', 'generating'],
+        success: ['success'],
+        failed: ['fail'],
+        failure: 'fail',
+        main: d => [resultUrls(obj(d.resultJson))],
+        extras: d => [obj(d.resultJson).resultWaterMarkUrls]
+    },
+    '4o-image': {
+        path: '/api/v1/gpt4o-image/record-info',
+        status: ['status', 'successFlag'],
+        running: ['GENERATING', '0'],
+        success: ['SUCCESS', '1'],
+        failed: ['CREATE_TASK_FAILED', 'GENERATE_FAILED', '2'],
+        failure: 'error',
+        main: d => [resultUrls(response(d))]
+    },
+    'flux-kontext': {
+        path: '/api/v1/flux/kontext/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [response(d).resultImageUrl],
+        extras: d => [response(d).originImageUrl]
+    },
+    veo: {
+        path: '/api/v1/veo/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [resultUrls(response(d))],
+        extras: d => [response(d).originUrls, response(d).fullResultUrls]
+    },
+    runway: {
+        path: '/api/v1/runway/record-detail',
+        status: ['state'],
+        running: ['wait', 'queueing', 'generating'],
+        success: ['success'],
+        failed: ['fail'],
+        failure: 'fail',
+        main: d => [obj(d.videoInfo).videoUrl],
+        extras: d => [obj(d.videoInfo).imageUrl]
+    },
+    aleph: {
+        path: '/api/v1/aleph/record-info',
+        status: ['successFlag'],
+        running: [],
+        success: ['1'],
+        failed: [],
+        runningUnlessMessage: ['0'],
+        failure: 'error',
+        main: d => [response(d).resultVideoUrl],
+        extras: d => [response(d).resultImageUrl]
+    },
+    luma: {
+        path: '/api/v1/modify/record-info',
+        ...FLAG,
+        // 4: the callback failed, the files exist.
+        success: ['1', '4'],
+        failure: 'error',
+        main: d => [resultUrls(response(d))],
+        extras: d => [response(d).originUrls]
+    },
+    midjourney: {
+        path: '/api/v1/mj/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => list(resultUrls(obj(d.resultInfoJson))).map(e => typeof e === 'string' ? e : obj(e).resultUrl)
+    },
+    suno: {
+        path: '/api/v1/generate/record-info',
+        status: ['status'],
+        // TEXT_SUCCESS and FIRST_SUCCESS are partial: the last track is still coming.
+        running: ['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS'],
+        success: ['SUCCESS'],
+        failed: ['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'SENSITIVE_WORD_ERROR'],
+        successWithFiles: ['CALLBACK_EXCEPTION'],
+        failure: 'error',
+        // Never `source*` URLs: those are suno.ai's own copies, not kie.ai's files.
+        main: d => sunoTracks(d).map(t => pick(t, 'audioUrl', 'audio_url')),
+        extras: d => sunoTracks(d).flatMap(t => [
+            pick(t, 'imageUrl', 'image_url'),
+            pick(t, 'streamAudioUrl', 'stream_audio_url')
+        ])
+    },
+    'suno-wav': {
+        path: '/api/v1/wav/record-info',
+        ...sunoSide('GENERATE_WAV_FAILED'),
+        main: d => [response(d).audioWavUrl]
+    },
+    'suno-stems': {
+        path: '/api/v1/vocal-removal/record-info',
+        ...sunoSide('GENERATE_AUDIO_FAILED'),
+        // vocalUrl, instrumentalUrl, drumsUrl, ... (up to 12); originUrl is the input track.
+        main: d => Object.entries(response(d))
+            .filter(([key]) => key.endsWith('Url') && key !== 'originUrl')
+            .map(([, value]) => value),
+        extras: d => [response(d).originUrl]
+    },
+    'suno-mp4': {
+        path: '/api/v1/mp4/record-info',
+        ...sunoSide('GENERATE_MP4_FAILED'),
+        main: d => [response(d).videoUrl]
+    },
+    'suno-cover': {
+        path: '/api/v1/suno/cover/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [list(response(d).images)]
+    }
+};
+function sunoTracks(d) {
+    return list(pick(response(d), 'sunoData', 'suno_data')).map(obj);
+}
+/** The reader for one family's answers. */
+function adapter(spec) {
+    return { path: spec.path, read: data => readTask(spec, data) };
+}
+const FAMILIES = Object.fromEntries(FAMILY_NAMES.map(name => [name, adapter(FAMILY_SPECS[name])]));
+function isFamilyName(value) {
+    return FAMILY_NAMES.includes(value);
+}
+function readTask(spec, data) {
+    const d = obj(data);
+    const field = spec.status.find(f => d[f] !== undefined && d[f] !== null);
+    const raw = field === undefined ? '' : rawText(d[field]);
+    const main = safeUrls(() => spec.main(d));
+    const extras = safeUrls(() => spec.extras?.(d) ?? []).filter(u => !main.includes(u));
+    const progressValue = d.progress;
+    const view = {
+        state: 'unknown',
+        raw: raw || '(no status)',
+        progress: typeof progressValue === 'string' || typeof progressValue === 'number'
+            ? rawText(progressValue, 20) || null
+            : null,
+        main,
+        extras,
+        error: null
+    };
+    const is = (values) => raw !== '' && (values ?? []).some(v => v.toUpperCase() === raw.trim().toUpperCase());
+    const reason = failureReason(spec, d);
+    if (is(spec.success))
+        view.state = 'success';
+    else if (is(spec.running))
+        view.state = 'running';
+    else if (is(spec.failed))
+        view.state = 'failed';
+    else if (is(spec.successWithFiles))
+        view.state = main.length > 0 ? 'success' : 'failed';
+    else if (is(spec.runningUnlessMessage))
+        view.state = reason.message ? 'failed' : 'running';
+    if (view.state === 'failed') {
+        const details = [reason.code && `code ${reason.code}`, `${field} ${raw}`].filter(Boolean);
+        view.error = `${reason.message || 'kie.ai gave no reason'} (${details.join(', ')})`;
+    }
+    return view;
+}
+function failureReason(spec, d) {
+    return spec.failure === 'fail'
+        ? { code: codeText(d.failCode), message: messageText(d.failMsg) }
+        : { code: codeText(d.errorCode), message: messageText(d.errorMessage) };
+}
+/** The http(s) URLs a getter finds; a getter tripping over an odd shape finds none. */
+function safeUrls(get) {
+    try {
+        return urls(...get());
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/entry-list.ts
+// Parses the lists of `urls`, `urls-file` and `task-ids` (plain lines or a JSON array) into listed items.
+
+
+
+/** Task IDs longer than this are not kie.ai's (theirs are about 32 characters); it also caps echoes. */
+const MAX_TASK_ID = 200;
+const URL_FORM = 'an absolute http(s) URL without user or password, e.g. https://tempfile.aiquickdraw.com/v/abc.png';
+const TYPES = `one of ${FAMILY_NAMES.join(', ')}`;
+/** `on line 3` or `in item 2`: where in its own list an item stands. */
+function place(origin, at) {
+    return `${origin.form === 'line' ? 'on' : 'in'} ${origin.form} ${at}`;
+}
+/** `on line 3 of 'urls'`: where an item stands, for errors about another input. */
+function placeOf(item) {
+    return `${place(item.origin, item.at)} of '${item.origin.input}'`;
+}
+/**
+ * The entries of `urls` or `urls-file`: URLs separated by newlines and/or commas (blank lines and
+ * `#` comment lines skipped), or a JSON array of URL strings, `{"url", "taskId"}` objects and
+ * `{"taskId", "type"}` task objects.
+ */
+function parseEntryList(text, input, quote) {
+    return readList(text, input, quote, (value, origin, at) => ({
+        kind: 'url',
+        url: checkUrl(value, origin.input, quoted(origin, value), place(origin, at)),
+        taskId: null,
+        origin,
+        at
+    }), jsonEntry);
+}
+/** The IDs of `task-ids`: separated by newlines and/or commas, or a JSON array of strings and `{"taskId", "type"}` objects. */
+function parseTaskIds(text, input) {
+    return readList(text, input, true, (value, origin, at) => ({ taskId: checkTaskId(value, origin, at), type: null, origin, at }), jsonTaskId);
+}
+function readList(text, input, quote, plain, json) {
+    const start = text.search(/\S/);
+    if (start === -1)
+        return [];
+    if (text[start] !== '[')
+        return readPlain(text, { input, form: 'line', quote }, plain);
+    let items;
+    try {
+        // Text that starts with `[` and parses is always an array: no other shape can come back.
+        items = JSON.parse(text);
+    }
+    catch (error) {
+        throw new InputError(input, 
+        // V8 quotes the text around the error, maybe part of a signed URL or a secret: position only.
+        `is not valid JSON${jsonPosition(text, error)}`, 'a JSON array of URL strings, {"url": "...", "taskId": "..."} objects or {"taskId": "...", "type": "..."} tasks');
+    }
+    const origin = { input, form: 'item', quote };
+    const out = [];
+    for (let i = 0; i < items.length; i++)
+        out.push(json(items[i], origin, i + 1));
+    return out;
+}
+/** One pass over the lines: linear in the text, with no array of lines held beside the result. */
+function readPlain(text, origin, plain) {
+    const out = [];
+    const breaks = /\r\n?|\n/g;
+    let line = 0;
+    let from = 0;
+    while (from <= text.length) {
+        const found = breaks.exec(text);
+        const to = found ? found.index : text.length;
+        line++;
+        const content = text.slice(from, to).trim();
+        if (content !== '' && !content.startsWith('#')) {
+            for (const part of content.split(',')) {
+                const value = part.trim();
+                if (value !== '')
+                    out.push(plain(value, origin, line));
+            }
+        }
+        if (!found)
+            break;
+        from = breaks.lastIndex;
+    }
+    return out;
+}
+function jsonEntry(item, origin, at) {
+    const where = place(origin, at);
+    const expected = 'a URL string, an object {"url": "...", "taskId": "..."} or a task {"taskId": "...", "type": "..."}';
+    if (typeof item === 'string') {
+        return {
+            kind: 'url',
+            url: checkUrl(item.trim(), origin.input, quoted(origin, item), where),
+            taskId: null,
+            origin,
+            at
+        };
+    }
+    const record = jsonObject(item, origin, at, ['url', 'taskId', 'type'], expected);
+    const taskId = jsonTaskIdField(record, origin, at, expected);
+    if (record.url === undefined) {
+        if (taskId === null) {
+            throw new InputError(origin.input, `has neither a "url" nor a "taskId" ${where}`, expected);
+        }
+        return { kind: 'task', taskId, type: jsonType(record, origin, at), origin, at };
+    }
+    if (typeof record.url !== 'string') {
+        throw new InputError(origin.input, `has a "url" that is not a string ${where}`, expected);
+    }
+    if (record.type !== undefined) {
+        throw new InputError(origin.input, `has a "type" beside a "url" ${where}`, 'a "type" only in a task item, one without "url" (a URL is downloaded as it is)');
+    }
+    return {
+        kind: 'url',
+        url: checkUrl(record.url.trim(), origin.input, quoted(origin, record.url), where),
+        taskId,
+        origin,
+        at
+    };
+}
+function jsonTaskId(item, origin, at) {
+    const expected = 'a task ID string or an object {"taskId": "...", "type": "..."}';
+    if (typeof item === 'string') {
+        return { taskId: checkTaskId(item.trim(), origin, at), type: null, origin, at };
+    }
+    const record = jsonObject(item, origin, at, ['taskId', 'type'], expected);
+    const taskId = jsonTaskIdField(record, origin, at, expected);
+    if (taskId === null) {
+        throw new InputError(origin.input, `has no "taskId" ${place(origin, at)}`, expected);
+    }
+    return { taskId, type: jsonType(record, origin, at), origin, at };
+}
+function jsonObject(item, origin, at, keys, expected) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        const what = item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`;
+        throw new InputError(origin.input, `has ${what} as item ${at}`, expected);
+    }
+    const record = item;
+    for (const key of Object.keys(record)) {
+        if (!keys.includes(key)) {
+            const name = origin.quote ? ` "${oneLine(key, 40)}"` : '';
+            throw new InputError(origin.input, `has an unknown key${name} ${place(origin, at)}`, expected);
+        }
+    }
+    return record;
+}
+/** The `taskId` of a JSON object: a checked ID, or null when it is absent or blank. */
+function jsonTaskIdField(record, origin, at, expected) {
+    const value = record.taskId ?? null;
+    if (value === null)
+        return null;
+    if (typeof value !== 'string') {
+        throw new InputError(origin.input, `has a "taskId" that is not a string ${place(origin, at)}`, expected);
+    }
+    const trimmed = value.trim();
+    return trimmed === '' ? null : checkTaskId(trimmed, origin, at);
+}
+function jsonType(record, origin, at) {
+    const value = record.type ?? null;
+    if (value === null)
+        return null;
+    if (typeof value === 'string' && FAMILY_NAMES.includes(value)) {
+        return value;
+    }
+    const shown = origin.quote && typeof value === 'string' ? ` "${oneLine(value, 40)}"` : '';
+    throw new InputError(origin.input, `has an unknown task type${shown} ${place(origin, at)}`, TYPES);
+}
+function checkTaskId(id, origin, at) {
+    const where = place(origin, at);
+    const expected = `a task ID such as task12345, at most ${MAX_TASK_ID} characters`;
+    // A line break would be harmless in JSON but confusing everywhere else; control characters never belong.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(id)) {
+        throw new InputError(origin.input, `has a task ID with a control character or line break ${where}`, expected);
+    }
+    if (/\s/.test(id)) {
+        throw new InputError(origin.input, `has a task ID with a space inside ${where}`, 'one task ID per line or between commas');
+    }
+    if (id.length > MAX_TASK_ID) {
+        throw new InputError(origin.input, `has a task ID of ${id.length} characters ${where}`, expected);
+    }
+    return id;
+}
+/** The value to show in an error: redacted and capped, or nothing when its list may not be quoted. */
+function quoted(origin, value) {
+    return origin.quote ? value : undefined;
+}
+/**
+ * An absolute http(s) URL without credentials. `shown` is the text an error may quote (redacted,
+ * capped), undefined when nothing may be quoted; `where` says where it stands in its list.
+ */
+function checkUrl(value, input, shown, where) {
+    const at = where ? ` ${where}` : '';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        const text = shown === undefined ? '' : ` "${oneLine(redactUrl(shown.trim()), 200)}"`;
+        throw new InputError(input, `has an invalid URL${text}${at}`, URL_FORM);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        const scheme = shown === undefined ? 'another scheme than http(s)' : `scheme "${oneLine(url.protocol, 40)}"`;
+        throw new InputError(input, `has a URL with ${scheme}${at}`, URL_FORM);
+    }
+    if (url.username || url.password) {
+        const host = shown === undefined ? '' : ` (${oneLine(url.host, 100)})`;
+        throw new InputError(input, `has a URL with credentials${host}${at}`, URL_FORM);
+    }
+    return url.href;
+}
+/** ` (line 2, column 5)` from V8's `position N`, counted in the whole text; '' when it gives none. */
+function jsonPosition(text, error) {
+    const match = /position (\d+)/.exec(error.message);
+    if (!match)
+        return '';
+    const position = Number(match[1]);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    return ` (line ${line}, column ${position - lineStart + 1})`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+// Reads the single-value inputs (choices, numbers, booleans, paths, shard), each checked with its name.
+
+
+
+
+
+
+/** A bad value as quoted in an error: one line, at most 40 characters. */
+function shown(value) {
+    return `"${oneLine(value, 40)}"`;
+}
+function oneOf(name, allowed) {
+    const value = getInput(name);
+    if (!allowed.includes(value)) {
+        throw new InputError(name, `is ${shown(value)}`, `one of ${allowed.join(', ')}`);
+    }
+    return value;
+}
+function integer(name, min, max) {
+    const value = getInput(name);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new InputError(name, `is ${shown(value)}`, `a whole number from ${min} to ${max}`);
+    }
+    return n;
+}
+/** Seconds as a plain decimal number within bounds; `allowZero` for waits that may be skipped. */
+function seconds(name, max, allowZero = false) {
+    const value = getInput(name);
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || (n === 0 && !allowZero) || n > max) {
+        throw new InputError(name, `is ${shown(value)}`, allowZero
+            ? `a number of seconds from 0 to ${max}`
+            : `a number of seconds above 0 and at most ${max}`);
+    }
+    return n;
+}
+/** `true`/`false` as YAML 1.2 spells them (core.getBooleanInput), with an error naming the input. */
+function settings_boolean(name) {
+    try {
+        return getBooleanInput(name);
+    }
+    catch {
+        // getBooleanInput's own TypeError does not read as a sentence; say it the way the others do.
+        throw new InputError(name, `is ${shown(getInput(name))}`, 'true or false');
+    }
+}
+/**
+ * The destination folder: a leading `~` is the home folder (as actions/download-artifact does it),
+ * a relative path is below the workspace.
+ */
+function destination(name, workspace) {
+    const value = getInput(name);
+    if (!value)
+        throw new InputError(name, 'is empty', 'a folder, e.g. kie-downloads');
+    const home = process.platform === 'win32' ? /^~(?=$|[\\/])/ : /^~(?=$|\/)/;
+    return external_node_path_default().resolve(workspace, value.replace(home, () => external_node_os_default().homedir()));
+}
+/** `I/N` with 1 <= I <= N, or null when empty. */
+function parseShard(name) {
+    const value = getInput(name);
+    if (!value)
+        return null;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+    const index = Number(m?.[1]);
+    const total = Number(m?.[2]);
+    if (!m || total < 1 || total > 1000 || index < 1 || index > total) {
+        throw new InputError(name, `is ${shown(value)}`, 'I/N with 1 <= I <= N <= 1000, e.g. 2/4, or empty');
+    }
+    return { index, total };
+}
+/**
+ * Whether an entry belongs to a shard, by a hash of its key (the URL, or the task ID of a task):
+ * the split is stable across runs and runners, every entry lands in exactly one shard, and an
+ * entry listed twice stays in one shard.
+ */
+function inShard(key, shard) {
+    return (0,external_node_crypto_.createHash)('sha256').update(key).digest().readUInt32BE(0) % shard.total === shard.index - 1;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/urls-file.ts
+// Reads `urls-file` as hostile input: a regular file inside the workspace, bounded, never a pipe or a device.
+
+
+
+
+
+/** The largest `urls-file` read: about 400,000 signed URLs, far past any real list. */
+const MAX_URLS_FILE_BYTES = 64 * 1024 * 1024;
+const EXPECTED = 'the path of a regular file inside the workspace, relative to it';
+/**
+ * The text of `urls-file`. It must resolve, symlinks followed, to a regular file inside the
+ * workspace of at most 64 MiB: a committed symlink to a secret elsewhere, a FIFO (which would hang
+ * the read) or `/dev/zero` (which never ends) is refused before a byte is read. Errors quote the
+ * path as given, never the file's content or where a symlink points.
+ */
+function readUrlsFile(workspace, file) {
+    const refuse = (problem, expected = EXPECTED) => new InputError(Inputs.UrlsFile, `is "${oneLine(file, 200)}", which ${problem}`, expected);
+    const root = realpathOrSelf(workspace);
+    let real;
+    let checked;
+    try {
+        real = external_node_fs_namespaceObject.realpathSync.native(external_node_path_default().resolve(workspace, file));
+        if (!isInside(root, real))
+            throw refuse('leads outside the workspace');
+        checked = (0,external_node_fs_namespaceObject.statSync)(real);
+    }
+    catch (error) {
+        throw error instanceof InputError ? error : refuse(openProblem(error));
+    }
+    const kind = notRegular(checked);
+    if (kind)
+        throw refuse(kind);
+    if (checked.size > MAX_URLS_FILE_BYTES)
+        throw refuse('is larger than 64 MiB', tooBig());
+    // The path was checked above; the handle is checked again, so a file swapped in between cannot
+    // hang the read (O_NONBLOCK: opening a FIFO returns at once) or lead anywhere else.
+    let fd;
+    try {
+        // Windows has neither flag (nor FIFOs or symlinks swapped under a path the same way).
+        fd = (0,external_node_fs_namespaceObject.openSync)(real, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0));
+    }
+    catch (error) {
+        throw refuse(openProblem(error));
+    }
+    try {
+        const opened = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        const openedKind = notRegular(opened);
+        if (openedKind)
+            throw refuse(openedKind);
+        if (opened.dev !== checked.dev || opened.ino !== checked.ino) {
+            throw refuse('was replaced while it was being opened', 'a file that stays put during the run');
+        }
+        return decode(readAll(fd, opened.size, refuse), refuse);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** Reads at most the size seen plus one byte: a file still growing is refused, not followed forever. */
+function readAll(fd, size, refuse) {
+    const buffer = Buffer.alloc(Math.min(size, MAX_URLS_FILE_BYTES) + 1);
+    let filled = 0;
+    for (;;) {
+        const n = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, filled, buffer.length - filled, null);
+        if (n === 0)
+            break;
+        filled += n;
+        if (filled === buffer.length) {
+            throw filled > MAX_URLS_FILE_BYTES
+                ? refuse('is larger than 64 MiB', tooBig())
+                : refuse('grew while it was being read', 'a file that is complete before the step starts');
+        }
+    }
+    return buffer.subarray(0, filled);
+}
+function decode(bytes, refuse) {
+    try {
+        // A leading byte order mark is dropped; anything that is not UTF-8 is not a list of URLs.
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw refuse('is not UTF-8 text', 'a text file of URLs or a JSON array, in UTF-8');
+    }
+}
+function tooBig() {
+    return 'a file of at most 64 MiB (split a longer list across steps)';
+}
+/** Why a path cannot be used, from the error of realpath, stat or open. */
+function openProblem(error) {
+    const code = error.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+        return 'does not exist';
+    if (code === 'ELOOP')
+        return 'is a symlink loop or was replaced by a symlink';
+    return `cannot be read (${oneLine(String(code ?? 'unknown error'), 40)})`;
+}
+/** What a file that is not a regular file is, said for people; null for a regular file. */
+function notRegular(stats) {
+    if (stats.isFile())
+        return null;
+    if (stats.isDirectory())
+        return 'is a folder, not a file';
+    if (stats.isFIFO())
+        return 'is a named pipe (FIFO), not a regular file';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'is a device, not a regular file';
+    if (stats.isSocket())
+        return 'is a socket, not a regular file';
+    return 'is not a regular file';
+}
+function realpathOrSelf(dir) {
+    try {
+        return external_node_fs_namespaceObject.realpathSync.native(dir);
+    }
+    catch {
+        return external_node_path_default().resolve(dir);
+    }
+}
+/** Whether a resolved path is the folder or below it (path.relative folds case on Windows). */
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return (relative === '' ||
+        (relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative)));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+// Reads and validates every input once, into one typed settings object; nothing else reads inputs.
+
+
+
+
+
+
+
+
+
+/** The longest `wait`: GitHub stops a job after 6 hours anyway. */
+const MAX_WAIT_SECONDS = 21_600;
+const inputs_TYPES = `one of ${FAMILY_NAMES.join(', ')}`;
+/** Reads all inputs. Throws InputError, naming the input, before any request is made. */
+function getInputs() {
+    const apiKey = getInput(Inputs.ApiKey, { required: true });
+    // Masked before anything else can print it, even when it is about to be rejected.
+    core_setSecret(apiKey);
+    if (!apiKey) {
+        throw new InputError(Inputs.ApiKey, 'is empty', 'a kie.ai API key, e.g. ${{ secrets.KIE_API_KEY }}');
+    }
+    if (/\s/.test(apiKey)) {
+        throw new InputError(Inputs.ApiKey, 'contains whitespace or a line break', 'the key alone, as kie.ai shows it');
+    }
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const entries = readEntries(workspace);
+    const filename = getInput(Inputs.Filename);
+    const unknown = unknownTokens(filename);
+    if (!filename.trim() || unknown.length > 0) {
+        throw new InputError(Inputs.Filename, unknown.length ? `has an unknown token {${oneToken(unknown[0])}}` : 'is empty', 'a template using {name}, {stem}, {ext} (with its dot, e.g. .png), {index}, {n} or {taskId}');
+    }
+    const shard = parseShard(Inputs.Shard);
+    return {
+        apiKey,
+        entries: shard ? entries.filter(e => inShard(shardKey(e), shard)) : entries,
+        baseUrl: checkBaseUrl(getInput(Inputs.BaseUrl)),
+        dir: destination(Inputs.Path, workspace),
+        filename,
+        ifExists: oneOf(Inputs.IfExists, ['overwrite', 'skip', 'fail']),
+        concurrency: integer(Inputs.Concurrency, 1, 32),
+        retries: integer(Inputs.Retries, 0, 10),
+        timeoutMs: seconds(Inputs.Timeout, 3600) * 1000,
+        waitMs: seconds(Inputs.Wait, MAX_WAIT_SECONDS, true) * 1000,
+        results: oneOf(Inputs.Results, ['main', 'all']),
+        failOnError: settings_boolean(Inputs.FailOnError)
+    };
+}
+/**
+ * Every entry in input order: `urls`, then `urls-file`, then (when no URL is listed) the tasks of
+ * `task-ids`; `index` counts over that whole list.
+ */
+function readEntries(workspace) {
+    // Untrimmed, so that line numbers in errors are those of the value as written. (getMultilineInput
+    // would drop blank lines, and with them the numbering, and would split a JSON array.)
+    const listed = parseEntryList(getInput(Inputs.Urls, { trimWhitespace: false }), Inputs.Urls, true);
+    const urlsFile = getInput(Inputs.UrlsFile);
+    if (urlsFile) {
+        // A loop, not push(...spread): 200,000 arguments would overflow the stack.
+        for (const item of parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile, false)) {
+            listed.push(item);
+        }
+    }
+    const ids = parseTaskIds(getInput(Inputs.TaskIds, { trimWhitespace: false }), Inputs.TaskIds);
+    const urlCount = listed.reduce((n, item) => n + (item.kind === 'url' ? 1 : 0), 0);
+    const pairedIds = urlCount > 0 ? pairTaskIds(urlCount, ids) : null;
+    if (pairedIds === null) {
+        for (const id of ids)
+            listed.push({ kind: 'task', ...id });
+    }
+    if (listed.length === 0) {
+        throw new InputError(Inputs.Urls, 'gave no file URL and no task', `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}', or a task ID in '${Inputs.TaskIds}'`);
+    }
+    const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image']);
+    const taskType = readTaskType();
+    const entries = [];
+    let urlIndex = 0;
+    for (const item of listed) {
+        const index = entries.length + 1;
+        if (item.kind === 'url') {
+            const taskId = item.taskId ?? pairedIds?.[urlIndex] ?? null;
+            urlIndex++;
+            entries.push(urlEntry(item, index, taskId, endpoint));
+        }
+        else {
+            entries.push(taskEntry(item, index, taskType, endpoint));
+        }
+    }
+    return entries;
+}
+function urlEntry(item, index, taskId, endpoint) {
+    const chosen = endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint;
+    if (chosen === 'gpt4o-image' && !taskId) {
+        throw new InputError(Inputs.TaskIds, `has no task ID for the URL ${placeOf(item)}`, `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`);
+    }
+    return { kind: 'url', index, url: item.url, taskId, endpoint: chosen };
+}
+function taskEntry(item, index, taskType, endpoint) {
+    const type = item.type ?? taskType;
+    if (type === null) {
+        throw new InputError(Inputs.TaskType, `is empty, but the task ${placeOf(item)} has no type of its own`, inputs_TYPES);
+    }
+    if (endpoint === 'gpt4o-image' && type !== '4o-image') {
+        throw new InputError(Inputs.Endpoint, `is gpt4o-image, but the task ${placeOf(item)} is a ${type} task`, 'auto or common: only 4o-image results resolve through gpt4o-image');
+    }
+    const chosen = endpoint !== 'common' && type === '4o-image' ? 'gpt4o-image' : 'common';
+    return { kind: 'task', index, taskId: item.taskId, type, endpoint: chosen };
+}
+/** With URLs given, task IDs apply to all (one), by position (one per URL), or not at all. */
+function pairTaskIds(urlCount, ids) {
+    const typed = ids.find(id => id.type !== null);
+    if (typed) {
+        throw new InputError(Inputs.TaskIds, `gives a "type" ${place(typed.origin, typed.at)}, but URLs are listed`, 'task IDs alone: with URLs given, task IDs pair with them and a type applies to nothing');
+    }
+    if (ids.length <= 1)
+        return Array.from({ length: urlCount }, () => ids[0]?.taskId ?? null);
+    if (ids.length === urlCount)
+        return ids.map(id => id.taskId);
+    throw new InputError(Inputs.TaskIds, `has ${ids.length} IDs for ${urlCount} URLs`, 'none, one for every URL, or exactly one per URL in the same order');
+}
+function readTaskType() {
+    const value = getInput(Inputs.TaskType);
+    if (value === '')
+        return null;
+    if (!FAMILY_NAMES.includes(value)) {
+        throw new InputError(Inputs.TaskType, `is ${shown(value)}`, `${inputs_TYPES}, or empty`);
+    }
+    return value;
+}
+/** What a shard splits by: the URL of a file, the task ID of a task. */
+function shardKey(entry) {
+    return entry.kind === 'url' ? entry.url : `task:${entry.taskId}`;
+}
+function checkBaseUrl(value) {
+    return checkUrl(value, Inputs.BaseUrl, value).replace(/\/+$/, '');
+}
+function oneToken(token) {
+    return shown(token).slice(1, -1);
+}
+
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -31885,482 +33078,113 @@ function validateConcurrency(concurrency) {
 	}
 }
 
-;// CONCATENATED MODULE: ./src/constants.ts
-// Names shared with action.yml: inputs, outputs and the files this action keeps in the destination.
-/** Input names, exactly as action.yml declares them (defaults live only there). */
-const Inputs = {
-    ApiKey: 'api-key',
-    Urls: 'urls',
-    TaskIds: 'task-ids',
-    UrlsFile: 'urls-file',
-    Endpoint: 'endpoint',
-    BaseUrl: 'base-url',
-    Path: 'path',
-    Filename: 'filename',
-    IfExists: 'if-exists',
-    Concurrency: 'concurrency',
-    Retries: 'retries',
-    Timeout: 'timeout',
-    Shard: 'shard',
-    FailOnError: 'fail-on-error'
-};
-/** Output names, exactly as action.yml declares them. */
-const Outputs = {
-    Paths: 'paths',
-    Files: 'files',
-    Count: 'count',
-    Failed: 'failed',
-    Dir: 'dir'
-};
-/** The API paths of the two documented download-url endpoints. */
-const EndpointPaths = {
-    common: '/api/v1/common/download-url',
-    'gpt4o-image': '/api/v1/gpt4o-image/download-url'
-};
-/** Hidden record of what earlier runs wrote, so `if-exists: skip` knows names whose extension came from Content-Type. */
-const RECORD_FILE = '.kie-download.json';
-/** Prefix of in-progress downloads; a leading dot keeps them apart from any sanitised name. */
-const TEMP_PREFIX = '.kie-download-';
-const USER_AGENT = 'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)';
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/errors.ts
-// Error kinds: what went wrong, said for people, and what the retry policy should do about it.
-/** Bad input: fails the step before any request. */
-class InputError extends Error {
-    constructor(input, problem, expected) {
-        super(`Input '${input}' ${problem}: expected ${expected}.`);
-        this.name = 'InputError';
-    }
-}
-/** A failed request or download. Its message never holds a URL query string. */
-class TransferError extends Error {
-    retryable;
-    retryAfterMs;
-    refreshUrl;
-    stopAll;
-    rateLimited;
-    constructor(message, options = {}) {
-        super(message);
-        this.name = 'TransferError';
-        this.retryable = options.retryable ?? false;
-        this.retryAfterMs = options.retryAfterMs;
-        this.refreshUrl = options.refreshUrl ?? false;
-        this.stopAll = options.stopAll ?? false;
-        this.rateLimited = options.rateLimited ?? false;
-    }
-}
-/** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
-class CancelledError extends Error {
-    constructor() {
-        super('cancelled');
-        this.name = 'CancelledError';
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/place/naming.ts
-// File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/download/decode.ts
 
 
-/** Longest name we write, in bytes: well under every common file system's 255. */
-const MAX_NAME_BYTES = 200;
-const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
-const TOKENS = ['name', 'stem', 'ext', 'index', 'taskId'];
-/** Where mime-types' first choice is not the extension people expect. */
-const EXTENSION_OVERRIDES = {
-    'audio/mpeg': '.mp3',
-    'audio/mp3': '.mp3',
-    'audio/ogg': '.ogg',
-    'video/quicktime': '.mov',
-    'application/octet-stream': '',
-    'binary/octet-stream': ''
+
+const CODINGS = {
+    identity: 'identity',
+    gzip: 'gzip',
+    'x-gzip': 'gzip',
+    deflate: 'deflate',
+    br: 'br'
 };
-/** Percent-decodes what decodes; a malformed escape stays as written (its `%` becomes `_` later). */
-function lenientDecode(text) {
-    return text.replace(/(?:%[0-9a-f]{2})+/gi, run => {
-        try {
-            return decodeURIComponent(run);
+/**
+ * The codings of a Content-Encoding header in the order the host applied them (identity left
+ * out), or a final error for one this action cannot undo: saving still-encoded bytes under the
+ * file's name is the mistake this module exists to prevent.
+ */
+function parseContentEncoding(header) {
+    const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+    const codings = [];
+    for (const token of text.split(',')) {
+        const name = token.trim().toLowerCase();
+        if (name === '')
+            continue;
+        const coding = CODINGS[name];
+        if (!coding) {
+            throw new TransferError(`file host sent the body with Content-Encoding "${oneLine(name, 40)}", which this action cannot decode`);
         }
-        catch {
-            return run;
+        if (coding !== 'identity')
+            codings.push(coding);
+    }
+    return codings;
+}
+/**
+ * Decoders for `codings`, in the order the body must pass through them (the last coding applied
+ * is undone first). An empty list is an identity body.
+ *
+ * "deflate" is meant to be zlib-wrapped (RFC 9110), but some hosts send raw deflate and browsers
+ * accept both; for the outermost coding the first two bytes of `body` tell which (a zlib header
+ * is CM=8 and a multiple of 31), read ahead and put back.
+ */
+async function decoders(codings, body) {
+    const chain = [];
+    for (let i = codings.length - 1; i >= 0; i--) {
+        const coding = codings[i];
+        if (coding === 'gzip')
+            chain.push(external_node_zlib_default().createGunzip());
+        else if (coding === 'br')
+            chain.push(external_node_zlib_default().createBrotliDecompress());
+        else if (i === codings.length - 1 && !isZlibHeader(await peek(body, 2))) {
+            chain.push(external_node_zlib_default().createInflateRaw());
         }
+        else
+            chain.push(external_node_zlib_default().createInflate());
+    }
+    return chain;
+}
+function isZlibHeader(head) {
+    return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
+}
+/** The first `n` bytes of a stream (fewer if it ends first), left in place for whoever reads it next. */
+async function peek(stream, n) {
+    const chunks = [];
+    let size = 0;
+    while (size < n && !stream.readableEnded) {
+        if (stream.destroyed)
+            throw stream.errored ?? new Error('the body closed early');
+        const chunk = stream.read();
+        if (chunk === null)
+            await change(stream);
+        else {
+            chunks.push(chunk);
+            size += chunk.length;
+        }
+    }
+    const head = Buffer.concat(chunks);
+    if (head.length > 0)
+        stream.unshift(head);
+    return head;
+}
+/** Resolves at the stream's next 'readable', 'end' or 'close'; rejects on 'error'. */
+function change(stream) {
+    return new Promise((resolve, reject) => {
+        const settle = (error) => {
+            for (const event of ['readable', 'end', 'close'])
+                stream.off(event, ok);
+            stream.off('error', settle);
+            if (error)
+                reject(error);
+            else
+                resolve();
+        };
+        const ok = () => settle();
+        for (const event of ['readable', 'end', 'close'])
+            stream.on(event, ok);
+        stream.on('error', settle);
     });
 }
-/**
- * One path segment made portable and harmless: decoded, only `[A-Za-z0-9._-]` kept (others become
- * `_`, so `/`, `\` and `..` can never climb out), no leading dot, no trailing dot, not a Windows
- * device name, at most 200 bytes. May return '' (the caller supplies a fallback).
- */
-function sanitizeSegment(raw) {
-    let name = lenientDecode(raw)
-        .replace(/[^A-Za-z0-9._-]/gu, '_')
-        .replace(/^\.+/, '')
-        .replace(/\.+$/, '');
-    if (RESERVED.test(name))
-        name = `_${name}`;
-    if (name.length > MAX_NAME_BYTES) {
-        const ext = external_node_path_default().extname(name);
-        const keep = ext.length <= 16 ? ext : '';
-        name = (name.slice(0, MAX_NAME_BYTES - keep.length) + keep).replace(/\.+$/, '');
-    }
-    return name;
-}
-/** The stem and extension a file URL's last path segment gives. */
-function nameFromUrl(url) {
-    const segments = new URL(url).pathname.split('/').filter(s => s !== '');
-    const name = sanitizeSegment(segments.at(-1) ?? '');
-    const ext = external_node_path_default().extname(name);
-    // Only an extension mime-types knows counts: `<base64>` names and `file.v2` have none.
-    if (ext && ext.length < name.length && mime_types.lookup(ext)) {
-        return { stem: name.slice(0, -ext.length), ext: ext.toLowerCase() };
-    }
-    return { stem: name, ext: '' };
-}
-/** `.mp3` for `audio/mpeg`, '' when the type says nothing useful. */
-function extFromContentType(contentType) {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (!type)
-        return '';
-    if (Object.hasOwn(EXTENSION_OVERRIDES, type))
-        return EXTENSION_OVERRIDES[type];
-    const ext = mime_types.extension(type);
-    return ext ? `.${ext}` : '';
-}
-/** The unknown `{token}`s of a template ([] when it is valid). */
-function unknownTokens(template) {
-    return [...template.matchAll(/\{([^{}]*)\}/g)]
-        .map(m => m[1])
-        .filter(t => !TOKENS.includes(t));
-}
-/**
- * The relative path (with `/`) a template gives: every segment rendered, then sanitised as a whole,
- * empty segments dropped, and a `file-{index}` fallback so the name is never empty.
- */
-function renderName(template, parts) {
-    const stem = parts.stem || `file-${parts.index}`;
-    const values = {
-        name: stem + parts.ext,
-        stem,
-        ext: parts.ext,
-        index: String(parts.index),
-        taskId: sanitizeSegment(parts.taskId ?? '')
-    };
-    const segments = template
-        .split('/')
-        .map(segment => sanitizeSegment(segment.replace(/\{(\w+)\}/g, (_, t) => values[t])))
-        .filter(s => s !== '');
-    if (segments.length === 0)
-        return `file-${parts.index}${parts.ext}`;
-    return segments.join('/');
-}
-/** `a/b.png` with suffix 2 is `a/b-2.png`: the suffix goes before the extension of the last segment. */
-function withSuffix(relPath, n, ext) {
-    const slash = relPath.lastIndexOf('/');
-    const dir = relPath.slice(0, slash + 1);
-    const base = relPath.slice(slash + 1);
-    const cut = ext && base.toLowerCase().endsWith(ext.toLowerCase()) ? ext.length : external_node_path_default().extname(base).length;
-    const stem = base.slice(0, base.length - cut);
-    const tail = base.slice(base.length - cut);
-    const suffix = `-${n}`;
-    return dir + stem.slice(0, MAX_NAME_BYTES - suffix.length - tail.length) + suffix + tail;
-}
-/**
- * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
- * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
- * order, which makes names deterministic.
- */
-class NameRegistry {
-    files = new Set();
-    folders = new Set();
-    /** Marks a name as used (a file kept from an earlier run). */
-    reserve(relPath) {
-        this.add(relPath);
-    }
-    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
-    claim(relPath, ext) {
-        const segments = relPath.split('/');
-        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
-        for (let i = 0; i < segments.length - 1; i++) {
-            const folder = segments.slice(0, i + 1).join('/');
-            let candidate = folder;
-            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
-                candidate = withSuffix(folder, n, '');
-            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
-        }
-        const wanted = segments.join('/');
-        let candidate = wanted;
-        for (let n = 2; this.taken(candidate); n++)
-            candidate = withSuffix(wanted, n, ext);
-        this.add(candidate);
-        return candidate;
-    }
-    taken(relPath) {
-        const key = relPath.toLowerCase();
-        return this.files.has(key) || this.folders.has(key);
-    }
-    add(relPath) {
-        const key = relPath.toLowerCase();
-        this.files.add(key);
-        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
-            this.folders.add(key.slice(0, i));
-    }
-}
 
-;// CONCATENATED MODULE: ./src/util/safe-text.ts
-// Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
-
-const MIN_SECRET_LENGTH = 8;
-/** Query parameters of a presigned (SigV4) URL that are credentials on their own. */
-const SECRET_PARAMS = ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
-/**
- * Registers a signed URL, and each credential inside it (raw and URL-encoded), with the runner's
- * masker. A signed URL is a bearer credential for 20 minutes; the runner masks only what it was told.
- */
-function maskSignedUrl(url) {
-    const secrets = new Set([url]);
-    try {
-        const parsed = new URL(url);
-        secrets.add(parsed.search.slice(1));
-        for (const [key, value] of parsed.searchParams) {
-            if (SECRET_PARAMS.some(p => p.toLowerCase() === key.toLowerCase())) {
-                secrets.add(value).add(encodeURIComponent(value));
-            }
-        }
-    }
-    catch {
-        // Not parseable: the raw scan below still finds what it can.
-    }
-    // The text as written may encode differently from what URLSearchParams re-encodes.
-    for (const match of url.matchAll(/[?&]X-Amz-(?:Signature|Credential|Security-Token)=([^&#]+)/gi)) {
-        secrets.add(match[1]);
-    }
-    // A very short value (`?v=1`) would blank out ordinary words all over the log.
-    for (const secret of secrets)
-        if (secret.length >= MIN_SECRET_LENGTH)
-            core_setSecret(secret);
-}
-/** A URL for people: scheme, host and path, never the query string or fragment (they carry signatures). */
-function redactUrl(url) {
-    try {
-        const u = new URL(url);
-        const hidden = u.search || u.hash ? '?…' : '';
-        return `${u.protocol}//${u.host}${u.pathname}${hidden}`;
-    }
-    catch {
-        // Not a URL: keep only what stands before any query-like part.
-        return url.split(/[?#]/)[0] + (/[?#]/.test(url) ? '?…' : '');
-    }
-}
-/** Replaces every query string inside free text (e.g. an error from an HTTP layer) with `?…`. */
-function stripQueries(text) {
-    return text.replace(/\?[^\s"'<>)]*/g, '?…');
-}
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-/**
- * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
- * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
- */
-function oneLine(text, max = 300) {
-    const flat = stripQueries(text)
-        .replace(CONTROL_CHARS, ' ')
-        // The runner also obeys the old `##[command]` form anywhere in a line.
-        .replace(/##\[/g, '## [')
-        .trim();
-    // The runner trims leading white space before it looks for `::`, so a space would not do.
-    const safe = flat.startsWith('::') ? `:\u200b${flat.slice(1)}` : flat;
-    return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
-}
-/** Escapes text for the HTML job summary: nothing from outside is ever raw markup. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/place/destination.ts
-// The destination folder: temp files, placement that never leaves it, and the record of earlier runs.
-
-
-
-
-
-
-
-
-/** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
-const STALE_TEMP_MS = 60 * 60 * 1000;
-/** The record's key for a URL. */
-function recordKey(url) {
-    return (0,external_node_crypto_.createHash)('sha256').update(url).digest('hex').slice(0, 32);
-}
-async function destination_exists(absolute) {
-    return (0,promises_namespaceObject.lstat)(absolute).then(() => true, () => false);
-}
-/** A relative path this action could have made: every segment already a safe name. */
-function isSafeRelPath(relPath) {
-    return (typeof relPath === 'string' &&
-        relPath.split('/').every(segment => segment !== '' && sanitizeSegment(segment) === segment));
-}
-class Destination {
-    /** Absolute path as the user gave it (outputs use it). */
-    dir;
-    /** The same folder with symlinks resolved: every file must end up below it. */
-    real;
-    constructor(dir, real) {
-        this.dir = dir;
-        this.real = real;
-    }
-    /** Creates the folder if needed, and removes temp files a cancelled run left behind. */
-    static async open(dir) {
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-        const dest = new Destination(dir, await (0,promises_namespaceObject.realpath)(dir));
-        await dest.removeStaleTemps();
-        return dest;
-    }
-    /** Absolute path of a relative name. */
-    pathOf(relPath) {
-        return external_node_path_default().join(this.dir, ...relPath.split('/'));
-    }
-    /**
-     * A new temp file, created exclusively (`wx`) so that nothing standing there, a planted symlink
-     * included, is ever followed or truncated.
-     */
-    async createTemp() {
-        const tempPath = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.part`);
-        return { path: tempPath, handle: await (0,promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
-    }
-    /**
-     * A regular file (not a symlink) standing at the name, in a folder that really is inside the
-     * destination; anything else is not a file this action may report.
-     */
-    async existing(relPath) {
-        try {
-            const stats = await (0,promises_namespaceObject.lstat)(this.pathOf(relPath));
-            if (!stats.isFile() || !this.inside(await (0,promises_namespaceObject.realpath)(external_node_path_default().dirname(this.pathOf(relPath))))) {
-                return undefined;
-            }
-            return { size: stats.size, mtimeMs: stats.mtimeMs };
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /** Anything at all standing at the name (a file, a link, a folder). */
-    async occupied(relPath) {
-        return destination_exists(this.pathOf(relPath));
-    }
-    /** Bytes and sha256 of a file already there (for skipped entries). */
-    async hash(relPath) {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        let bytes = 0;
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath))) {
-            hash.update(chunk);
-            bytes += chunk.length;
-        }
-        return { bytes, sha256: hash.digest('hex') };
-    }
-    /**
-     * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
-     * is replaced, never followed); otherwise link() refuses atomically if the name is taken.
-     */
-    async place(tempPath, relPath, overwrite) {
-        const target = this.pathOf(relPath);
-        const parent = external_node_path_default().dirname(target);
-        // Check the deepest folder that exists before creating any: a symlinked subfolder must not
-        // get empty folders made outside the destination.
-        let existingAncestor = parent;
-        while (!(await destination_exists(existingAncestor)))
-            existingAncestor = external_node_path_default().dirname(existingAncestor);
-        if (!this.inside(await (0,promises_namespaceObject.realpath)(existingAncestor)))
-            throw this.outside(relPath);
-        await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
-        if (!this.inside(await (0,promises_namespaceObject.realpath)(parent)))
-            throw this.outside(relPath);
-        if (overwrite) {
-            await (0,promises_namespaceObject.rename)(tempPath, target);
-            return target;
-        }
-        try {
-            await (0,promises_namespaceObject.link)(tempPath, target);
-        }
-        catch (error) {
-            if (error.code === 'EEXIST') {
-                throw new TransferError(`${relPath} is already taken on disk; left untouched`);
-            }
-            throw error;
-        }
-        await this.removeTemp(tempPath);
-        return target;
-    }
-    /** Best effort: a temp file that cannot be removed now goes at the next run's start. */
-    async removeTemp(tempPath) {
-        await (0,promises_namespaceObject.rm)(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined);
-    }
-    /** The record of earlier runs made with the same name template (empty when none or unreadable). */
-    async loadRecord(filename) {
-        let parsed;
-        try {
-            parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, RECORD_FILE), 'utf8'));
-        }
-        catch {
-            return new Map();
-        }
-        if (parsed?.version !== 2 || parsed.filename !== filename || typeof parsed.files !== 'object') {
-            return new Map();
-        }
-        // The file may come from a restored cache: only entries naming a safe path inside count.
-        return new Map(Object.entries(parsed.files).filter(([, e]) => isSafeRelPath(e?.path) && Number.isSafeInteger(e.bytes) && typeof e.sha256 === 'string'));
-    }
-    /** Writes the record atomically (temp file, then rename). */
-    async saveRecord(filename, files) {
-        const record = { version: 2, filename, files: Object.fromEntries(files) };
-        const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
-        try {
-            await (0,promises_namespaceObject.writeFile)(temp, JSON.stringify(record, null, 1), { flag: 'wx' });
-            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
-        }
-        catch (error) {
-            await this.removeTemp(temp);
-            throw error;
-        }
-    }
-    inside(realPath) {
-        return realPath === this.real || realPath.startsWith(this.real + (external_node_path_default()).sep);
-    }
-    outside(relPath) {
-        return new TransferError(`refused to write ${relPath}: its folder leads outside the destination`);
-    }
-    async removeStaleTemps() {
-        const now = Date.now();
-        for (const name of await (0,promises_namespaceObject.readdir)(this.dir)) {
-            if (!name.startsWith(TEMP_PREFIX))
-                continue;
-            const full = external_node_path_default().join(this.dir, name);
-            const stats = await (0,promises_namespaceObject.lstat)(full).catch(() => undefined);
-            if (stats?.isFile() && now - stats.mtimeMs > STALE_TEMP_MS)
-                await this.removeTemp(full);
-        }
-    }
-}
-/** A record entry for a file just written or kept. */
-function recordEntry(url, relPath, facts) {
-    return { url: redactUrl(url), path: relPath, ...facts };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 ;// CONCATENATED MODULE: ./src/util/retry.ts
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
 
@@ -32455,31 +33279,45 @@ function backoffMs(retry, random) {
 }
 /**
  * Runs `attempt` until it succeeds, fails for good, or `policy.retries` retries are spent.
- * A retryable error waits its Retry-After when given, else the jittered backoff.
+ * A retryable error waits its Retry-After when given, else the jittered backoff. A cancelled run
+ * is never retried and its waits end at once; a rate-limit answer is the API governor's to wait
+ * out (it spends no retry), so one that reaches here is final.
  */
-async function withRetry(what, policy, attempt) {
+async function withRetry(what, policy, attempt, signal) {
     for (let n = 0;; n++) {
+        if (signal?.aborted)
+            throw new CancelledError();
         try {
-            return await attempt(n);
+            return await attempt();
         }
         catch (raw) {
+            if (raw instanceof CancelledError)
+                throw raw;
             const error = classify(raw);
-            if (!error.retryable || n >= policy.retries)
+            if (!error.retryable || error.rateLimited || n >= policy.retries)
                 throw error;
             const retry = n + 1;
             const waitMs = error.retryAfterMs ?? backoffMs(retry, policy.clock.random);
             policy.onRetry({ what, retry, of: policy.retries, waitMs, reason: error.message });
-            await policy.clock.sleep(waitMs);
+            await policy.clock.sleep(waitMs, signal);
         }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/download/http.ts
-// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, errors without queries.
+// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, cancellation, errors without queries.
 
 
 
 
+
+
+/**
+ * The slowest transfer worth waiting for: a body that brings fewer bytes than this per second,
+ * averaged over `timeout` seconds, is abandoned like a stall (a trickle of one byte a second
+ * would otherwise keep an idle timer happy forever).
+ */
+const MIN_BYTES_PER_SECOND = 1024;
 /**
  * Clients for plain requests: no automatic redirects (the caller checks every hop), no retries of
  * their own (the one retry policy lives in retry.ts), keep-alive so a batch reuses connections.
@@ -32491,17 +33329,37 @@ class Http {
     constructor(timeoutMs) {
         this.timeoutMs = timeoutMs;
     }
-    /** Sends one request and returns once the status line and headers arrived. */
-    async request(method, url, what, headers = {}, body) {
-        const client = this.client(new URL(url).protocol);
+    /**
+     * Sends one request and returns once the status line and headers arrived. An abort of `signal`
+     * destroys the request at once, before or after the headers, and rejects with CancelledError.
+     */
+    async request(method, url, what, headers = {}, body, signal) {
+        if (signal?.aborted)
+            throw new CancelledError();
+        const parsedUrl = new URL(url);
+        const client = this.client(parsedUrl.protocol);
+        // requestRaw is http-client's public low-level entry: the same agent (proxy, keep-alive) and
+        // socket timeout as request(), plus Node's own `signal` option, which request() cannot pass.
+        const info = {
+            parsedUrl,
+            httpModule: parsedUrl.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default()),
+            options: {
+                host: parsedUrl.hostname,
+                port: parsedUrl.port ? Number(parsedUrl.port) : parsedUrl.protocol === 'https:' ? 443 : 80,
+                path: parsedUrl.pathname + parsedUrl.search,
+                method,
+                headers: { 'user-agent': USER_AGENT, ...headers },
+                agent: client.getAgent(url),
+                ...(signal ? { signal } : {})
+            }
+        };
         let response;
         try {
-            response = await client.request(method, url, body ?? null, {
-                'user-agent': USER_AGENT,
-                ...headers
-            });
+            response = await client.requestRaw(info, body ?? null);
         }
         catch (error) {
+            if (signal?.aborted)
+                throw new CancelledError();
             // http-client's own timeout error quotes the request path with its query: say it our way.
             if (error instanceof Error && error.message.startsWith('Request timeout')) {
                 throw new TransferError(`${what}: no answer within ${this.timeoutMs / 1000} s`, {
@@ -32511,8 +33369,8 @@ class Http {
             const classified = classify(error);
             throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable });
         }
-        // From here the body's own idle timer (IdleTimer) governs: http-client's socket timeout would
-        // half-close the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
+        // From here the body's own Watchdog governs: http-client's socket timeout would half-close
+        // the socket at the same moment and turn a clear "stalled" into a bare ECONNRESET.
         ;
         response.message.req?.setTimeout(0);
         return response.message;
@@ -32538,29 +33396,57 @@ class Http {
     }
 }
 /**
- * Fires `onIdle` when `touch()` has not been called for `ms`: the "no bytes for `timeout` seconds"
- * rule. refresh() moves the same timer, so touching on every chunk allocates nothing.
+ * The two rules that abandon a body, checked for as long as it flows:
+ * - idle: no byte for `ms` (refresh() moves the same timer, so touching on every chunk
+ *   allocates nothing);
+ * - rate: fewer than MIN_BYTES_PER_SECOND on average over a window of `ms`. Windows are
+ *   consecutive from the first byte on, so a trickle is caught within one window, and a body
+ *   that ends before its first window closes is never judged.
+ * `onStall` gets the reason as a phrase ("no data for 1 s") and is called at most once.
  */
-class IdleTimer {
-    timer;
-    constructor(ms, onIdle) {
-        this.timer = setTimeout(onIdle, ms);
+class Watchdog {
+    idle;
+    window;
+    bytes = 0;
+    fired = false;
+    constructor(ms, onStall) {
+        const seconds = ms / 1000;
+        const floor = (MIN_BYTES_PER_SECOND * ms) / 1000;
+        const fire = (reason) => {
+            if (this.fired)
+                return;
+            this.fired = true;
+            this.stop();
+            onStall(reason);
+        };
+        this.idle = setTimeout(() => fire(`no data for ${seconds} s`), ms);
+        this.window = setInterval(() => {
+            if (this.bytes < floor)
+                fire(`under ${MIN_BYTES_PER_SECOND / 1024} KiB/s for ${seconds} s`);
+            this.bytes = 0;
+        }, ms);
     }
-    touch() {
-        this.timer.refresh();
+    touch(bytes) {
+        this.bytes += bytes;
+        this.idle.refresh();
     }
     stop() {
-        clearTimeout(this.timer);
+        clearTimeout(this.idle);
+        clearInterval(this.window);
     }
 }
-/** Reads a whole (small) body as text, refusing more than `maxBytes` and stalls longer than `idleMs`. */
-async function readText(message, what, maxBytes, idleMs) {
+/**
+ * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
+ * Watchdog's rules over `timeoutMs`. An abort of `signal` (the one given to Http.request) rejects
+ * with CancelledError.
+ */
+async function readText(message, what, maxBytes, timeoutMs, signal) {
     const chunks = [];
     let size = 0;
-    const idle = new IdleTimer(idleMs, () => message.destroy(new TransferError(`${what}: no data for ${idleMs / 1000} s`, { retryable: true })));
+    const watchdog = new Watchdog(timeoutMs, reason => message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true })));
     try {
         for await (const chunk of message) {
-            idle.touch();
+            watchdog.touch(chunk.length);
             size += chunk.length;
             if (size > maxBytes) {
                 message.destroy();
@@ -32570,17 +33456,29 @@ async function readText(message, what, maxBytes, idleMs) {
         }
     }
     catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError();
         if (error instanceof TransferError)
             throw error;
         const classified = classify(error);
         throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable });
     }
     finally {
-        idle.stop();
+        watchdog.stop();
     }
     return Buffer.concat(chunks).toString('utf8');
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
@@ -32626,10 +33524,500 @@ function streamed(bytes) {
     gc?.({ type: 'minor' });
 }
 
+;// CONCATENATED MODULE: ./src/download/ranged.ts
+// Assembles one file in its temp file: the main stream, plus Range parts over idle connections when a big file is the run's tail.
+
+
+
+
+
+
+
+
+
+
+
+/*
+ * How a file is assembled
+ * -----------------------
+ * The file is a list of segments, each a byte range [start, end) fetched by one response and
+ * written at its own offsets into the one temp file (positional writes, so nothing is held beyond
+ * a stream's own buffers). The main stream is the plain GET; its segment starts as the whole file.
+ *
+ * Splitting. Every SPLIT_CHECK_BYTES written and every SPLIT_CHECK_MS, when the pipeline's pool
+ * hands out an idle slot (spare.take()) and a segment still has at least the threshold to go, the
+ * segment with the most to go is split in half: a part asks for the upper half with
+ * `Range: bytes=mid-last` on the same signed URL (R2/S3 presigned URLs sign only the host, so the
+ * header keeps them valid), with `If-Range` carrying the main answer's strong ETag so that a
+ * changed object answers 200. The split is only a proposal until the part's answer is a 206 with
+ * exactly that Content-Range: then, if the old segment has not written up to mid yet, its end
+ * becomes mid and it stops there (a response asked for more is destroyed); if it has, the part is
+ * dropped. Until the commit the old segment carries on untouched, so a part that cannot be had
+ * (refused, 5xx, no answer; PART_ATTEMPTS tries) costs nothing and no byte is fetched twice. One
+ * proposal is open at a time, so two splits never claim the same range.
+ *
+ * Fallback to one stream. A 200 to a ranged request means the host ignores Range (or the object
+ * changed): the part is dropped, no more splits are tried, the main stream carries on. Nothing is
+ * split when the body has a Content-Encoding (ranges would count encoded bytes), no
+ * Content-Length, or `Accept-Ranges: none`.
+ *
+ * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
+ * spent, the segment before it takes its range back if it is still streaming and its request
+ * covers it (the main stream's always does); otherwise the download fails as a whole, retryably.
+ *
+ * The hash. sha256 must see the bytes in order. The main stream hashes what it writes as it goes
+ * (the whole file when nothing was split); once every segment is complete and the layout checked,
+ * the rest of the file, from where the main stream stopped, is hashed by reading it back from the
+ * temp file once, through one 1 MiB buffer. Memory stays flat in the file size either way.
+ */
+/** Only a segment with at least this much left to fetch is worth a second connection. */
+const SPLIT_THRESHOLD_BYTES = 8 * 1024 * 1024;
+/** How often a download looks for an idle slot to borrow: by bytes written, and by time. */
+const SPLIT_CHECK_BYTES = 256 * 1024;
+const SPLIT_CHECK_MS = 250;
+/** Tries per part, a proposal or a committed part alike. */
+const PART_ATTEMPTS = 3;
+const PART_RETRY_MS = 250;
+const READ_BACK_BYTES = 1024 * 1024;
+/** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
+class StopAtEnd extends Error {
+}
+/** The host answered a ranged request with the whole object, or with another object. */
+class RangeIgnored extends Error {
+}
+/** A proposed part came after the old segment had passed its start. */
+class Obsolete extends Error {
+}
+class Assembly {
+    o;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    main;
+    segments;
+    tasks = new Set();
+    /** Aborted on cancellation or when one piece fails for good: every other request stops. */
+    stop = new AbortController();
+    signal;
+    proposal = null;
+    /** False once splitting is pointless or refused (Range ignored): one stream from then on. */
+    splittable;
+    failure = null;
+    written = 0;
+    sinceCheck = 0;
+    parts = 0;
+    constructor(options) {
+        this.o = options;
+        this.signal = AbortSignal.any([options.signal, this.stop.signal]);
+        // A listener per request on this signal: the main stream and every part at once.
+        (0,external_node_events_.setMaxListeners)(0, this.signal);
+        const end = options.size ?? Infinity;
+        this.main = {
+            start: 0,
+            pos: 0,
+            reserved: 0,
+            end,
+            requestEnd: end,
+            closed: false,
+            committed: true,
+            parent: null
+        };
+        this.segments = [this.main];
+        this.splittable =
+            options.spare !== undefined &&
+                options.acceptRanges &&
+                options.codings.length === 0 &&
+                options.wireLength !== null &&
+                options.size !== null &&
+                options.size >= options.splitThresholdBytes;
+    }
+    /** Streams `message` (the checked main answer) and any parts; the file is complete when this resolves. */
+    async run(message) {
+        const timer = this.splittable
+            ? setInterval(() => this.maybeSplit(), SPLIT_CHECK_MS).unref()
+            : undefined;
+        // The main answer was requested before this assembly existed: a failure elsewhere ends it too.
+        const end = () => void message.destroy();
+        this.signal.addEventListener('abort', end, { once: true });
+        try {
+            await this.runMain(message).catch((error) => this.fail(error));
+            // Parts may still be split off parts while others finish: wait until none is left.
+            while (this.tasks.size > 0)
+                await Promise.all([...this.tasks]);
+        }
+        finally {
+            clearInterval(timer);
+            this.signal.removeEventListener('abort', end);
+        }
+        if (this.failure !== null)
+            throw this.failure;
+        const size = this.checkLayout();
+        await this.readBack(this.main.pos, size);
+        return { bytes: size, sha256: this.hash.digest('hex'), parts: this.parts };
+    }
+    /** Counts bytes written; every SPLIT_CHECK_BYTES, looks for a slot to borrow. */
+    wrote(bytes) {
+        this.written += bytes;
+        streamed(bytes);
+        this.o.onBytes(this.written);
+        this.sinceCheck += bytes;
+        if (this.sinceCheck >= SPLIT_CHECK_BYTES) {
+            this.sinceCheck = 0;
+            this.maybeSplit();
+        }
+    }
+    /** Segments write at once into the one handle: safe, as every write names its position (pwritev). */
+    async writeAt(pieces, position, bytes) {
+        const { bytesWritten } = await this.o.handle.writev(pieces, position);
+        if (bytesWritten !== bytes) {
+            throw new TransferError(`short write to the temp file: ${bytesWritten} of ${bytes} bytes`);
+        }
+    }
+    async runMain(message) {
+        const { codings, wireLength, size } = this.o;
+        const seg = this.main;
+        const watchdog = this.watch(message);
+        let wire = 0;
+        let decodeError = null;
+        const count = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                watchdog.touch(chunk.length);
+                wire += chunk.length;
+                done(null, chunk);
+            }
+        });
+        let stopped;
+        try {
+            const chain = await decoders(codings, message);
+            for (const decoder of chain)
+                decoder.once('error', (e) => (decodeError ??= e));
+            stopped = await this.stream([message, count, ...chain], seg, true);
+        }
+        catch (error) {
+            if (decodeError !== null && !this.signal.aborted) {
+                throw new TransferError(`could not decode the ${codings.join(', ')} body: ${oneLine(decodeError.message, 100)}`, { retryable: true });
+            }
+            throw error;
+        }
+        finally {
+            watchdog.stop();
+        }
+        if (stopped)
+            return;
+        // Node ends the body quietly when the peer closes cleanly too early: the counts are the proof.
+        const short = !message.complete ||
+            (wireLength !== null && wire !== wireLength) ||
+            (seg.end !== Infinity && seg.pos !== seg.end);
+        if (short) {
+            const of = codings.length > 0 ? wireLength : size;
+            const got = codings.length > 0 ? wire : seg.pos;
+            const kind = codings.length > 0 ? ' encoded' : '';
+            throw new TransferError(`download cut short: got ${got} of ${of ?? 'an unknown number of'}${kind} bytes`, { retryable: true });
+        }
+    }
+    /** Pipes into the segment's writer; true when the writer stopped at the segment's end. */
+    async stream(streams, seg, hashIt) {
+        seg.closed = false;
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)([...streams, new SegmentWriter(this, seg, hashIt ? this.hash : null)]);
+            return false;
+        }
+        catch (error) {
+            if (error instanceof StopAtEnd)
+                return true;
+            throw error;
+        }
+        finally {
+            seg.closed = true;
+            // A proposal to share this segment's rest is moot now: no need to wait for its answer.
+            if (this.proposal?.parent === seg)
+                this.proposal.drop?.abort();
+        }
+    }
+    watch(message) {
+        return new Watchdog(this.o.timeoutMs, reason => message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true })));
+    }
+    /** Proposes a part when a slot is idle and some segment has enough left to share. */
+    maybeSplit() {
+        if (!this.splittable || this.proposal || this.failure !== null || this.signal.aborted)
+            return;
+        let best = null;
+        for (const seg of this.segments) {
+            if (seg.closed || seg.end === Infinity)
+                continue;
+            if (!best || seg.end - seg.reserved > best.end - best.reserved)
+                best = seg;
+        }
+        if (!best || best.end - best.reserved < this.o.splitThresholdBytes)
+            return;
+        const release = this.o.spare?.take();
+        if (!release)
+            return;
+        const mid = best.reserved + Math.floor((best.end - best.reserved) / 2);
+        const part = {
+            start: mid,
+            pos: mid,
+            reserved: mid,
+            end: best.end,
+            requestEnd: best.end,
+            closed: true,
+            committed: false,
+            parent: best
+        };
+        this.proposal = part;
+        const task = this.runPart(part, release)
+            .catch((error) => this.fail(error))
+            .finally(() => this.tasks.delete(task));
+        this.tasks.add(task);
+    }
+    /** A part's attempts; never rejects (a failure for good is recorded by fail()). */
+    async runPart(part, release) {
+        try {
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await this.fetchPart(part);
+                    return;
+                }
+                catch (error) {
+                    // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
+                    if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete)
+                        return;
+                    if (error instanceof RangeIgnored)
+                        this.splittable = false;
+                    if (!part.committed) {
+                        // The old segment never stopped: giving up loses nothing.
+                        if (error instanceof RangeIgnored || attempt >= PART_ATTEMPTS)
+                            return;
+                    }
+                    else if (attempt >= PART_ATTEMPTS) {
+                        if (!this.takeBack(part))
+                            this.fail(error);
+                        return;
+                    }
+                }
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(PART_RETRY_MS * attempt, undefined, { signal: this.signal }).catch(() => { });
+            }
+        }
+        finally {
+            if (this.proposal === part)
+                this.proposal = null;
+            release();
+        }
+    }
+    async fetchPart(part) {
+        if (!part.committed && !this.canCommit(part))
+            throw new Obsolete();
+        if (part.pos >= part.end)
+            return;
+        const { size, etag } = this.o;
+        const from = part.pos;
+        const last = part.end - 1;
+        const what = `${this.o.what} (bytes ${from}-${last})`;
+        part.drop = new AbortController();
+        const message = await this.o.http.request('GET', this.o.url, what, {
+            'accept-encoding': 'identity',
+            range: `bytes=${from}-${last}`,
+            ...(etag ? { 'if-range': etag } : {})
+        }, undefined, part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal]));
+        try {
+            const status = message.statusCode ?? 0;
+            if (status === 200)
+                throw new RangeIgnored();
+            if (status !== 206) {
+                throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true });
+            }
+            const range = contentRange(message.headers['content-range']);
+            const length = contentLength(message);
+            if (etag && message.headers.etag !== undefined && message.headers.etag !== etag) {
+                throw new RangeIgnored();
+            }
+            if (!range ||
+                range.start !== from ||
+                range.end !== last ||
+                range.total !== size ||
+                (length !== null && length !== last - from + 1) ||
+                !['identity', ''].includes((message.headers['content-encoding'] ?? '').trim())) {
+                throw new TransferError(`${what}: the answer is not the range asked for`, {
+                    retryable: true
+                });
+            }
+            if (!part.committed && !this.commit(part))
+                throw new Obsolete();
+        }
+        catch (error) {
+            message.destroy();
+            throw error;
+        }
+        part.requestEnd = last + 1;
+        const watchdog = this.watch(message);
+        const count = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                watchdog.touch(chunk.length);
+                done(null, chunk);
+            }
+        });
+        let stopped;
+        try {
+            stopped = await this.stream([message, count], part, false);
+        }
+        finally {
+            watchdog.stop();
+        }
+        if (!stopped && part.pos < part.end) {
+            throw new TransferError(`${what}: cut short at byte ${part.pos}`, { retryable: true });
+        }
+    }
+    /** A proposal still fits: its old segment streams, has not changed its end, nor passed mid. */
+    canCommit(part) {
+        const parent = part.parent;
+        return (parent !== null &&
+            !parent.closed &&
+            parent.end === part.end &&
+            parent.reserved <= part.start &&
+            this.failure === null);
+    }
+    commit(part) {
+        if (!this.canCommit(part) || !part.parent)
+            return false;
+        part.parent.end = part.start;
+        part.committed = true;
+        this.segments.push(part);
+        this.proposal = null;
+        this.parts += 1;
+        return true;
+    }
+    /** Gives a failed part's range back to the segment before it, if that one can still fetch it. */
+    takeBack(part) {
+        const before = this.segments.find(s => s !== part && s.end === part.start && !s.closed);
+        if (!before || before.requestEnd < part.end)
+            return false;
+        before.end = part.end;
+        this.segments.splice(this.segments.indexOf(part), 1);
+        this.parts -= 1;
+        return true;
+    }
+    fail(error) {
+        if (this.failure !== null)
+            return;
+        this.failure = error;
+        this.stop.abort();
+    }
+    /** Segments must tile the file exactly, each complete; returns the file's size. */
+    checkLayout() {
+        if (this.o.size === null)
+            return this.main.pos;
+        const tiles = [...this.segments].sort((a, b) => a.start - b.start);
+        let at = 0;
+        for (const seg of tiles) {
+            if (seg.start !== at || seg.pos !== seg.end) {
+                throw new TransferError(`download incomplete: bytes from ${Math.min(at, seg.pos)} are missing`, { retryable: true });
+            }
+            at = seg.end;
+        }
+        if (at !== this.o.size) {
+            throw new TransferError(`download incomplete: got ${at} of ${this.o.size} bytes`, {
+                retryable: true
+            });
+        }
+        return at;
+    }
+    /** Hashes bytes [from, to) of the temp file, read back through one buffer. */
+    async readBack(from, to) {
+        if (from >= to)
+            return;
+        const reader = await (0,promises_namespaceObject.open)(this.o.tempPath, 'r');
+        try {
+            // The same file we wrote, not something put in its place since.
+            const [written, read] = await Promise.all([this.o.handle.stat(), reader.stat()]);
+            if (written.ino !== read.ino || written.dev !== read.dev) {
+                throw new TransferError('the temp file was replaced while downloading');
+            }
+            const buffer = Buffer.allocUnsafe(READ_BACK_BYTES);
+            for (let at = from; at < to;) {
+                const { bytesRead } = await reader.read(buffer, 0, Math.min(buffer.length, to - at), at);
+                if (bytesRead === 0)
+                    throw new TransferError('the temp file is shorter than written');
+                this.hash.update(buffer.subarray(0, bytesRead));
+                at += bytesRead;
+            }
+        }
+        finally {
+            await reader.close();
+        }
+    }
+}
+/**
+ * Writes one segment at its offsets. Bytes past the segment's end are not written: the writer
+ * stops there (StopAtEnd), or fails when the host sent more than it announced.
+ */
+class SegmentWriter extends external_node_stream_.Writable {
+    assembly;
+    seg;
+    hash;
+    constructor(assembly, seg, hash) {
+        super({ highWaterMark: 64 * 1024 });
+        this.assembly = assembly;
+        this.seg = seg;
+        this.hash = hash;
+    }
+    _write(chunk, _encoding, done) {
+        this.put([chunk], done);
+    }
+    _writev(chunks, done) {
+        this.put(chunks.map(c => c.chunk), done);
+    }
+    put(buffers, done) {
+        const seg = this.seg;
+        let room = seg.end - seg.pos;
+        let over = false;
+        const pieces = [];
+        let bytes = 0;
+        for (const buffer of buffers) {
+            if (buffer.length > room) {
+                if (room > 0)
+                    pieces.push(buffer.subarray(0, room));
+                bytes += room;
+                over = true;
+                break;
+            }
+            pieces.push(buffer);
+            room -= buffer.length;
+            bytes += buffer.length;
+        }
+        const at = seg.pos;
+        seg.reserved = at + bytes;
+        // Decided now, not after the write: a segment about to stop must not be given more to fetch.
+        const overrun = over && seg.end >= seg.requestEnd;
+        const stopping = over || (seg.reserved >= seg.end && seg.end < seg.requestEnd);
+        if (stopping)
+            seg.closed = true;
+        const write = bytes > 0 ? this.assembly.writeAt(pieces, at, bytes) : Promise.resolve();
+        write.then(() => {
+            if (this.hash)
+                for (const piece of pieces)
+                    this.hash.update(piece);
+            seg.pos = at + bytes;
+            if (bytes > 0)
+                this.assembly.wrote(bytes);
+            if (overrun) {
+                done(new TransferError('file host sent more bytes than it announced', { retryable: true }));
+            }
+            else
+                done(stopping ? new StopAtEnd() : null);
+        }, done);
+    }
+}
+/** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
+function contentRange(value) {
+    const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
+    if (!m)
+        return null;
+    return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
+}
+function contentLength(message) {
+    const value = message.headers['content-length'];
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
 ;// CONCATENATED MODULE: ./src/download/download.ts
-// Streams one signed URL into a temp file: sha256 and byte count while streaming, checked redirects, no half files.
-
-
 
 
 
@@ -32639,72 +34027,130 @@ function streamed(bytes) {
 const MAX_REDIRECTS = 5;
 /** Progress lines for long downloads come this often, and only for them. */
 const PROGRESS_EVERY_MS = 5_000;
-/** Downloads `signedUrl` into a new temp file in `dest`. On any failure the temp file is gone. */
+/**
+ * Downloads `signedUrl` into a new temp file in `dest`. On any failure, cancellation included, the
+ * temp file is gone before this rejects.
+ */
 async function download(http, signedUrl, dest, options) {
-    const message = await follow(http, signedUrl);
-    const total = contentLength(message);
-    const contentType = message.headers['content-type'] ?? null;
-    const { path: tempPath, handle } = await dest.createTemp().catch((error) => {
-        message.destroy();
-        throw error;
-    });
-    const now = options.now ?? Date.now;
-    const started = now();
-    let lastReport = started;
-    let bytes = 0;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const idle = new IdleTimer(options.timeoutMs, () => message.destroy(new TransferError(`download stalled: no data for ${options.timeoutMs / 1000} s`, {
-        retryable: true
-    })));
-    // Hashing and counting happen in the same pass as the write: the file is read once, never held.
-    const tap = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            idle.touch();
-            hash.update(chunk);
-            bytes += chunk.length;
-            streamed(chunk.length);
-            if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
-                lastReport = now();
-                options.onProgress({ bytes, total, elapsedMs: lastReport - started });
-            }
-            done(null, chunk);
-        }
-    });
+    if (options.signal?.aborted)
+        throw new CancelledError();
+    // A signal of this download's own: its requests listen to it, not to the run's signal, which
+    // would otherwise collect a listener per request under way and warn of a leak.
+    const signal = options.signal ? AbortSignal.any([options.signal]) : new AbortController().signal;
+    let message;
+    let temp;
+    let written = 0;
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(message, tap, handle.createWriteStream());
-        // Node ends the body quietly when the peer closes cleanly too early: the count is the proof.
-        if (!message.complete || (total !== null && bytes !== total)) {
-            throw new TransferError(`download cut short: got ${bytes} of ${total ?? 'an unknown number of'} bytes`, { retryable: true });
-        }
+        const answer = await follow(http, signedUrl, signal);
+        message = answer.message;
+        const facts = fileFacts(message);
+        options.onResponse?.({ contentType: facts.contentType, total: facts.size });
+        temp = await dest.createTemp();
+        const now = options.now ?? Date.now;
+        const started = now();
+        let lastReport = started;
+        const assembly = new Assembly({
+            http,
+            url: answer.url,
+            what: answer.what,
+            handle: temp.handle,
+            tempPath: temp.path,
+            timeoutMs: options.timeoutMs,
+            signal,
+            codings: facts.codings,
+            wireLength: facts.wireLength,
+            size: facts.size,
+            etag: facts.etag,
+            acceptRanges: facts.acceptRanges,
+            spare: options.spare,
+            splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+            onBytes: bytes => {
+                written = bytes;
+                if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
+                    lastReport = now();
+                    options.onProgress({ bytes, total: facts.size, elapsedMs: lastReport - started });
+                }
+            }
+        });
+        const got = await assembly.run(message);
+        await temp.handle.close();
+        return {
+            tempPath: temp.path,
+            bytes: got.bytes,
+            sha256: got.sha256,
+            contentType: facts.contentType,
+            parts: got.parts
+        };
     }
     catch (error) {
-        await handle.close().catch(() => undefined);
-        await dest.removeTemp(tempPath);
+        message?.destroy();
+        if (temp) {
+            await temp.handle.close().catch(() => undefined);
+            await dest.removeTemp(temp.path);
+        }
+        if (signal.aborted)
+            throw new CancelledError();
         if (error instanceof TransferError)
             throw error;
         const classified = classify(error);
-        throw new TransferError(`download failed after ${bytes} bytes: ${classified.message}`, {
+        throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
             retryable: classified.retryable
         });
     }
-    finally {
-        idle.stop();
+}
+/**
+ * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
+ * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
+ */
+function fileFacts(message) {
+    const status = message.statusCode ?? 0;
+    if (status === 206) {
+        throw new TransferError('file host answered 206 Partial Content to a request for the whole file', { retryable: true });
     }
-    return { tempPath, bytes, sha256: hash.digest('hex'), contentType };
+    if (status !== 200) {
+        throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
+            retryable: true
+        });
+    }
+    const codings = parseContentEncoding(message.headers['content-encoding']);
+    const wireLength = contentLength(message);
+    const rangeHeader = message.headers['content-range'];
+    let rangeTotal = null;
+    if (rangeHeader !== undefined) {
+        const range = contentRange(rangeHeader);
+        const whole = range !== null &&
+            range.total !== null &&
+            range.start === 0 &&
+            range.end === range.total - 1 &&
+            (wireLength === null || wireLength === range.total);
+        if (!whole) {
+            throw new TransferError(`file host sent Content-Range "${oneLine(rangeHeader, 60)}", which is not the whole file`, { retryable: true });
+        }
+        rangeTotal = range.total;
+    }
+    const etag = message.headers.etag;
+    return {
+        contentType: message.headers['content-type'] ?? null,
+        codings,
+        wireLength,
+        // The encoded length says nothing of the decoded size.
+        size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
+        etag: etag && !etag.startsWith('W/') ? etag : null,
+        acceptRanges: (message.headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
+    };
 }
 /**
  * GETs the URL, following at most 5 redirects by hand: each hop is checked (http(s) only, never
  * https to http), masked before use, and sent without any Authorization header.
  */
-async function follow(http, signedUrl) {
+async function follow(http, signedUrl, signal) {
     let url = signedUrl;
     for (let hop = 0;; hop++) {
-        const message = await http.request('GET', url, `file host ${new URL(url).host}`, {
-            'accept-encoding': 'identity'
-        });
+        const what = `file host ${new URL(url).host}`;
+        const message = await http.request('GET', url, what, { 'accept-encoding': 'identity' }, undefined, signal);
         const status = message.statusCode ?? 0;
         if (status >= 200 && status < 300)
-            return message;
+            return { message, url, what };
         if (status >= 300 && status < 400 && message.headers.location) {
             message.resume();
             if (hop >= MAX_REDIRECTS)
@@ -32712,7 +34158,7 @@ async function follow(http, signedUrl) {
             url = nextHop(url, message.headers.location);
             continue;
         }
-        throw await hostError(message, status);
+        throw await hostError(message, status, signal);
     }
 }
 function nextHop(from, location) {
@@ -32738,8 +34184,8 @@ function nextHop(from, location) {
  * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature:
  * the cure is a fresh signed URL, so these ask for one (and count as a retry).
  */
-async function hostError(message, status) {
-    const text = await readText(message, 'file host', 64 * 1024, 10_000).catch(() => '');
+async function hostError(message, status, signal) {
+    const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '');
     const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1];
     const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : '';
     if (status === 403 || status === 400) {
@@ -32754,9 +34200,1275 @@ async function hostError(message, status) {
         retryAfterMs: retryable ? parseRetryAfter(message.headers['retry-after']) : undefined
     });
 }
-function contentLength(message) {
-    const value = message.headers['content-length'];
-    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+
+;// CONCATENATED MODULE: ./src/place/destination.ts
+// The destination folder: temp files, and placement that never leaves it nor leaves anything behind when nothing is placed.
+
+
+
+
+
+
+
+/** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/**
+ * link() errors that mean "this file system has no hard links" (FAT, exFAT, some network shares):
+ * EPERM on Linux and macOS, EISDIR on Windows (libuv's reading of ERROR_INVALID_FUNCTION).
+ */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EISDIR']);
+/**
+ * True when `candidate` is `root` or below it. Both must be real paths (symlinks resolved) of the
+ * same platform; `p.relative` knows that platform's separator, drive letters and case rules, and a
+ * root (`/`, `C:\`) contains everything on it.
+ */
+function destination_isInside(root, candidate, p = (external_node_path_default())) {
+    const rel = p.relative(root, candidate);
+    return rel === '' || (!p.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${p.sep}`));
+}
+class Destination {
+    /** Absolute path as the user gave it (normalised; outputs use it). */
+    dir;
+    /** The same folder with symlinks resolved: every file must end up below it. */
+    real;
+    p;
+    fs;
+    /** The first folder open() created (the destination or an ancestor), if it did. */
+    created;
+    /** Folders already found to be inside: each is checked once per run, not once per file. */
+    checked = new Set();
+    placed = 0;
+    constructor(dir, real, created, p, fs) {
+        this.dir = dir;
+        this.real = real;
+        this.created = created;
+        this.p = p;
+        this.fs = fs;
+        this.checked.add(dir);
+    }
+    /**
+     * Checks the folder, creates it if needed (close() removes it again when nothing was placed),
+     * and removes temp files a cancelled run left behind. Fails, creating nothing, when the path
+     * names something that is not a folder.
+     */
+    static async open(dir, options = {}) {
+        const p = options.path ?? (external_node_path_default());
+        const fs = options.fs ?? promises_namespaceObject;
+        const absolute = p.resolve(dir);
+        const stats = await fs.stat(absolute).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw error;
+        });
+        if (stats && !stats.isDirectory()) {
+            throw Object.assign(new Error(`${absolute} is not a folder`), { code: 'ENOTDIR' });
+        }
+        const created = stats ? undefined : await fs.mkdir(absolute, { recursive: true });
+        const dest = new Destination(absolute, await fs.realpath(absolute), created, p, fs);
+        await dest.removeStaleTemps();
+        return dest;
+    }
+    /** Absolute path of a relative name. */
+    pathOf(relPath) {
+        return this.p.join(this.dir, ...relPath.split('/'));
+    }
+    /**
+     * A new temp file, created exclusively (`wx`) so that nothing standing there, a planted symlink
+     * included, is ever followed or truncated.
+     */
+    async createTemp() {
+        const tempPath = this.p.join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.part`);
+        return { path: tempPath, handle: await (0,promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
+    }
+    /**
+     * A regular file (not a symlink) standing at the name, in a folder that really is inside the
+     * destination; anything else is not a file this action may report.
+     */
+    async existing(relPath) {
+        const target = this.pathOf(relPath);
+        const stats = await this.fs.lstat(target).catch(() => undefined);
+        if (!stats?.isFile() || !(await this.folderInside(this.p.dirname(target))))
+            return undefined;
+        return { size: stats.size, mtimeMs: stats.mtimeMs };
+    }
+    /** Anything at all standing at the name (a file, a link, a folder). */
+    async occupied(relPath) {
+        return this.exists(this.pathOf(relPath));
+    }
+    /** Bytes and sha256 of a file already there (for skipped entries). */
+    async hash(relPath) {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let bytes = 0;
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath))) {
+            hash.update(chunk);
+            bytes += chunk.length;
+        }
+        return { bytes, sha256: hash.digest('hex') };
+    }
+    /**
+     * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
+     * is replaced, never followed); otherwise link() refuses atomically if the name is taken. A
+     * placement that is refused creates no folder.
+     */
+    async place(tempPath, relPath, overwrite) {
+        const target = this.pathOf(relPath);
+        const folder = this.p.dirname(target);
+        const move = async () => {
+            await this.ensureFolder(folder, relPath);
+            if (overwrite)
+                await this.fs.rename(tempPath, target);
+            else
+                await this.linkInto(tempPath, target, relPath);
+        };
+        try {
+            await move();
+        }
+        catch (error) {
+            // A folder checked earlier in the run may have been removed since: check it again, once.
+            if (error.code !== 'ENOENT' || !this.checked.has(folder))
+                throw error;
+            this.checked.delete(folder);
+            await move();
+        }
+        this.placed++;
+        const stats = await this.fs.lstat(target);
+        return { path: target, mtimeMs: stats.mtimeMs };
+    }
+    /** Best effort: a temp file that cannot be removed now goes at the next run's start. */
+    async removeTemp(tempPath) {
+        await this.fs.rm(tempPath, { force: true, maxRetries: 3 }).catch(() => undefined);
+    }
+    /**
+     * Ends the run's use of the folder: when nothing was placed, the folders open() created are
+     * removed again (each only if empty), so a run that placed nothing leaves nothing. Call it after
+     * the lock is released and the record saved.
+     */
+    async close() {
+        if (this.placed > 0 || !this.created)
+            return;
+        for (let folder = this.dir;; folder = this.p.dirname(folder)) {
+            try {
+                await this.fs.rmdir(folder);
+            }
+            catch {
+                return; // not empty (or gone): leave it and everything above it
+            }
+            if (folder === this.created || this.p.dirname(folder) === folder)
+                return;
+        }
+    }
+    /**
+     * Makes `folder` if needed, checking the deepest folder that exists first: a symlinked subfolder
+     * must not get empty folders made outside the destination. Each folder is checked once a run.
+     */
+    async ensureFolder(folder, relPath) {
+        if (this.checked.has(folder))
+            return;
+        let ancestor = folder;
+        while (!this.checked.has(ancestor) && !(await this.exists(ancestor))) {
+            const up = this.p.dirname(ancestor);
+            if (up === ancestor)
+                break;
+            ancestor = up;
+        }
+        if (ancestor !== folder) {
+            if (!(await this.folderInside(ancestor)))
+                throw this.outside(relPath);
+            await this.fs.mkdir(folder, { recursive: true });
+        }
+        if (!(await this.folderInside(folder)))
+            throw this.outside(relPath);
+    }
+    /** Whether a folder's real path is inside; positive answers are kept for the rest of the run. */
+    async folderInside(folder) {
+        if (this.checked.has(folder))
+            return true;
+        const real = await this.fs.realpath(folder).catch(() => undefined);
+        if (real === undefined || !destination_isInside(this.real, real, this.p))
+            return false;
+        this.checked.add(folder);
+        return true;
+    }
+    /** link() where the file system has hard links; where it has none, a check and a rename. */
+    async linkInto(tempPath, target, relPath) {
+        try {
+            await this.fs.link(tempPath, target);
+        }
+        catch (error) {
+            const code = error.code ?? '';
+            if (code === 'EEXIST')
+                throw this.taken(relPath);
+            if (!NO_HARD_LINKS.has(code))
+                throw error;
+            // Not atomic, but this run holds the destination's lock: only a person could slip in.
+            if (await this.exists(target))
+                throw this.taken(relPath);
+            await this.fs.rename(tempPath, target);
+            return;
+        }
+        await this.removeTemp(tempPath);
+    }
+    async exists(absolute) {
+        return this.fs.lstat(absolute).then(() => true, () => false);
+    }
+    taken(relPath) {
+        return new TransferError(`${relPath} is already taken on disk; left untouched`);
+    }
+    outside(relPath) {
+        return new TransferError(`refused to write ${relPath}: its folder leads outside the destination`);
+    }
+    async removeStaleTemps() {
+        const now = Date.now();
+        for (const name of await this.fs.readdir(this.dir)) {
+            if (!name.startsWith(TEMP_PREFIX))
+                continue;
+            const full = this.p.join(this.dir, name);
+            const stats = await this.fs.lstat(full).catch(() => undefined);
+            if (stats?.isFile() && now - stats.mtimeMs > STALE_TEMP_MS)
+                await this.removeTemp(full);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/place/lock.ts
+// One run at a time per destination: a lock file that a second run waits for and a killed run cannot leave stuck.
+
+
+
+
+
+
+/** The lock's name in the destination: never a sanitised name (leading dot), never a temp file's prefix. */
+const LOCK_FILE = '.kie-download.lock';
+/**
+ * A holder refreshes its lock's mtime every third of this, so a lock untouched for this long
+ * belongs to a run that is gone (killed, or its machine lost).
+ */
+const STALE_MS = 30_000;
+/** How often a waiting run looks again. */
+const POLL_MS = 250;
+/** Another run kept the destination for longer than `timeout`. */
+class LockTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'LockTimeoutError';
+    }
+}
+/**
+ * Takes the destination's lock, waiting for another run that holds it (one onWait line), for at
+ * most `timeoutMs`. A lock is created exclusively (`wx`, atomic on every OS and file system we
+ * meet); a stale one (no heartbeat for `staleMs`, or its process gone from this machine) is removed.
+ */
+async function acquireLock(dir, options) {
+    const lockPath = external_node_path_default().join(dir, LOCK_FILE);
+    const staleMs = options.staleMs ?? STALE_MS;
+    const pollMs = options.pollMs ?? POLL_MS;
+    const deadline = Date.now() + options.timeoutMs;
+    let told = false;
+    for (;;) {
+        if (options.signal?.aborted)
+            throw new CancelledError();
+        const handle = await tryCreate(lockPath, dir);
+        if (handle)
+            return hold(handle, lockPath, staleMs);
+        const seen = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+        if (!seen)
+            continue; // released between our two looks
+        if (!seen.isFile()) {
+            throw new LockTimeoutError(`${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`);
+        }
+        const holder = await readHolder(lockPath);
+        if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino)))
+            continue;
+        if (!told) {
+            told = true;
+            options.onWait?.(`Waiting for another run that is writing to ${dir} (${describe(holder)}), for up to ${lock_seconds(options.timeoutMs)}.`);
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) {
+            throw new LockTimeoutError(`Gave up after ${lock_seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
+                `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`);
+        }
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, left), undefined, { signal: options.signal });
+        }
+        catch {
+            throw new CancelledError();
+        }
+    }
+}
+/** The new lock's handle, or undefined when another run holds it. */
+async function tryCreate(lockPath, dir) {
+    try {
+        return await (0,promises_namespaceObject.open)(lockPath, 'wx', 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EEXIST')
+            return undefined;
+        // The folder went away (a run that placed nothing removes the folder it made): make it again.
+        if (code === 'ENOENT') {
+            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+            return tryCreate(lockPath, dir);
+        }
+        throw error;
+    }
+}
+/** Writes who holds the lock and keeps its mtime fresh until released. */
+async function hold(handle, lockPath, staleMs) {
+    const holder = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
+    await handle.writeFile(JSON.stringify(holder));
+    const { ino } = await handle.stat();
+    // Through our own handle: a heartbeat can never freshen a lock another run has made since.
+    const heartbeat = setInterval(() => {
+        const now = new Date();
+        handle.utimes(now, now).catch(() => undefined);
+    }, Math.max(Math.floor(staleMs / 3), 1));
+    heartbeat.unref();
+    let released = false;
+    return async () => {
+        if (released)
+            return;
+        released = true;
+        clearInterval(heartbeat);
+        await handle.close().catch(() => undefined);
+        // Only our own lock: if it was judged stale and taken over, the new one is not ours to remove.
+        const now = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+        if (now && now.ino === ino)
+            await (0,promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
+    };
+}
+async function readHolder(lockPath) {
+    try {
+        // It was a regular file a moment ago; a small read, and a lock just created may still be empty.
+        const parsed = JSON.parse((await (0,promises_namespaceObject.readFile)(lockPath, 'utf8')).slice(0, 1024));
+        const o = (parsed ?? {});
+        return {
+            pid: Number.isSafeInteger(o.pid) && o.pid > 0 ? o.pid : null,
+            // Whatever wrote the file, its text reaches a log line only flattened and capped.
+            host: typeof o.host === 'string' ? oneLine(o.host, 100) : null,
+            since: typeof o.since === 'string' ? oneLine(o.since, 40) : null
+        };
+    }
+    catch {
+        return { pid: null, host: null, since: null };
+    }
+}
+/** No heartbeat for `staleMs`, or held by a process of this machine that no longer exists. */
+function isStale(mtimeMs, holder, staleMs) {
+    if (Date.now() - mtimeMs > staleMs)
+        return true;
+    return holder.host === (0,external_node_os_namespaceObject.hostname)() && holder.pid !== null && !processAlive(holder.pid);
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: it exists, it is only someone else's.
+        return error.code === 'EPERM';
+    }
+}
+/**
+ * Removes the stale lock we looked at, unless it was replaced meanwhile (another waiter removed it
+ * and took a fresh one). True when the way is free.
+ */
+async function removeStale(lockPath, ino) {
+    const now = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+    if (!now)
+        return true;
+    if (now.ino !== ino)
+        return false;
+    try {
+        await (0,promises_namespaceObject.unlink)(lockPath);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'ENOENT';
+    }
+}
+function describe(holder) {
+    const who = holder.pid !== null ? `process ${holder.pid}` : 'a process';
+    const where = holder.host ? ` on ${holder.host}` : '';
+    const since = holder.since ? `, since ${holder.since}` : '';
+    return `${who}${where}${since}`;
+}
+function lock_seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+
+;// CONCATENATED MODULE: ./src/place/record.ts
+// The record of earlier runs (.kie-download.json): a cache of names, hashes and tasks that can never hurt a run.
+
+
+
+
+
+
+
+
+/** A bigger record is set aside unread: parsing 119 MB cost 6.6 s and 760 MiB (about 15,000 files fit). */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/** The record's key for a URL: a hash, so no query string of an input URL is written to disk. */
+function recordKey(url) {
+    return (0,external_node_crypto_.createHash)('sha256').update(url).digest('hex').slice(0, 32);
+}
+const KEY = /^[0-9a-f]{32}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+const record_MAX_TASK_ID = 200;
+const MAX_TEXT = 2000;
+/**
+ * The record for one destination and name template. Load and save it while holding the
+ * destination's lock (lock.ts): save() merges with what is on disk then, so nothing is lost even
+ * if another writer slipped in.
+ */
+class DownloadRecord {
+    files;
+    tasks;
+    /** Keys and task IDs this run set: on save, they win over what is on disk. */
+    touchedFiles = new Set();
+    touchedTasks = new Set();
+    /** Entries dropped at load because their file is gone (key to recorded path). */
+    gone = new Map();
+    /** A bad record we could not move: said once, not again at save. */
+    stuck = false;
+    dir;
+    filename;
+    onWarning;
+    constructor(dir, filename, onWarning, files, tasks) {
+        this.dir = dir;
+        this.filename = filename;
+        this.onWarning = onWarning;
+        this.files = files;
+        this.tasks = tasks;
+    }
+    /**
+     * The record in `dir` made with the name template `filename`. Anything wrong with it (not a
+     * regular file, over 4 MiB, not JSON, wrong shapes) is set aside with a warning, and the run
+     * starts afresh; entries with a bad field are dropped; entries whose file is gone are dropped.
+     */
+    static async load(dir, filename, onWarning) {
+        const holder = { stuck: false };
+        const contents = await readContents(dir, filename, onWarning, holder);
+        const files = new Map();
+        const gone = new Map();
+        await Promise.all([...(contents?.files ?? [])].map(async ([key, entry]) => {
+            const stats = await (0,promises_namespaceObject.lstat)(external_node_path_default().join(dir, ...entry.path.split('/'))).catch(() => undefined);
+            if (!stats?.isFile()) {
+                gone.set(key, entry.path);
+                return;
+            }
+            const unchanged = stats.size === entry.bytes && sameSecond(stats.mtimeMs, entry.mtimeMs);
+            files.set(key, { ...entry, unchanged });
+        }));
+        const tasks = new Map([...(contents?.tasks ?? [])].filter(([, task]) => task.keys.every(k => files.has(k))));
+        const record = new DownloadRecord(dir, filename, onWarning, files, tasks);
+        for (const [key, p] of gone)
+            record.gone.set(key, p);
+        record.stuck = holder.stuck;
+        return record;
+    }
+    /** What the record knows of a URL whose file is on disk. */
+    file(url) {
+        return this.files.get(recordKey(url));
+    }
+    /** Every recorded file on disk (their names are taken for this run under `if-exists: skip`). */
+    allFiles() {
+        return [...this.files.values()];
+    }
+    /** A task whose files are all recorded and on disk, or undefined. */
+    task(taskId) {
+        const task = this.tasks.get(taskId);
+        if (!task)
+            return undefined;
+        const files = task.keys.map(k => this.files.get(k));
+        if (files.some(f => f === undefined))
+            return undefined;
+        return { type: task.type, files: files };
+    }
+    /** Records a file placed or kept by this run. */
+    setFile(url, facts) {
+        const key = recordKey(url);
+        this.files.set(key, { url: redactUrl(url), ...facts, unchanged: true });
+        this.touchedFiles.add(key);
+        this.gone.delete(key);
+    }
+    /**
+     * Records that a task's results are these files (in result order), all placed or kept by this
+     * run (setFile). A task without files is not recorded: a re-run must look it up again.
+     */
+    setTask(taskId, type, urls) {
+        if (urls.length === 0)
+            return;
+        this.tasks.set(taskId, { type, keys: urls.map(recordKey) });
+        this.touchedTasks.add(taskId);
+    }
+    /**
+     * Writes the record when this run has something to add, merged with what is on disk now (this
+     * run's entries win for the keys it set), through a temp file and a rename. True when written.
+     * Throws when the write fails: the files are fine, only the next run's shortcut is lost.
+     */
+    async save() {
+        if (this.touchedFiles.size === 0 && this.touchedTasks.size === 0)
+            return false;
+        const holder = { stuck: this.stuck };
+        const quiet = message => {
+            if (!this.stuck)
+                this.onWarning(message);
+        };
+        const disk = await readContents(this.dir, this.filename, quiet, holder);
+        this.stuck = holder.stuck;
+        const files = new Map();
+        if (disk) {
+            for (const [key, entry] of disk.files) {
+                if (this.gone.get(key) !== entry.path)
+                    files.set(key, entry);
+            }
+        }
+        else {
+            for (const [key, entry] of this.files)
+                files.set(key, withoutState(entry));
+        }
+        for (const key of this.touchedFiles) {
+            const entry = this.files.get(key);
+            if (entry)
+                files.set(key, withoutState(entry));
+        }
+        const tasks = new Map(disk?.tasks ?? this.tasks);
+        for (const id of this.touchedTasks) {
+            const task = this.tasks.get(id);
+            if (task)
+                tasks.set(id, task);
+        }
+        for (const [id, task] of tasks)
+            if (!task.keys.every(k => files.has(k)))
+                tasks.delete(id);
+        const text = JSON.stringify({
+            version: 2,
+            filename: this.filename,
+            files: Object.fromEntries(files),
+            tasks: Object.fromEntries([...tasks].map(([id, t]) => [id, { type: t.type, files: t.keys }]))
+        });
+        if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+            this.onWarning(`${RECORD_FILE} in ${this.dir} would hold ${files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
+                'A later `if-exists: skip` run hashes the files it finds instead.');
+            return false;
+        }
+        const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.json`);
+        try {
+            await (0,promises_namespaceObject.writeFile)(temp, text, { flag: 'wx' });
+            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
+        }
+        catch (error) {
+            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+            throw error;
+        }
+        this.touchedFiles.clear();
+        this.touchedTasks.clear();
+        return true;
+    }
+}
+function withoutState(file) {
+    const { url, path: relPath, bytes, sha256, contentType, mtimeMs } = file;
+    return { url, path: relPath, bytes, sha256, contentType, mtimeMs };
+}
+/**
+ * The record's checked contents; undefined when there is none, it was set aside, or it was made
+ * by another version or name template (then it is simply overwritten by the next save).
+ */
+async function readContents(dir, filename, onWarning, holder) {
+    const recordPath = external_node_path_default().join(dir, RECORD_FILE);
+    const setAside = async (why) => {
+        const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        try {
+            await (0,promises_namespaceObject.rename)(recordPath, external_node_path_default().join(dir, aside));
+            holder.stuck = false;
+            onWarning(`${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`);
+        }
+        catch (error) {
+            onWarning(`${RECORD_FILE} in ${dir} ${why}, and could not be set aside (${errorCode(error)}): left it where it is and started a fresh one.`);
+            holder.stuck = true;
+        }
+        return undefined;
+    };
+    let stats;
+    try {
+        stats = await (0,promises_namespaceObject.lstat)(recordPath);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT') {
+            onWarning(`Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`);
+        }
+        return undefined;
+    }
+    // Never opened unless it is a regular file: a FIFO would block the run, a device never end.
+    if (!stats.isFile())
+        return setAside('is not a regular file (a folder, a link or a special file)');
+    if (stats.size > MAX_RECORD_BYTES)
+        return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
+    let text;
+    try {
+        const read = await readSmallFile(recordPath, stats);
+        if (read === 'swapped')
+            return setAside('is not a regular file (a folder, a link or a special file)');
+        if (read === 'large')
+            return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
+        text = read;
+    }
+    catch (error) {
+        onWarning(`Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`);
+        return undefined;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return setAside('is not valid JSON');
+    }
+    if (!isPlainObject(parsed) || typeof parsed.version !== 'number') {
+        return setAside('is not a record this action wrote');
+    }
+    // Another version's or another template's record is not damaged, only not ours to read.
+    if (parsed.version !== 2 || parsed.filename !== filename)
+        return undefined;
+    if (!isPlainObject(parsed.files))
+        return setAside('has no valid `files` table');
+    const files = new Map();
+    let dropped = 0;
+    for (const [key, value] of Object.entries(parsed.files)) {
+        const entry = KEY.test(key) ? checkEntry(value) : undefined;
+        if (entry)
+            files.set(key, entry);
+        else
+            dropped++;
+    }
+    const tasks = new Map();
+    const rawTasks = isPlainObject(parsed.tasks) ? parsed.tasks : {};
+    for (const [id, value] of Object.entries(rawTasks)) {
+        const task = id.length <= record_MAX_TASK_ID ? checkTask(value) : undefined;
+        if (task)
+            tasks.set(id, task);
+        else
+            dropped++;
+    }
+    if (dropped > 0) {
+        onWarning(`${RECORD_FILE} in ${dir}: ignored ${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'}.`);
+    }
+    return { files, tasks };
+}
+/**
+ * Reads a file lstat() called regular, without following a link or blocking on a FIFO swapped in
+ * meanwhile, and never more than the limit.
+ */
+async function readSmallFile(file, seen) {
+    // O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where neither a FIFO nor a link can be swapped in this way.
+    const flags = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+    const handle = await (0,promises_namespaceObject.open)(file, flags);
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile() || stats.ino !== seen.ino)
+            return 'swapped';
+        const buffer = Buffer.alloc(Math.min(stats.size, MAX_RECORD_BYTES) + 1);
+        let length = 0;
+        while (length < buffer.length) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+        }
+        if (length > MAX_RECORD_BYTES)
+            return 'large';
+        return buffer.toString('utf8', 0, length);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** One entry with every field checked: the essential ones must be right, the others fall back. */
+function checkEntry(value) {
+    if (!isPlainObject(value))
+        return undefined;
+    const { url, path: relPath, bytes, sha256, contentType, mtimeMs } = value;
+    if (!isSafeRelPath(relPath))
+        return undefined;
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+        return undefined;
+    if (typeof sha256 !== 'string' || !SHA256.test(sha256))
+        return undefined;
+    return {
+        url: typeof url === 'string' ? url.slice(0, MAX_TEXT) : '',
+        path: relPath,
+        bytes: bytes,
+        sha256,
+        contentType: typeof contentType === 'string' && contentType.length <= 200 ? contentType : null,
+        mtimeMs: typeof mtimeMs === 'number' && Number.isFinite(mtimeMs) && mtimeMs >= 0 ? mtimeMs : 0
+    };
+}
+function checkTask(value) {
+    if (!isPlainObject(value))
+        return undefined;
+    const { type, files } = value;
+    if (typeof type !== 'string' || type === '' || type.length > 64)
+        return undefined;
+    if (!Array.isArray(files) || files.length === 0)
+        return undefined;
+    if (!files.every(k => typeof k === 'string' && KEY.test(k)))
+        return undefined;
+    return { type, keys: files };
+}
+/** A relative path this action could have made: every segment already a safe name. */
+function isSafeRelPath(relPath) {
+    return (typeof relPath === 'string' &&
+        relPath.length <= 4096 &&
+        relPath.split('/').every(segment => segment !== '' && sanitizeSegment(segment) === segment));
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Archives (e.g. actions/cache's tar) may keep time stamps to the second only. */
+function sameSecond(a, b) {
+    return Math.trunc(a / 1000) === Math.trunc(b / 1000);
+}
+function errorCode(error) {
+    return error.code ?? errorMessage(error);
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
+
+
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${Math.round(bytes)} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** "0.4 s", "1 min 20 s", "2 h 5 min": a person reads a wait, not a number of milliseconds. */
+function formatDuration(ms) {
+    const s = Math.max(0, ms) / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    const whole = Math.round(s);
+    if (whole < 3600)
+        return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+    return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+}
+/**
+ * A task ID short enough for one log line. kie.ai IDs often share a family prefix
+ * (`veo_task_…`, `mj_…`), so the tail tells tasks apart where the head would not.
+ */
+function shortTaskId(taskId) {
+    const id = oneLine(taskId, 80);
+    return id.length <= 12 ? id : `…${id.slice(-8)}`;
+}
+/** The URL with no query string and no `?…` marker: what the `files` output and the manifest carry. */
+function bareUrl(url) {
+    return redactUrl(url).replace(/\?…$/, '');
+}
+/** Shortens in the middle, where a long name is least telling: both ends stay readable. */
+function middle(text, max) {
+    if (text.length <= max)
+        return text;
+    const head = Math.ceil((max - 1) / 2);
+    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+/** `host/…/last-segment` for a table cell: the host says where, the last segment says which. */
+function shortSource(url, max = 60) {
+    const bare = oneLine(bareUrl(url), 2000);
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)(\/.*)?$/i.exec(bare);
+    if (!m)
+        return middle(bare, max);
+    const host = oneLine(m[1], 40);
+    const segments = (m[2] ?? '').split('/').filter(Boolean);
+    const whole = [host, ...segments].join('/');
+    if (whole.length <= max)
+        return whole;
+    const prefix = segments.length > 1 ? `${host}/…/` : `${host}/`;
+    return `${prefix}${middle(segments.at(-1) ?? '', Math.max(12, max - prefix.length))}`;
+}
+/** The destination as people know it: relative to the workspace, never the runner's absolute path. */
+function displayDir(dir) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (workspace) {
+        const rel = external_node_path_default().relative(workspace, dir);
+        if (rel === '')
+            return './';
+        if (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel))
+            return `${rel.split((external_node_path_default()).sep).join('/')}/`;
+    }
+    const home = process.env.HOME;
+    if (home && (dir === home || dir.startsWith(home + (external_node_path_default()).sep))) {
+        return `~/${external_node_path_default().relative(home, dir).split((external_node_path_default()).sep).join('/')}`.replace(/\/?$/, '/');
+    }
+    // Outside the workspace: the last folder names it well enough without the runner's layout.
+    return `…/${external_node_path_default().basename(dir)}/`;
+}
+/** The pipeline's short error for entries a stop kept from starting. */
+const NOT_STARTED = 'not started';
+const CANCELLED = 'cancelled';
+/** Entries that repeat an earlier entry's URL (fetched once for all), by position. */
+function repeats(files) {
+    const first = new Map();
+    const out = new Map();
+    for (const f of files) {
+        if (f.sameAs !== undefined)
+            out.set(f.index, f.sameAs);
+        else if (f.url !== null && f.family === null) {
+            const earlier = first.get(f.url);
+            if (earlier !== undefined)
+                out.set(f.index, earlier);
+            else
+                first.set(f.url, f.index);
+        }
+    }
+    return out;
+}
+function totals(run) {
+    const again = repeats(run.files);
+    const t = {
+        entries: 0,
+        downloaded: 0,
+        skipped: 0,
+        failed: 0,
+        notStarted: 0,
+        cancelled: 0,
+        bytes: 0
+    };
+    for (const f of run.files) {
+        if (again.has(f.index))
+            continue;
+        t.entries++;
+        if (f.status === 'downloaded') {
+            t.downloaded++;
+            t.bytes += f.bytes ?? 0;
+        }
+        else if (f.status === 'skipped')
+            t.skipped++;
+        else if (f.error === NOT_STARTED)
+            t.notStarted++;
+        else if (f.error === CANCELLED)
+            t.cancelled++;
+        else
+            t.failed++;
+    }
+    return t;
+}
+/** "12 downloaded, 3 skipped, 1 failed": the counts that are not zero (downloaded always). */
+function countsText(t) {
+    const parts = [`${t.downloaded} downloaded`];
+    if (t.skipped)
+        parts.push(`${t.skipped} skipped`);
+    if (t.failed)
+        parts.push(`${t.failed} failed`);
+    if (t.notStarted)
+        parts.push(`${t.notStarted} not started`);
+    if (t.cancelled)
+        parts.push(`${t.cancelled} cancelled`);
+    return parts.join(', ');
+}
+/** "48.0 MiB in 9.2 s (5.2 MiB/s)". */
+function volumeText(t, elapsedMs) {
+    const seconds = elapsedMs / 1000;
+    if (t.bytes === 0)
+        return `nothing transferred in ${formatDuration(elapsedMs)}`;
+    const rate = seconds > 0 ? ` (${formatBytes(t.bytes / seconds)}/s)` : '';
+    return `${formatBytes(t.bytes)} in ${formatDuration(elapsedMs)}${rate}`;
+}
+const STATE_WORDS = {
+    success: 'succeeded',
+    failed: 'failed',
+    timeout: 'timed out',
+    skipped: 'skipped'
+};
+function stateWord(state) {
+    return STATE_WORDS[state];
+}
+/** "3 tasks: 2 succeeded, 1 timed out". */
+function tasksText(tasks) {
+    const parts = Object.keys(STATE_WORDS).flatMap(state => {
+        const n = tasks.filter(t => t.state === state).length;
+        return n ? [`${n} ${STATE_WORDS[state]}`] : [];
+    });
+    return `${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+// The step log as a person reads it on GitHub's page: a header, one line per file as it lands, totals.
+
+
+
+/** Tasks named one by one in a waiting line; the rest are counted. */
+const WAITING_SHOWN = 5;
+/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+function logStart(info) {
+    const what = [
+        info.files ? plural(info.files, 'file') : '',
+        info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
+    ].filter(Boolean);
+    const where = displayDir(info.dir);
+    core_info(what.length
+        ? `Downloading ${what.join(' and ')} into ${where}`
+        : `Nothing to download into ${where}`);
+}
+/** "market task …ef123456". */
+function taskLabel(family, taskId) {
+    return `${family ? `${family} ` : ''}task ${shortTaskId(taskId)}`;
+}
+/**
+ * One line as a file lands, outside any group so the page shows it while the step runs. Entries a
+ * stop kept from starting stay quiet (logStopped said why once), and so does a task's "no file"
+ * row (logTask said what became of the task).
+ */
+function logFile(r) {
+    if (r.status === 'failed' && (r.error === NOT_STARTED || r.error === CANCELLED))
+        return;
+    if (r.url === null && r.family !== null)
+        return;
+    const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200);
+    const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
+    if (r.status === 'failed') {
+        core_info(`✖ ${name}: ${oneLine(r.error ?? 'failed')}${task}`);
+        return;
+    }
+    const facts = [
+        r.bytes === null ? '' : formatBytes(r.bytes),
+        r.contentType ? oneLine(r.contentType, 60) : ''
+    ].filter(Boolean);
+    const how = r.sameAs !== undefined
+        ? `same URL as #${r.sameAs}, fetched once`
+        : r.status === 'skipped'
+            ? 'already there, skipped'
+            : formatDuration(r.ms);
+    const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷';
+    core_info(`${mark} ${[name, ...facts, how].join('  ')}${task}`);
+}
+/** One line when a task settles: family, short ID, state, number of files, time taken. */
+function logTask(t) {
+    const label = taskLabel(t.type, t.taskId);
+    const took = formatDuration(t.ms);
+    switch (t.state) {
+        case 'success':
+            core_info(`◆ ${label} succeeded in ${took}: ${plural(t.files, 'file')}`);
+            break;
+        case 'skipped':
+            core_info(`↷ ${label}: its files are already there, not looked up`);
+            break;
+        default:
+            core_info(`✖ ${label} ${stateWord(t.state)} after ${took}${t.error ? `: ${oneLine(t.error)}` : ''}`);
+    }
+}
+/** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
+function progressWord(progress) {
+    if (progress === null || progress.trim() === '')
+        return '';
+    const n = Number(progress);
+    if (!Number.isFinite(n) || n < 0)
+        return ` ${oneLine(progress, 20)}`;
+    return ` ${Math.round(n <= 1 ? n * 100 : Math.min(n, 100))}%`;
+}
+/** About every 30 s while tasks run: which, in what state, for how long. */
+function logWaiting(running) {
+    if (running.length === 0)
+        return;
+    const shown = running
+        .slice(0, WAITING_SHOWN)
+        .map(r => `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.raw, 30) || 'pending'}` +
+        `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`);
+    const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : '';
+    core_info(`⏳ Waiting for ${plural(running.length, 'task')}: ${shown.join(', ')}${more}`);
+}
+/** Under the file's line: what failed, and when the next attempt comes. */
+function logRetry(label, n) {
+    core_info(`  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`);
+}
+/** Under a long download: how far it is, and how fast. */
+function logProgress(label, p) {
+    const rate = p.bytes / Math.max(p.elapsedMs / 1000, 0.001);
+    const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : '';
+    const of = p.total ? ` of ${formatBytes(p.total)}` : '';
+    core_info(`  … ${oneLine(label, 200)}: ${percent}(${formatBytes(p.bytes)}${of}, ${formatBytes(rate)}/s)`);
+}
+/** Said once: why nothing more starts. The step's one error repeats it at the end. */
+function logStopped(reason) {
+    core_info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`);
+}
+/** The closing line: "12 downloaded, 3 skipped, 1 failed; 48.0 MiB in 9.2 s (5.2 MiB/s)". */
+function logTotals(run) {
+    const t = totals(run);
+    core_info(`${countsText(t)}; ${volumeText(t, run.elapsedMs)}`);
+}
+/** Details for whoever turns on debug logging: where each file went, its hash, its source. */
+function logDetails(run) {
+    for (const f of run.files) {
+        if (f.status === 'failed' &&
+            f.path === null &&
+            (f.error === NOT_STARTED || f.error === CANCELLED))
+            continue;
+        const fields = [
+            `#${f.index}`,
+            f.url ? redactUrl(f.url) : '(no file)',
+            f.taskId ? `task=${oneLine(f.taskId, 80)}${f.extra ? ' (extra)' : ''}` : '',
+            `status=${f.status}`,
+            f.path ? `path=${oneLine(f.path, 500)}` : '',
+            f.sha256 ? `sha256=${f.sha256}` : '',
+            f.sameAs !== undefined ? `sameAs=#${f.sameAs}` : ''
+        ];
+        core_debug(fields.filter(Boolean).join(' '));
+    }
+    for (const t of run.tasks) {
+        core_debug(`task ${oneLine(t.taskId, 80)} type=${t.type} state=${t.state} files=${t.files} ms=${t.ms}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resolve/governor.ts
+// The one gate every kie.ai API call of a run goes through: API slots, a shared answer to rate limits, the lookup cap.
+
+/** The time a call may spend meeting rate limits: five request timeouts, and never under two minutes. */
+function rateLimitBudgetMs(timeoutMs) {
+    return Math.max(5 * timeoutMs, 120_000);
+}
+const WINDOW_MS = 1_000;
+/**
+ * Lookups are spaced evenly, a little wider than the cap asks: a burst of ten at once could reach
+ * kie.ai bunched with the next second's (connections and the event loop delay some), and count
+ * as more than ten in one of kie.ai's seconds.
+ */
+const LOOKUP_SPACING_MARGIN = 1.1;
+/** The allowed rate never falls below this (one call every two seconds). */
+const MIN_RATE = 0.5;
+/**
+ * After a rate limit the allowed rate is set just under what got through in the last second: that
+ * is the API's own rate, measured. Halving it, as TCP does, would leave a quarter of it unused on
+ * average; the small margin keeps the next rate limit a few seconds away instead.
+ */
+const CUT_FACTOR = 0.9;
+/** Pauses without Retry-After double while limits keep coming with no success between, up to this. */
+const MAX_PAUSE_MS = 30_000;
+class Governor {
+    concurrency;
+    clock;
+    budgetMs;
+    lookupsPerSecond;
+    onPause;
+    inFlight = 0;
+    /**
+     * The first call of a run goes alone: a bad key or an empty account (401/402) then costs one
+     * call, not one per slot, and the others are never sent. It costs one round trip, once.
+     */
+    probing = true;
+    queue = [];
+    /** No call starts before this time (a Retry-After, or the backoff after a rate limit). */
+    pausedUntil = 0;
+    /** Requests per second; Infinity until the first rate limit: download-url calls are not paced before. */
+    rate = Infinity;
+    lastStartAt = -Infinity;
+    /** When the rate was last cut: answers to calls sent before it belong to the same episode. */
+    lastCutAt = -Infinity;
+    /** Rate-limit episodes since the last success: the pause without Retry-After doubles with each. */
+    streak = 0;
+    successTimes = [];
+    lookupStarts = [];
+    wakeAt = Infinity;
+    wakeAbort;
+    counts = { calls: 0, rateLimited: 0, successes: 0, failures: 0 };
+    constructor(options) {
+        this.concurrency = Math.max(1, options.concurrency);
+        this.clock = options.clock;
+        this.budgetMs = options.rateLimitBudgetMs;
+        this.lookupsPerSecond = options.lookupsPerSecond ?? 10;
+        this.onPause = options.onPause;
+    }
+    stats() {
+        return {
+            ...this.counts,
+            rate: Number.isFinite(this.rate) ? this.rate : null,
+            inFlight: this.inFlight
+        };
+    }
+    /**
+     * Runs `call` in an API slot. A rate-limit answer (a TransferError with `rateLimited`) slows every
+     * call of the run, frees the slot, and re-sends this call when the governor allows, until it has
+     * met rate limits for the budget. Any other outcome is returned or thrown as is.
+     */
+    async run(lane, call, signal) {
+        let firstLimitedAt;
+        for (;;) {
+            await this.acquire(lane, signal);
+            const sentAt = this.clock.now();
+            let result;
+            try {
+                result = await call();
+            }
+            catch (error) {
+                this.inFlight--;
+                this.probing = false;
+                if (!(error instanceof TransferError && error.rateLimited)) {
+                    this.counts.failures++;
+                    this.pump();
+                    throw error;
+                }
+                this.counts.rateLimited++;
+                const now = this.clock.now();
+                this.onRateLimited(sentAt, now, error);
+                this.pump();
+                if (signal?.aborted)
+                    throw new CancelledError();
+                firstLimitedAt ??= now;
+                if (now - firstLimitedAt >= this.budgetMs) {
+                    throw new TransferError(`kie.ai kept answering 'rate limited' for ${Math.round(this.budgetMs / 1000)} s, so this call was given up (last answer: ${error.message})`);
+                }
+                continue;
+            }
+            this.inFlight--;
+            this.probing = false;
+            this.onSuccess();
+            this.pump();
+            return result;
+        }
+    }
+    /** Waits for a slot this lane may use now; the slot is taken when this resolves. */
+    acquire(lane, signal) {
+        if (signal?.aborted)
+            return Promise.reject(new CancelledError());
+        return new Promise((resolve, reject) => {
+            const onAbort = () => waiter.cancel();
+            const waiter = {
+                lane,
+                start: () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                },
+                cancel: () => {
+                    const at = this.queue.indexOf(waiter);
+                    if (at >= 0)
+                        this.queue.splice(at, 1);
+                    reject(new CancelledError());
+                    this.pump();
+                }
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.queue.push(waiter);
+            this.pump();
+        });
+    }
+    /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
+    pump() {
+        while (this.queue.length > 0 && this.inFlight < this.concurrency) {
+            if (this.probing && this.inFlight > 0)
+                return;
+            const now = this.clock.now();
+            // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
+            const gate = Math.max(this.pausedUntil, this.lastStartAt + WINDOW_MS / this.rate);
+            if (now < gate)
+                return this.wakeUpAt(gate);
+            let lookupGate = now;
+            const index = this.queue.findIndex(w => {
+                if (w.lane !== 'lookup')
+                    return true;
+                const at = this.nextLookupAt(now);
+                lookupGate = at;
+                return at <= now;
+            });
+            if (index < 0)
+                return this.wakeUpAt(lookupGate);
+            const [waiter] = this.queue.splice(index, 1);
+            this.inFlight++;
+            this.counts.calls++;
+            this.lastStartAt = now;
+            if (waiter.lane === 'lookup')
+                this.lookupStarts.push(now);
+            waiter.start();
+        }
+        if (this.queue.length === 0)
+            this.cancelWakeUp();
+    }
+    /**
+     * The earliest time a lookup may start: never more than `lookupsPerSecond` in any one second,
+     * and evenly spaced within it.
+     */
+    nextLookupAt(now) {
+        const starts = this.lookupStarts;
+        while (starts.length > 0 && starts[0] <= now - WINDOW_MS)
+            starts.shift();
+        const spaced = starts.length === 0
+            ? now
+            : starts[starts.length - 1] +
+                Math.round((WINDOW_MS / this.lookupsPerSecond) * LOOKUP_SPACING_MARGIN);
+        const windowed = starts.length < this.lookupsPerSecond
+            ? now
+            : starts[starts.length - this.lookupsPerSecond] + WINDOW_MS;
+        return Math.max(now, spaced, windowed);
+    }
+    wakeUpAt(at) {
+        if (at >= this.wakeAt)
+            return;
+        this.cancelWakeUp();
+        this.wakeAt = at;
+        const abort = new AbortController();
+        this.wakeAbort = abort;
+        this.clock.sleep(at - this.clock.now(), abort.signal).then(() => {
+            if (this.wakeAbort !== abort)
+                return;
+            this.wakeAt = Infinity;
+            this.wakeAbort = undefined;
+            this.pump();
+        }, () => { });
+    }
+    /** Nobody waits: a pending wake-up (up to a Retry-After long) must not keep the process alive. */
+    cancelWakeUp() {
+        this.wakeAbort?.abort();
+        this.wakeAbort = undefined;
+        this.wakeAt = Infinity;
+    }
+    onSuccess() {
+        const now = this.clock.now();
+        this.counts.successes++;
+        this.streak = 0;
+        this.successTimes.push(now);
+        while (this.successTimes[0] <= now - WINDOW_MS)
+            this.successTimes.shift();
+        // Additive increase: about one more request per second every second, or 10 % when faster.
+        if (Number.isFinite(this.rate))
+            this.rate += Math.max(1, this.rate / 10) / this.rate;
+    }
+    onRateLimited(sentAt, now, error) {
+        const asked = error.retryAfterMs;
+        // Calls sent before the last cut were sent at the old rate: their answers are that same episode.
+        if (sentAt < this.lastCutAt) {
+            if (asked !== undefined)
+                this.pausedUntil = Math.max(this.pausedUntil, now + asked);
+            return;
+        }
+        this.lastCutAt = now;
+        this.streak++;
+        while (this.successTimes.length > 0 && this.successTimes[0] <= now - WINDOW_MS) {
+            this.successTimes.shift();
+        }
+        const measured = this.successTimes.length;
+        // Nothing got through lately: halve what could be sent, unless the server said when to come back.
+        const estimate = measured > 0
+            ? measured * CUT_FACTOR
+            : asked === undefined
+                ? Math.min(this.rate, this.concurrency) / 2
+                : this.rate;
+        this.rate = Math.max(MIN_RATE, Math.min(this.rate, estimate));
+        // Without Retry-After: one interval of the new rate, doubling while nothing gets through.
+        const backoff = Math.min(MAX_PAUSE_MS, (WINDOW_MS / this.rate) * 2 ** (this.streak - 1));
+        const pause = asked ?? backoff * (0.5 + 0.5 * this.clock.random());
+        this.pausedUntil = Math.max(this.pausedUntil, now + pause);
+        this.onPause?.(pause, this.rate);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/resolve/kie-api.ts
@@ -32792,7 +35504,7 @@ class KieApi {
         this.timeoutMs = timeoutMs;
     }
     /** One request for a signed URL. The URL is masked before this returns. */
-    async resolve(request) {
+    async resolve(request, signal) {
         const body = request.endpoint === 'gpt4o-image'
             ? { taskId: request.taskId, url: request.url }
             : { url: request.url };
@@ -32801,10 +35513,10 @@ class KieApi {
             authorization: `Bearer ${this.apiKey}`,
             'content-type': 'application/json',
             accept: 'application/json'
-        }, JSON.stringify(body));
+        }, JSON.stringify(body), signal);
         const status = message.statusCode ?? 0;
         // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
-        const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs);
+        const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal);
         const envelope = parseEnvelope(text);
         const retryAfterMs = parseRetryAfter(message.headers['retry-after']);
         if (status >= 200 && status < 300 && envelope?.code === 200) {
@@ -32821,6 +35533,36 @@ class KieApi {
         }
         throw apiError(what, status, envelope, text, retryAfterMs);
     }
+    /**
+     * One look at a task's details: `GET {base}{path}?taskId=...`, returning the envelope's `data`.
+     * A 422 "record is null" throws a RecordMissingError (kie.ai says it right after a task is created).
+     */
+    async lookup(path, taskId, signal) {
+        const what = `kie.ai task details (${path})`;
+        const message = await this.http.request('GET', `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`, what, { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' }, undefined, signal);
+        const status = message.statusCode ?? 0;
+        const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal);
+        const envelope = parseEnvelope(text);
+        if (status >= 200 && status < 300 && envelope?.code === 200)
+            return envelope.data;
+        const error = apiError(what, status, envelope, text, parseRetryAfter(message.headers['retry-after']));
+        const code = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : status;
+        if (code === 422 && RECORD_MISSING.test(envelope?.msg ?? '')) {
+            throw new RecordMissingError(error.message);
+        }
+        throw error;
+    }
+}
+/** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
+const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i;
+/** A 422 "record is null" from a task lookup: not there yet, or not in this family, or too old. */
+class RecordMissingError extends TransferError {
+    recordMissing = true;
+}
+/** True for a lookup's 422 "record is null" (the watcher tolerates it for a grace period). */
+function isRecordMissing(error) {
+    // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
+    return error?.recordMissing === true;
 }
 /**
  * A signed URL must be http(s) and never weaker than the API itself: an https API handing out an
@@ -32854,11 +35596,12 @@ function parseEnvelope(text) {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         return undefined;
-    const { code, msg, data } = parsed;
+    // The Market page's example once writes `message` where every other writes `msg`.
+    const { code, msg, message, data } = parsed;
     const numeric = typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : code;
     return {
         code: typeof numeric === 'number' && Number.isInteger(numeric) ? numeric : undefined,
-        msg: typeof msg === 'string' ? msg : undefined,
+        msg: typeof msg === 'string' ? msg : typeof message === 'string' ? message : undefined,
         data
     };
 }
@@ -32875,12 +35618,16 @@ function apiError(what, status, envelope, text, retryAfterMs) {
     }
     const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused');
     const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text);
-    const via = bodyCode !== undefined && httpOk ? '' : ` (HTTP ${status})`;
+    // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
+    const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`;
     const retryable = RETRYABLE_STATUSES.has(status) || (bodyCode !== undefined && RETRYABLE_KIE_CODES.has(bodyCode));
-    return new TransferError(`${what} answered ${code}${via}, ${meaning}${said}`, {
+    return new TransferError(`${what} answered ${code}${via}: ${meaning}${said}`, {
         retryable,
         retryAfterMs: retryable ? retryAfterMs : undefined,
-        stopAll: code === 401 || code === 402
+        stopAll: code === 401 || code === 402,
+        // Body code 429 (kie.ai's usual HTTP 200 form) or HTTP 429: the run's API governor slows every
+        // call down and re-sends this one; it is not a fault and spends none of `retries`.
+        rateLimited: code === 429 || status === 429
     });
 }
 /** A non-JSON answer, e.g. Cloudflare's `error code: 1010`, summarised with what it usually means. */
@@ -32893,111 +35640,1098 @@ function plainTextHint(text) {
     return snippet ? `: "${snippet}"` : '';
 }
 
-;// CONCATENATED MODULE: ./src/place/plan.ts
+;// CONCATENATED MODULE: ./src/tasks/watch.ts
+// Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
 
+
+
+
+
+/** kie.ai documents polling every 2-5 s at first, then 15-30 s. */
+const FIRST_INTERVAL_MS = 3_000;
+const MAX_INTERVAL_MS = 30_000;
+const INTERVAL_GROWTH = 1.5;
+/** Never two lookups of one task within this (4o and Suno allow 3 per second per task). */
+const MIN_SPACING_MS = 1_000;
+/** kie.ai answers 422 "record is null" right after a task is created. */
+const DEFAULT_GRACE_MS = 90_000;
+class TaskWatcher {
+    #options;
+    #graceMs;
+    #running = new Set();
+    constructor(options) {
+        this.#options = options;
+        this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    }
+    /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402). */
+    async watch(task) {
+        const entry = {
+            task,
+            startedAt: this.#options.clock.now(),
+            raw: 'no answer yet',
+            progress: null
+        };
+        this.#running.add(entry);
+        try {
+            return await this.#poll(entry);
+        }
+        finally {
+            this.#running.delete(entry);
+        }
+    }
+    /** The tasks being waited for, with their last status. */
+    running() {
+        const now = this.#options.clock.now();
+        return [...this.#running].map(e => ({
+            ...e.task,
+            raw: e.raw,
+            progress: e.progress,
+            sinceMs: now - e.startedAt
+        }));
+    }
+    async #poll(entry) {
+        const { lookup, clock, deadline, signal } = this.#options;
+        const { task } = entry;
+        const label = `${task.type} task ${oneLine(task.taskId, 100)}`;
+        const unknownSeen = new Set();
+        const elapsed = () => clock.now() - entry.startedAt;
+        const fail = (error) => ({ state: 'failed', error, ms: elapsed() });
+        let interval = FIRST_INTERVAL_MS;
+        let firstLookAt;
+        let looks = 0;
+        let found = false;
+        let missing = false;
+        let lastError;
+        for (;;) {
+            if (signal.aborted)
+                throw new CancelledError();
+            looks += 1;
+            let view;
+            let retryAfterMs = 0;
+            try {
+                view = FAMILIES[task.type].read(await lookup(task.type, task.taskId, signal));
+            }
+            catch (raw) {
+                if (signal.aborted || raw instanceof CancelledError)
+                    throw new CancelledError();
+                if (isRecordMissing(raw)) {
+                    missing = true;
+                    if (!found)
+                        entry.raw = 'not found yet';
+                }
+                else {
+                    const error = classify(raw);
+                    if (error.stopAll)
+                        throw error;
+                    if (!error.retryable)
+                        return fail(`${label} could not be looked up: ${error.message}`);
+                    lastError = error.message;
+                    retryAfterMs = error.retryAfterMs ?? 0;
+                }
+            }
+            // Spacing counts from the answer: a lookup may have queued behind the run's lookup cap, and
+            // the next one must still come at least the interval after this one reached kie.ai.
+            const lookedAt = clock.now();
+            firstLookAt ??= lookedAt;
+            if (view) {
+                found = true;
+                lastError = undefined;
+                entry.raw = view.raw;
+                entry.progress = view.progress;
+                if (view.state === 'success') {
+                    if (view.main.length === 0) {
+                        return fail(`${label} finished, but produced no file to download`);
+                    }
+                    return { state: 'success', main: view.main, extras: view.extras, ms: elapsed() };
+                }
+                if (view.state === 'failed')
+                    return fail(`${label} failed: ${view.error}`);
+                if (view.state === 'unknown' && !unknownSeen.has(view.raw)) {
+                    unknownSeen.add(view.raw);
+                    this.#options.onUnknownStatus?.(task, view.raw);
+                }
+            }
+            // A task kie.ai has never heard of gets the grace period, not the whole wait.
+            const notFound = missing && !found;
+            const endAt = notFound ? Math.min(deadline, firstLookAt + this.#graceMs) : deadline;
+            const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()));
+            interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH);
+            const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt);
+            if (clock.now() >= endAt || nextAt - lookedAt < MIN_SPACING_MS) {
+                if (notFound)
+                    return fail(notFoundMessage(label, task, looks, elapsed()));
+                const ms = elapsed();
+                const error = timeoutMessage({ label, entry, looks, found, lastError, ms });
+                return { state: 'timeout', error, ms };
+            }
+            await clock.sleep(Math.max(0, nextAt - clock.now()), signal);
+        }
+    }
+}
+function notFoundMessage(label, task, looks, ms) {
+    const when = looks === 1 ? 'at its only look' : `${looks} times over ${watch_seconds(ms)} s`;
+    return (`${label} was not found: kie.ai answered 422 "record is null" ${when}. ` +
+        `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
+        'task is less than 14 days old.');
+}
+function timeoutMessage({ label, entry, looks, found, lastError, ms }) {
+    const status = [entry.raw, formatProgress(entry.progress)].filter(Boolean).join(', ');
+    const last = lastError ? `last error: ${lastError}` : `last status: ${status}`;
+    if (looks === 1) {
+        return `${label} was not finished at the first look, and wait allows no more time (${last})`;
+    }
+    const what = found ? 'is still generating' : 'got no answer from kie.ai';
+    return `${label} ${what} after ${watch_seconds(ms)} s (${last})`;
+}
+/** kie.ai's progress for people: "0.48" is 48%. */
+function formatProgress(progress) {
+    if (progress === null || progress.trim() === '')
+        return '';
+    const value = Number(progress);
+    if (!Number.isFinite(value) || value < 0)
+        return progress;
+    if (value <= 1)
+        return `${Math.round(value * 100)}%`;
+    return value <= 100 ? `${Math.round(value)}%` : progress;
+}
+function watch_seconds(ms) {
+    return Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/fetch.ts
+
+
+
+
+/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
+const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
+/** `#3 cat.png`: how logs name a file before it has its final name. */
+function jobLabel(job) {
+    return `${job.urlName.stem}${job.urlName.ext}`;
+}
+/**
+ * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
+ * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
+ */
+async function fetchFile(job, ctx) {
+    const label = jobLabel(job);
+    let signed;
+    let refreshed = false;
+    const fresh = async () => {
+        // A job queued when a 401/402 arrived must not spend another call.
+        const stopped = ctx.stopped();
+        if (stopped)
+            throw new TransferError('not started');
+        return { url: await resolve(job, label, ctx), at: ctx.clock.now() };
+    };
+    const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
+    const fetchOnce = (url) => download(ctx.http, url, ctx.dest, {
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+        spare: ctx.fileSlots,
+        onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
+        onProgress: p => ctx.onProgress(label, p)
+    });
+    return withRetry(label, ctx.policy, async () => {
+        signed ??= await fresh();
+        // A slot per attempt: an entry sleeping before its next attempt holds no connection.
+        return ctx.fileSlots.run(async () => {
+            // Waiting for a slot may have aged the URL past its life: exchange it before use.
+            if (!signed || stale(signed))
+                signed = await fresh();
+            try {
+                return await fetchOnce(signed.url);
+            }
+            catch (error) {
+                if (!(error instanceof TransferError && error.refreshUrl))
+                    throw error;
+                signed = undefined;
+                if (refreshed)
+                    throw error;
+                refreshed = true;
+                signed = await fresh();
+                try {
+                    return await fetchOnce(signed.url);
+                }
+                catch (again) {
+                    if (again instanceof TransferError && again.refreshUrl)
+                        signed = undefined;
+                    throw again;
+                }
+            }
+        }, ctx.signal);
+    }, ctx.signal);
+}
+/**
+ * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
+ * next queued call: that call then sees the stop and is never sent.
+ */
+function stopOn401(ctx) {
+    return error => {
+        if (error instanceof TransferError && error.stopAll)
+            ctx.stop(error);
+        throw error;
+    };
+}
+/** The API call with its own retries (rate limits are the governor's); what escapes is final. */
+async function resolve(job, label, ctx) {
+    try {
+        return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.governor.run('resolve', () => {
+            // Queued behind the call that met a 401/402: that answer stands for this one too.
+            if (ctx.stopped())
+                throw new TransferError('not started');
+            return ctx.api
+                .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
+                .catch(stopOn401(ctx));
+        }, ctx.signal), ctx.signal);
+    }
+    catch (error) {
+        if (!(error instanceof TransferError))
+            throw error;
+        if (error.stopAll)
+            ctx.stop(error);
+        // The API's retries are spent: final for this file (the download's retries do not ask again).
+        throw new TransferError(error.message, { stopAll: error.stopAll });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/jobs.ts
+
+function deferred() {
+    let resolve;
+    let settled;
+    const promise = new Promise(r => (resolve = r));
+    return {
+        promise,
+        resolve: value => {
+            if (settled)
+                return;
+            settled = { value };
+            resolve(value);
+        },
+        peek: () => settled
+    };
+}
+function newJob(origin, slot) {
+    const urlName = nameFromUrl(origin.url);
+    const ext = deferred();
+    if (urlName.ext)
+        ext.resolve(urlName.ext);
+    return {
+        ...origin,
+        urlName,
+        slot,
+        index: 0,
+        name: null,
+        named: deferred(),
+        ext,
+        result: deferred()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/namer.ts
 
 /**
- * Names every job it can now, in input order, and checks the disk. Names follow input order, with
- * two exceptions that keep re-runs stable: with `if-exists: skip`, a URL the record knows keeps its
- * recorded name, and every recorded name is taken for the rest. Once an entry's name waits for its
- * Content-Type, every later name waits too (it could collide), so nothing is decided on a guess.
+ * Walks the slots in input order. A name is decided as soon as everything before it is named and
+ * its own extension is known (from the URL, or from the response's Content-Type): only a name that
+ * waits for an earlier entry waits. `{index}` counts files, each task's results in its place.
  */
-async function planJobs(settings, dest, record, registry) {
-    const seen = new Set();
-    const jobs = settings.entries
-        .filter(e => !seen.has(e.url) && seen.add(e.url))
-        .map(entry => ({ entry, urlName: nameFromUrl(entry.url), name: null }));
-    const skip = settings.ifExists === 'skip';
+class Namer {
+    slot = 0;
+    inSlot = 0;
+    index = 0;
+    slots;
+    template;
+    registry;
+    constructor(slots, template, registry) {
+        this.slots = slots;
+        this.template = template;
+        this.registry = registry;
+    }
+    /** Names all it can now; returns what it waits for next, or null when every slot is named. */
+    advance() {
+        for (; this.slot < this.slots.length; this.slot++, this.inSlot = 0) {
+            const s = this.slots[this.slot];
+            let jobs;
+            if (s.kind === 'url')
+                jobs = [s.job];
+            else {
+                const settled = s.jobs.peek();
+                if (!settled)
+                    return s.jobs.promise;
+                jobs = settled.value;
+                if (jobs.length === 0 && s.placeholderIndex === undefined)
+                    s.placeholderIndex = ++this.index;
+            }
+            for (; this.inSlot < jobs.length; this.inSlot++) {
+                const waitFor = this.tryName(jobs[this.inSlot]);
+                if (waitFor)
+                    return waitFor;
+            }
+        }
+        return null;
+    }
+    /** Names every slot, waiting for facts as needed. */
+    async run() {
+        for (let waitFor = this.advance(); waitFor; waitFor = this.advance())
+            await waitFor;
+    }
+    tryName(job) {
+        if (job.name === null) {
+            if (job.dupOf) {
+                if (!job.dupOf.named.peek())
+                    return job.dupOf.named.promise;
+                job.name = job.dupOf.name;
+            }
+            else {
+                const ext = job.urlName.ext || job.ext.peek();
+                if (ext === undefined)
+                    return job.ext.promise;
+                const chosen = typeof ext === 'string' ? ext : ext.value;
+                job.index = this.index + 1;
+                job.name = this.registry.claim(renderName(this.template, {
+                    ...job.urlName,
+                    ext: chosen,
+                    index: job.index,
+                    n: job.n,
+                    taskId: job.taskId
+                }), chosen);
+            }
+        }
+        job.index = ++this.index;
+        job.named.resolve();
+        return null;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+/**
+ * With `if-exists: skip`, a URL the record knows keeps its recorded name and every recorded name
+ * is taken for the rest, so re-runs give stable names; a task whose recorded files are all there
+ * is settled from the record, without a single API call. Then the namer names what it can (in
+ * input order, up to the first name that needs a response), and the disk is checked for those.
+ */
+async function plan(slots, ifExists, dest, record, registry, namer) {
+    const skip = ifExists === 'skip';
     const recorded = new Map();
     if (skip) {
-        for (const entry of record.values())
-            registry.reserve(entry.path);
-        for (const job of jobs) {
-            const known = record.get(recordKey(job.entry.url));
-            if (known) {
-                recorded.set(job, known);
-                job.name = known.path;
+        for (const file of record.allFiles())
+            registry.reserve(file.path);
+        for (const slot of slots) {
+            if (slot.kind === 'url') {
+                const known = record.file(slot.job.url);
+                if (known && !slot.job.dupOf) {
+                    recorded.set(slot.job, known);
+                    slot.job.name = known.path;
+                }
+            }
+            else {
+                const jobs = await recordedTask(slot, slots.indexOf(slot), dest, record);
+                if (jobs)
+                    slot.jobs.resolve(jobs);
             }
         }
     }
-    let certain = true;
-    for (const job of jobs) {
-        if (job.name)
-            continue;
-        if (!job.urlName.ext)
-            certain = false;
-        if (certain)
-            job.name = registry.claim(renderName(settings.filename, { ...job.urlName, ...job.entry }), job.urlName.ext);
-    }
-    if (settings.ifExists === 'overwrite')
-        return jobs;
-    await Promise.all(jobs.map(async (job) => {
-        if (!job.name)
+    namer.advance();
+    if (ifExists === 'overwrite')
+        return;
+    const named = slots.flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])));
+    await Promise.all(named.map(async (job) => {
+        if (!job.name || job.dupOf || job.keep)
             return;
         if (!skip) {
             if (await dest.occupied(job.name))
-                job.early = taken(job.name, settings, '');
+                job.early = taken(job.name, ifExists, '');
             return;
         }
         const known = recorded.get(job);
         const there = await dest.existing(job.name);
         if (there && (!known || there.size === known.bytes)) {
             // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-            job.keep = { known: known && sameSecond(there.mtimeMs, known.mtimeMs) ? known : undefined };
+            job.keep = { known: known?.unchanged ? known : undefined };
         }
         else if (await dest.occupied(job.name)) {
             // A changed file, a folder or a link stands there: not this action's to replace.
             const why = there && known
                 ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
                 : '';
-            job.early = taken(job.name, settings, why);
+            job.early = taken(job.name, ifExists, why);
         }
     }));
+}
+/** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
+async function recordedTask(slot, position, dest, record) {
+    const task = record.task(slot.entry.taskId);
+    if (!task || task.type !== slot.entry.type || task.files.length === 0)
+        return null;
+    const jobs = [];
+    for (const [i, file] of task.files.entries()) {
+        // A file changed since (another size) means the task is looked up and fetched again.
+        const there = file.unchanged ? file : await dest.existing(file.path);
+        if (!there || ('size' in there ? there.size : there.bytes) !== file.bytes)
+            return null;
+        const job = newJob({
+            url: file.url,
+            taskId: slot.entry.taskId,
+            family: slot.entry.type,
+            endpoint: slot.entry.endpoint,
+            n: i + 1,
+            extra: false
+        }, position);
+        job.name = file.path;
+        job.keep = { known: file.unchanged ? file : undefined };
+        jobs.push(job);
+    }
     return jobs;
 }
-function taken(name, settings, why) {
-    return `${name} is already there${why}; left untouched (if-exists: ${settings.ifExists}; overwrite replaces it)`;
-}
-/** Archives (e.g. actions/cache's tar) may keep time stamps to the second only. */
-function sameSecond(a, b) {
-    return Math.trunc(a / 1000) === Math.trunc(b / 1000);
+function taken(name, ifExists, why) {
+    return `${name} is already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
 }
 
-;// CONCATENATED MODULE: ./src/report/report.ts
-// Tells the world what happened: one log line per file, the step outputs, and the job summary table.
-
-
-
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
+;// CONCATENATED MODULE: ./src/pipeline/slots.ts
+// File-transfer slots: at most `size` downloads at once, and a spare slot for a big tail when nobody waits.
+/**
+ * A counting semaphore with a FIFO queue. `take()` hands out a slot only when it is free and
+ * nobody waits and `busyElsewhere()` says no other work is on its way to a slot: that is what lets
+ * a big last file split its rest over connections that would otherwise sit idle.
+ */
+class Slots {
+    free;
+    /** Slots held through run() (whole downloads), as opposed to spare ones handed out by take(). */
+    running = 0;
+    waiting = [];
+    busyElsewhere;
+    constructor(size, busyElsewhere = () => false) {
+        this.free = size;
+        this.busyElsewhere = busyElsewhere;
     }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** One readable line per file, at info level; the details at debug. */
-function logResult(r) {
-    const source = redactUrl(r.entry.url);
-    if (r.status === 'failed') {
-        info(`✖ ${oneLine(r.name ?? source)}: ${oneLine(r.error ?? 'failed')}`);
+    /** Waits for a slot; rejects with the signal's reason when it aborts first. */
+    async acquire(signal) {
+        if (this.free > 0 && this.waiting.length === 0) {
+            this.free--;
+            return this.releaser();
+        }
+        return new Promise((resolve, reject) => {
+            const grant = () => {
+                signal?.removeEventListener('abort', onAbort);
+                resolve(this.releaser());
+            };
+            const onAbort = () => {
+                const at = this.waiting.indexOf(grant);
+                if (at >= 0)
+                    this.waiting.splice(at, 1);
+                reject(signal?.reason);
+            };
+            this.waiting.push(grant);
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
     }
-    else {
-        const what = [formatBytes(r.bytes ?? 0), r.contentType ? oneLine(r.contentType, 60) : null];
-        const how = r.status === 'skipped' ? 'already there, skipped' : `${(r.ms / 1000).toFixed(1)} s`;
-        info(`${r.status === 'skipped' ? '↷' : '✔'} ${oneLine(r.name ?? '')}  ${what.filter(Boolean).join(', ')}  ${how}`);
+    /** Runs `task` holding a slot. */
+    async run(task, signal) {
+        const release = await this.acquire(signal);
+        this.running++;
+        try {
+            return await task();
+        }
+        finally {
+            this.running--;
+            release();
+        }
     }
-    core_debug(`#${r.entry.index} ${source} -> ${r.path ?? '(none)'} sha256=${r.sha256 ?? '-'} endpoint=${r.entry.endpoint}`);
+    /** A slot at once if one is idle and no other work is coming for it, else null. */
+    take() {
+        if (this.free === 0 || this.waiting.length > 0 || this.busyElsewhere())
+            return null;
+        this.free--;
+        return this.releaser();
+    }
+    releaser() {
+        let released = false;
+        return () => {
+            if (released)
+                return;
+            released = true;
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        };
+    }
 }
-/** The `files` output item for one entry. URLs go out without their query string. */
+
+;// CONCATENATED MODULE: ./src/pipeline/pipeline.ts
+// The run as a pipeline: inputs -> tasks -> resolve -> download -> place -> report, each file landing as soon as it can.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** How often a line says which tasks are still running. */
+const WAITING_LOG_EVERY_MS = 30_000;
+/** When each placed file got its time stamp (the record keeps it, so re-runs need not hash). */
+const placedAt = new WeakMap();
+class Pipeline {
+    settings;
+    clock;
+    signal;
+    startedAt;
+    slots = [];
+    taskResults = new Map();
+    byUrl = new Map();
+    running = [];
+    stopped = null;
+    dir;
+    // Set up by run(): the stages' tools.
+    limit;
+    ctx;
+    dest;
+    record;
+    constructor(settings, deps = { clock: realClock }) {
+        this.settings = settings;
+        this.clock = deps.clock;
+        this.signal = deps.signal ?? new AbortController().signal;
+        this.startedAt = deps.startedAt ?? deps.clock.now();
+        this.dir = settings.dir;
+    }
+    async run() {
+        const { settings } = this;
+        this.dest = await openDestination(settings.dir);
+        this.dir = this.dest.dir;
+        const http = new Http(settings.timeoutMs);
+        let release;
+        let waiting;
+        try {
+            release = await acquireLock(this.dest.dir, {
+                timeoutMs: settings.timeoutMs,
+                signal: this.signal,
+                onWait: message => core_info(message)
+            });
+            this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message => core_warning(message));
+            const registry = new NameRegistry();
+            this.buildSlots(settings.entries);
+            const namer = new Namer(this.slots, settings.filename, registry);
+            await plan(this.slots, settings.ifExists, this.dest, this.record, registry, namer);
+            const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
+            const governor = new Governor({
+                concurrency: settings.concurrency,
+                clock: this.clock,
+                rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
+                onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`)
+            });
+            // `concurrency` bounds API calls and downloads, each. Up to twice as many files are under
+            // way, so the next files' API calls overlap running downloads: one hop's latency is hidden.
+            this.limit = pLimit(settings.concurrency * 2);
+            const fileSlots = new Slots(settings.concurrency, 
+            // Work still on its way to a file slot (queued, resolving, or between retries).
+            () => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running);
+            const policy = {
+                retries: settings.retries,
+                clock: this.clock,
+                onRetry: notice => logRetry(notice.what, notice)
+            };
+            this.ctx = {
+                api,
+                http,
+                dest: this.dest,
+                governor,
+                fileSlots,
+                policy,
+                clock: this.clock,
+                timeoutMs: settings.timeoutMs,
+                signal: this.signal,
+                stopped: () => this.stopped,
+                stop: error => this.stop(error.message),
+                onProgress: logProgress
+            };
+            const watcher = new TaskWatcher({
+                lookup: (type, taskId, signal) => governor.run('lookup', () => {
+                    if (this.stopped)
+                        throw new TransferError('not started', { stopAll: true });
+                    return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx));
+                }, signal),
+                clock: this.clock,
+                deadline: this.startedAt + settings.waitMs,
+                signal: this.signal,
+                onUnknownStatus: (task, raw) => core_info(`Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`)
+            });
+            const onAbort = () => this.stop(cancelReason(this.signal));
+            this.signal.addEventListener('abort', onAbort, { once: true });
+            if (this.signal.aborted)
+                onAbort();
+            logStart({
+                files: this.slots.filter(s => s.kind === 'url').length,
+                tasks: this.slots.filter(s => s.kind === 'task').length,
+                dir: this.dest.dir
+            });
+            waiting = setInterval(() => {
+                const still = watcher.running();
+                if (still.length > 0)
+                    logWaiting(still);
+            }, WAITING_LOG_EVERY_MS);
+            waiting.unref();
+            for (const slot of this.slots) {
+                if (slot.kind === 'url')
+                    this.start(slot.job);
+                else if (slot.jobs.peek())
+                    this.settleRecordedTask(slot);
+                else
+                    this.running.push(this.runTask(slot, watcher));
+            }
+            await namer.run();
+            // Tasks add files while they settle: wait until no work is left that could add more.
+            for (let n = 0; n < this.running.length; n++)
+                await this.running[n];
+            this.signal.removeEventListener('abort', onAbort);
+        }
+        finally {
+            clearInterval(waiting);
+            http.dispose();
+            await this.saveRecord();
+            await release?.();
+            await this.dest.close();
+        }
+        return this.result();
+    }
+    /** What is known now; files still under way count as failed with `reason` (the cancel deadline). */
+    result(reason = 'cancelled') {
+        const files = [];
+        const tasks = [];
+        for (const slot of this.slots) {
+            const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? []);
+            for (const job of jobs) {
+                files.push(job.result.peek()?.value ?? this.failedRow(job, reason));
+            }
+            if (slot.kind === 'task') {
+                const task = this.taskResults.get(slot) ?? {
+                    taskId: slot.entry.taskId,
+                    type: slot.entry.type,
+                    state: 'failed',
+                    files: 0,
+                    error: reason,
+                    ms: 0
+                };
+                tasks.push(task);
+                if (jobs.length === 0) {
+                    files.push({
+                        ...this.rowOf(slot.entry, slot.placeholderIndex ?? files.length + 1),
+                        error: task.error ?? 'produced no file'
+                    });
+                }
+            }
+        }
+        return {
+            files,
+            tasks,
+            dir: this.dir,
+            stopped: this.stopped,
+            elapsedMs: this.clock.now() - this.startedAt
+        };
+    }
+    buildSlots(entries) {
+        for (const entry of entries) {
+            const position = this.slots.length;
+            if (entry.kind === 'url') {
+                this.slots.push({
+                    kind: 'url',
+                    job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
+                });
+            }
+            else {
+                this.slots.push({ kind: 'task', entry, jobs: deferred() });
+            }
+        }
+    }
+    /** A new job; a URL already listed at an earlier (or the same) slot is fetched once, through it. */
+    addJob(origin, slot) {
+        const job = newJob(origin, slot);
+        const first = this.byUrl.get(origin.url);
+        if (first && first.slot <= slot)
+            job.dupOf = first;
+        else
+            this.byUrl.set(origin.url, job);
+        return job;
+    }
+    /** Starts a job: its transfer now (within the pool), its placement once it is named. */
+    start(job) {
+        const work = job.dupOf ? undefined : this.limit(() => this.work(job));
+        this.running.push((async () => {
+            const done = await work;
+            await job.named.promise;
+            const result = job.dupOf || !done
+                ? this.mirror(job, await job.dupOf.result.promise)
+                : await this.finish(job, done);
+            job.result.resolve(result);
+            if (!job.dupOf && result.status !== 'failed' && result.name && !job.keep?.known) {
+                this.record.setFile(job.url, {
+                    path: result.name,
+                    bytes: result.bytes ?? 0,
+                    sha256: result.sha256 ?? '',
+                    contentType: result.contentType,
+                    mtimeMs: placedAt.get(job) ?? (await this.dest.existing(result.name))?.mtimeMs ?? 0
+                });
+            }
+            logFile(result);
+        })());
+    }
+    /** The transfer: nothing for a kept or refused file; resolve + download otherwise. */
+    async work(job) {
+        const started = this.clock.now();
+        try {
+            if (job.early)
+                return { kind: 'failed', error: job.early, ms: 0 };
+            if (job.keep && job.name) {
+                const facts = job.keep.known ?? {
+                    ...(await this.dest.hash(job.name)),
+                    contentType: mime_types.lookup(job.name) || null
+                };
+                return {
+                    kind: 'kept',
+                    bytes: facts.bytes,
+                    sha256: facts.sha256,
+                    contentType: facts.contentType
+                };
+            }
+            if (this.signal.aborted)
+                return { kind: 'failed', error: 'cancelled', ms: 0 };
+            if (this.stopped)
+                return { kind: 'failed', error: 'not started', ms: 0 };
+            const file = await fetchFile(job, this.ctx);
+            return { kind: 'downloaded', file, ms: this.clock.now() - started };
+        }
+        catch (error) {
+            const cancelled = error instanceof CancelledError || this.signal.aborted;
+            return {
+                kind: 'failed',
+                error: cancelled ? 'cancelled' : errorMessage(error),
+                ms: this.clock.now() - started
+            };
+        }
+        finally {
+            // The namer may wait for this file's extension: no response means none.
+            job.ext.resolve('');
+        }
+    }
+    /** Places a finished file under its name (or reports why not). */
+    async finish(job, work) {
+        const name = job.name;
+        const row = { ...this.rowOf(job, job.index), name };
+        if (work.kind === 'failed')
+            return { ...row, error: work.error, ms: work.ms };
+        if (work.kind === 'kept') {
+            const { bytes, sha256, contentType } = work;
+            return {
+                ...row,
+                status: 'skipped',
+                path: this.dest.pathOf(name),
+                bytes,
+                sha256,
+                contentType,
+                error: null
+            };
+        }
+        const { file } = work;
+        try {
+            // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
+            if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
+                await this.dest.removeTemp(file.tempPath);
+                return {
+                    ...row,
+                    status: 'skipped',
+                    path: this.dest.pathOf(name),
+                    ...(await this.dest.hash(name)),
+                    contentType: file.contentType,
+                    error: null
+                };
+            }
+            const { path, mtimeMs } = await this.dest.place(file.tempPath, name, this.settings.ifExists === 'overwrite');
+            placedAt.set(job, mtimeMs);
+            return {
+                ...row,
+                status: 'downloaded',
+                path,
+                bytes: file.bytes,
+                sha256: file.sha256,
+                contentType: file.contentType,
+                error: null,
+                ms: work.ms
+            };
+        }
+        catch (error) {
+            await this.dest.removeTemp(file.tempPath);
+            return { ...row, error: errorMessage(error), ms: work.ms };
+        }
+    }
+    /** A repeat of an earlier URL reports what its first listing got. */
+    mirror(job, first) {
+        return {
+            ...first,
+            index: job.index,
+            n: job.n,
+            taskId: job.taskId ?? first.taskId,
+            sameAs: first.index
+        };
+    }
+    /** Waits for a task, then starts its files. */
+    async runTask(slot, watcher) {
+        const { entry } = slot;
+        const position = this.slots.indexOf(slot);
+        const started = this.clock.now();
+        let jobs = [];
+        let result;
+        try {
+            if (this.stopped)
+                throw new TransferError(this.signal.aborted ? 'cancelled' : 'not started');
+            const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type });
+            if (outcome.state === 'success') {
+                const urls = [
+                    ...outcome.main.map(url => ({ url, extra: false })),
+                    ...(this.settings.results === 'all'
+                        ? outcome.extras.map(url => ({ url, extra: true }))
+                        : [])
+                ];
+                jobs = urls.map(({ url, extra }, i) => this.addJob({
+                    url,
+                    taskId: entry.taskId,
+                    family: entry.type,
+                    endpoint: entry.endpoint,
+                    n: i + 1,
+                    extra
+                }, position));
+                result = {
+                    ...taskRow(entry),
+                    state: 'success',
+                    files: jobs.length,
+                    error: null,
+                    ms: outcome.ms
+                };
+            }
+            else {
+                result = {
+                    ...taskRow(entry),
+                    state: outcome.state,
+                    files: 0,
+                    error: outcome.error,
+                    ms: outcome.ms
+                };
+            }
+        }
+        catch (error) {
+            if (error instanceof TransferError && error.stopAll)
+                this.stop(error.message);
+            const cancelled = error instanceof CancelledError || this.signal.aborted;
+            result = {
+                ...taskRow(entry),
+                state: 'failed',
+                files: 0,
+                error: cancelled ? 'cancelled' : errorMessage(error),
+                ms: this.clock.now() - started
+            };
+        }
+        this.taskResults.set(slot, result);
+        for (const job of jobs)
+            this.start(job);
+        slot.jobs.resolve(jobs);
+        logTask(result);
+        await this.recordTask(entry, jobs);
+    }
+    /** A task the record settled: its files are kept, and no API call is made. */
+    settleRecordedTask(slot) {
+        const jobs = slot.jobs.peek()?.value ?? [];
+        const result = {
+            ...taskRow(slot.entry),
+            state: 'skipped',
+            files: jobs.length,
+            error: null,
+            ms: 0
+        };
+        this.taskResults.set(slot, result);
+        for (const job of jobs)
+            this.start(job);
+        logTask(result);
+    }
+    /** Once every file of a task is in, the record lists the task, so a re-run needs no lookup. */
+    async recordTask(entry, jobs) {
+        if (jobs.length === 0)
+            return;
+        const results = await Promise.all(jobs.map(job => job.result.promise));
+        if (results.every(r => r.status !== 'failed')) {
+            this.record.setTask(entry.taskId, entry.type, jobs.map(job => job.url));
+        }
+    }
+    /** Stops the run for every entry (401/402, or cancel), said once. */
+    stop(reason) {
+        if (this.stopped)
+            return;
+        this.stopped = reason;
+        logStopped(reason);
+    }
+    async saveRecord() {
+        if (!this.record)
+            return;
+        try {
+            await this.record.save();
+        }
+        catch (error) {
+            // The files are fine; only the next `if-exists: skip` run loses its shortcut.
+            core_warning(`Could not save the record of this run's files: ${errorMessage(error)}`);
+        }
+    }
+    rowOf(origin, index) {
+        return {
+            index,
+            n: origin.n ?? 1,
+            url: origin.url ?? null,
+            taskId: origin.taskId,
+            family: origin.family ?? ('type' in origin ? origin.type : null),
+            extra: origin.extra ?? false,
+            status: 'failed',
+            path: null,
+            name: null,
+            bytes: null,
+            sha256: null,
+            contentType: null,
+            error: null,
+            ms: 0
+        };
+    }
+    failedRow(job, reason) {
+        return { ...this.rowOf(job, job.index || 0), name: job.name, error: reason };
+    }
+}
+/** Why nothing more happens, for the log's stop line and the step's error. */
+function cancelReason(signal) {
+    const by = signal.reason instanceof CancelledError && signal.reason.signal
+        ? ` by ${signal.reason.signal}`
+        : '';
+    return `cancelled${by}; files that finished are kept`;
+}
+function taskRow(entry) {
+    return { taskId: entry.taskId, type: entry.type };
+}
+/** The destination, or an error naming the `path` input when it cannot be used. */
+async function openDestination(dir) {
+    try {
+        return await Destination.open(dir);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const code = error.code ?? errorMessage(error);
+        throw new InputError(Inputs.Path, `gives a folder that cannot be created or used (${code}: ${dir})`, 'a writable folder');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/failure.ts
+
+
+/** Distinct reasons listed in the error at most; the job summary and `files` hold the rest. */
+const MAX_REASONS = 10;
+/** Entries named per reason at most. */
+const MAX_NAMED = 3;
+function label(f) {
+    if (f.family !== null && f.taskId !== null && f.url === null) {
+        return `${f.family} task ${shortTaskId(f.taskId)}`;
+    }
+    const what = f.name ?? (f.url ? shortSource(f.url) : null);
+    return `#${f.index}${what ? ` ${oneLine(what, 80)}` : ''}`;
+}
+/** "#3 a.png, #5 b.png: file host answered HTTP 404", one line per distinct reason. */
+function reasons(failed) {
+    const byReason = new Map();
+    for (const f of failed) {
+        const reason = oneLine(f.error ?? 'failed', 200);
+        const who = label(f);
+        // A task's reason often names its task already: not twice on one line.
+        const said = f.taskId !== null && (reason.includes(f.taskId) || reason.includes(who));
+        byReason.set(reason, [...(byReason.get(reason) ?? []), ...(said ? [] : [who])]);
+    }
+    const lines = [...byReason].slice(0, MAX_REASONS).map(([reason, labels]) => {
+        if (labels.length === 0)
+            return reason;
+        const more = labels.length > MAX_NAMED ? ` and ${labels.length - MAX_NAMED} more` : '';
+        return `${labels.slice(0, MAX_NAMED).join(', ')}${more}: ${reason}`;
+    });
+    if (byReason.size > MAX_REASONS) {
+        lines.push(`… and ${byReason.size - MAX_REASONS} more reasons (see the job summary or the \`files\` output)`);
+    }
+    return lines;
+}
+/** Failed entries with a reason of their own (not a repeat, not stopped by the run's stop). */
+function ownFailures(run) {
+    const again = repeats(run.files);
+    const stop = run.stopped ? oneLine(run.stopped) : null;
+    return run.files.filter(f => f.status === 'failed' &&
+        !again.has(f.index) &&
+        f.error !== NOT_STARTED &&
+        f.error !== CANCELLED &&
+        // The entry that met the stop says the same as the stop: said once, at the top.
+        !(stop && f.error && (oneLine(f.error).includes(stop) || stop.includes(oneLine(f.error)))));
+}
+/** What went wrong in the run, whatever `fail-on-error` says; null when nothing did. */
+function failureSummary(run) {
+    const t = totals(run);
+    const own = ownFailures(run);
+    if (run.stopped) {
+        const left = [
+            t.notStarted ? `${t.notStarted} not started` : '',
+            t.cancelled ? `${t.cancelled} cancelled` : ''
+        ].filter(Boolean);
+        const head = `The run stopped: ${oneLine(run.stopped, 500)}. ` +
+            `${t.downloaded + t.skipped} of ${plural(t.entries, 'file')} done${left.length ? `, ${left.join(', ')}` : ''}.`;
+        return own.length ? [head, 'Other failures:', ...reasons(own)].join('\n') : head;
+    }
+    const failed = t.failed + t.notStarted + t.cancelled;
+    if (failed === 0)
+        return null;
+    return [`${failed} of ${plural(t.entries, 'file')} failed:`, ...reasons(own)].join('\n');
+}
+/**
+ * The step's one error, or null when the step passes. A stopped run (bad key 401, no credits 402,
+ * cancelled) fails whatever `fail-on-error` says: every later run would fail the same way.
+ */
+function failureMessage(run, failOnError) {
+    if (run.stopped || failOnError)
+        return failureSummary(run);
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The step outputs, within GitHub's limits, and the manifest file that always holds the whole `files` array.
+
+
+
+
+
+
+
+
+/** GitHub refuses an output value over 1 MB; one that would pass this is left unset. */
+const MAX_OUTPUT_BYTES = 1_000_000;
+/** One item of `files` and of the manifest. URLs go out without their query string. */
 function fileItem(r) {
     return {
-        url: redactUrl(r.entry.url),
-        taskId: r.entry.taskId,
+        url: r.url === null ? null : bareUrl(r.url),
+        taskId: r.taskId,
         path: r.path,
         name: r.name,
         bytes: r.bytes,
@@ -33007,510 +36741,277 @@ function fileItem(r) {
         error: r.error
     };
 }
-/** Sets every output; values go through core.setOutput only, so no value can forge another output. */
-function setOutputs(results, dir) {
-    const paths = [...new Set(results.flatMap(r => (r.path ? [r.path] : [])))];
-    setOutput(Outputs.Paths, paths.join('\n'));
-    setOutput(Outputs.Files, JSON.stringify(results.map(fileItem)));
-    setOutput(Outputs.Count, paths.length);
-    setOutput(Outputs.Failed, results.filter(r => r.status === 'failed').length);
-    setOutput(Outputs.Dir, dir);
+function taskItem(t) {
+    return { taskId: t.taskId, type: t.type, state: t.state, files: t.files, error: t.error };
 }
-/** Rows of the summary table at most (about 250 bytes each, well under the runner's 1 MiB). */
-const MAX_SUMMARY_ROWS = 1000;
-/** A table of every entry; everything that came from outside is escaped (no raw HTML). */
-async function writeSummary(results, dir) {
-    const counts = ['downloaded', 'skipped', 'failed'].map(s => `${results.filter(r => r.status === s).length} ${s}`);
-    const header = ['#', 'File', 'Size', 'sha256', 'Status', 'Error'].map(data => ({
-        data,
-        header: true
-    }));
-    // core.summary leaves an empty cell unclosed (`<td>`): every cell gets some text.
-    const cell = (text) => text || '–';
-    // The runner refuses a step summary over 1 MiB: a huge batch lists its failures and first files.
-    const shown = [
-        ...results.filter(r => r.status === 'failed'),
-        ...results.filter(r => r.status !== 'failed')
-    ]
-        .slice(0, MAX_SUMMARY_ROWS)
-        .sort((a, b) => a.entry.index - b.entry.index);
-    const hidden = results.length - shown.length;
-    const rows = shown.map(r => [
-        String(r.entry.index),
-        escapeHtml(r.name ?? redactUrl(r.entry.url)),
-        r.bytes === null ? '' : formatBytes(r.bytes),
-        r.sha256 ? `<code>${r.sha256.slice(0, 12)}</code>` : '',
-        r.status === 'failed' ? '❌ failed' : r.status === 'skipped' ? '↷ skipped' : '✅ downloaded',
-        escapeHtml(oneLine(r.error ?? '', 500))
-    ].map(cell));
-    await summary
-        .addHeading('kie.ai downloads', 3)
-        .addRaw(`<p>${counts.join(', ')} · into <code>${escapeHtml(dir)}</code></p>`, true)
-        .addTable([header, ...rows])
-        .addRaw(hidden > 0 ? `<p>… and ${hidden} more entries: see the <code>files</code> output.</p>` : '', true)
-        .write();
+/** The folder for the manifest: the runner's temp folder (emptied after the job), else the system's. */
+function tempDir() {
+    return process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
 }
-
-;// CONCATENATED MODULE: ./src/pipeline/batch.ts
-// Runs a whole list: dedupe, skip what is there, resolve + download through a bounded pool, name and place in input order.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The destination, or an error naming the `path` input when it cannot be used. */
-async function openDestination(dir) {
+/** Writes the manifest and returns its path, or null (with a warning) when it cannot be written. */
+async function writeManifest(json) {
+    // A unique name: the action may run several times in one job.
+    const file = external_node_path_default().join(tempDir(), `kie-download-manifest-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.json`);
     try {
-        return await Destination.open(dir);
+        await (0,promises_namespaceObject.writeFile)(file, json);
+        return file;
     }
     catch (error) {
-        const code = error.code ?? errorMessage(error);
-        throw new InputError(Inputs.Path, `gives a folder that cannot be created or used (${code}: ${dir})`, 'a writable folder');
+        core_warning(`Could not write the manifest file ${file}: ${errorMessage(error)}`);
+        return null;
     }
 }
-/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
-const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
-async function downloadAll(settings, deps = { clock: realClock }) {
-    const dest = await openDestination(settings.dir);
-    const record = await dest.loadRecord(settings.filename);
-    const registry = new NameRegistry();
-    const jobs = await planJobs(settings, dest, record, registry);
-    const http = new Http(settings.timeoutMs);
-    const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
-    const policy = {
-        retries: settings.retries,
-        clock: deps.clock,
-        onRetry: r => info(`  ↻ ${r.what}: ${oneLine(r.reason)}; retry ${r.retry}/${r.of} in ${(r.waitMs / 1000).toFixed(1)} s`)
-    };
-    let stopped;
-    // `concurrency` bounds API calls and downloads, each. Up to twice as many entries are under way,
-    // so the next entries' API calls overlap running downloads instead of waiting for them: the
-    // latency of one of the two hops is hidden. A signed URL waits at most one download for its turn.
-    const limit = pLimit(settings.concurrency * 2);
-    const apiSlots = pLimit(settings.concurrency);
-    const fileSlots = pLimit(settings.concurrency);
-    const fetchContext = {
-        api,
-        http,
-        dest,
-        policy,
-        settings,
-        clock: deps.clock,
-        apiSlots,
-        fileSlots,
-        stopped: () => stopped,
-        stop: error => {
-            if (stopped)
-                return;
-            stopped = `an earlier entry failed with: ${error.message}`;
-            warning(`${oneLine(error.message)}. Every other entry would fail the same way: starting no more.`);
+/** Sets an output unless it would pass GitHub's limit; then a warning points at the manifest. */
+function setBounded(name, value) {
+    const bytes = Buffer.byteLength(value);
+    if (bytes <= MAX_OUTPUT_BYTES) {
+        setOutput(name, value);
+        return;
+    }
+    core_warning(`The \`${name}\` output would be ${formatBytes(bytes)}, over GitHub's limit of 1 MB for one output, so it is left unset. ` +
+        `The file named by the \`${Outputs.Manifest}\` output holds every file's details.`);
+}
+/** Sets every output; values go through core.setOutput only, so no value can forge another output. */
+async function setOutputs(run) {
+    const items = run.files.map(fileItem);
+    const filesJson = JSON.stringify(items);
+    const manifest = await writeManifest(filesJson);
+    const paths = [...new Set(run.files.flatMap(r => (r.path ? [r.path] : [])))];
+    setOutput(Outputs.Count, paths.length);
+    setOutput(Outputs.Failed, run.files.filter(r => r.status === 'failed').length);
+    setOutput(Outputs.Dir, run.dir);
+    setOutput(Outputs.Manifest, manifest ?? '');
+    setBounded(Outputs.Paths, paths.join('\n'));
+    setBounded(Outputs.Files, filesJson);
+    setBounded(Outputs.Tasks, JSON.stringify(run.tasks.map(taskItem)));
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary: GitHub-flavoured Markdown with the totals and one table row per file, tasks grouped.
+
+
+
+
+/** The runner refuses a step summary over 1 MiB; the rest of the page keeps some room. */
+const MAX_SUMMARY_BYTES = 1024 * 1024 - 16 * 1024;
+/**
+ * Text from outside, inert in Markdown: every character that could start markup is escaped with a
+ * backslash (CommonMark lets any ASCII punctuation be escaped), and `www.` cannot become a link.
+ */
+function mdText(text, max = 300) {
+    return oneLine(text, max)
+        .replace(/[\\`*_[\]<>|~&!:]/g, '\\$&')
+        .replace(/(www)\./gi, '$1\\.');
+}
+/** Text from outside as a code span (names, sources, IDs): literal, whatever it holds. */
+function mdCode(text, max = 300) {
+    // A table splits cells on every unescaped `|`, even inside a code span.
+    const body = oneLine(text, max).replace(/\|/g, '\\|');
+    if (body === '')
+        return '';
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map(run => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+const STATUS = {
+    downloaded: '✅ downloaded',
+    skipped: '⏭️ skipped',
+    failed: '❌ failed'
+};
+const TASK_STATE = {
+    success: '✅',
+    failed: '❌',
+    timeout: '⌛',
+    skipped: '⏭️'
+};
+/** Entries a stop kept from starting: many of them in a row become one row. */
+function stoppedWord(f) {
+    if (f.status !== 'failed' || f.path !== null)
+        return null;
+    return f.error === NOT_STARTED || f.error === CANCELLED ? f.error : null;
+}
+/** Keeps "1.0 MiB" and "✅ downloaded" on one line in a narrow column. */
+function nbsp(text) {
+    return text.replace(/ /g, '\u00a0');
+}
+function row(cells, withError) {
+    return `| ${(withError ? cells : cells.slice(0, -1)).join(' | ')} |`;
+}
+function positions(index, again) {
+    return [index, ...(again.get(index) ?? [])].join(', ');
+}
+function fileRow(f, again, withError, inTask, stop) {
+    // The entry that met the stop would repeat the line above the table word for word.
+    const error = f.error && stop && oneLine(f.error) === stop ? 'stopped the run (see above)' : f.error;
+    const name = f.name ? mdCode(f.name, 200) : '–';
+    return row([
+        positions(f.index, again),
+        `${inTask ? '↳\u00a0' : ''}${name}${f.extra ? ' (extra)' : ''}`,
+        f.bytes === null ? '' : nbsp(formatBytes(f.bytes)),
+        f.contentType ? mdText(f.contentType, 60) : '',
+        f.url ? mdText(shortSource(f.url, 40)) : '',
+        nbsp(STATUS[f.status]),
+        f.status === 'failed' && error ? mdText(error, 300) : ''
+    ], withError);
+}
+function summary_taskRow(t, taskId, withError) {
+    const family = t ? `**${mdText(t.type, 40)}** ` : '';
+    const facts = !t
+        ? []
+        : t.state === 'skipped'
+            ? [plural(t.files, 'file')]
+            : t.state === 'success'
+                ? [plural(t.files, 'file'), formatDuration(t.ms)]
+                : [formatDuration(t.ms)];
+    const state = t ? nbsp(`${TASK_STATE[t.state]} ${stateWord(t.state)}`) : '';
+    return row([
+        '',
+        [`${family}task ${mdCode(middle(taskId, 21))}`, ...facts.map(nbsp)].join(' · '),
+        '',
+        '',
+        '',
+        state,
+        t?.error ? mdText(t.error, 300) : ''
+    ], withError);
+}
+/** The table's pieces in input order. */
+function units(run, withError) {
+    const repeatOf = repeats(run.files);
+    const again = new Map();
+    for (const [index, first] of repeatOf)
+        again.set(first, [...(again.get(first) ?? []), index]);
+    const tasks = new Map(run.tasks.map(t => [t.taskId, t]));
+    const stop = run.stopped ? oneLine(run.stopped) : null;
+    const out = [];
+    let current = null;
+    let stopped = null;
+    for (const f of run.files) {
+        if (repeatOf.has(f.index))
+            continue;
+        const word = f.family === null ? stoppedWord(f) : null;
+        if (word && stopped?.word === word) {
+            stopped.to = f.index;
+            stopped.unit.files++;
+            const n = stopped.unit.files;
+            stopped.unit.rows = [
+                row([
+                    `${stopped.from}–\u2060${stopped.to}`,
+                    nbsp(`${n} entries`),
+                    '',
+                    '',
+                    '',
+                    nbsp(`⏹️ ${word}`),
+                    ''
+                ], withError)
+            ];
+            continue;
         }
-    };
-    const runJob = async (job) => {
-        const started = deps.clock.now();
-        try {
-            if (job.early)
-                return { kind: 'failed', error: job.early, ms: 0 };
-            if (job.keep && job.name) {
-                const relPath = job.name;
-                const facts = job.keep.known ?? {
-                    ...(await dest.hash(relPath)),
-                    contentType: mime_types.lookup(relPath) || null
+        stopped = null;
+        // A URL entry may carry a taskId too (the 4o-image endpoint's pair): only a family marks a task result.
+        if (f.family !== null && f.taskId !== null) {
+            if (current?.taskId !== f.taskId) {
+                const unit = {
+                    order: f.index,
+                    failed: false,
+                    files: 0,
+                    rows: [summary_taskRow(tasks.get(f.taskId), f.taskId, withError)]
                 };
-                return {
-                    kind: 'kept',
-                    relPath,
-                    bytes: facts.bytes,
-                    sha256: facts.sha256,
-                    contentType: facts.contentType
-                };
+                current = { taskId: f.taskId, unit };
+                out.push(unit);
             }
-            if (stopped)
-                return { kind: 'failed', error: `not started: ${stopped}`, ms: 0 };
-            const file = await fetchJob(job, fetchContext);
-            return { kind: 'downloaded', file, ms: deps.clock.now() - started };
+            const t = tasks.get(f.taskId);
+            current.unit.files++;
+            if (f.status === 'failed' || (t && t.state !== 'success' && t.state !== 'skipped'))
+                current.unit.failed = true;
+            // A task that gave no file is said by its own row already.
+            if (f.url !== null || f.path !== null)
+                current.unit.rows.push(fileRow(f, again, withError, true, stop));
+            continue;
         }
-        catch (error) {
-            return { kind: 'failed', error: errorMessage(error), ms: deps.clock.now() - started };
-        }
-    };
-    const pending = jobs.map(job => limit(() => runJob(job)));
-    // Names are given in input order whatever order downloads finish in: the same input, the same names.
-    const outcomes = new Map();
-    startGroup(`Downloading ${jobs.length} file${jobs.length === 1 ? '' : 's'} to ${settings.dir}`);
+        current = null;
+        const unit = {
+            order: f.index,
+            failed: f.status === 'failed',
+            files: 1,
+            rows: [fileRow(f, again, withError, false, stop)]
+        };
+        if (word)
+            stopped = { word, from: f.index, to: f.index, unit };
+        out.push(unit);
+    }
+    return out;
+}
+/**
+ * The whole summary. Pure: the same run gives the same text (golden tests pin it). A run too big
+ * for the runner's cap keeps its failures first, then the first files, in input order.
+ */
+function summaryMarkdown(run, limitBytes = MAX_SUMMARY_BYTES) {
+    const t = totals(run);
+    const failedTasks = run.tasks.some(task => task.state === 'failed' || task.state === 'timeout');
+    const bad = t.failed + t.notStarted + t.cancelled > 0 || failedTasks || run.stopped !== null;
+    const withError = run.files.some(f => f.status === 'failed') || failedTasks;
+    const lines = [
+        `### ${bad ? '❌' : '✅'} kie.ai downloads: ${countsText(t)}`,
+        '',
+        [
+            `${volumeText(t, run.elapsedMs)} into ${mdCode(displayDir(run.dir))}`,
+            run.tasks.length ? tasksText(run.tasks) : ''
+        ]
+            .filter(Boolean)
+            .join(' · ')
+    ];
+    if (run.stopped)
+        lines.push('', `> **Stopped:** ${mdText(run.stopped, 500)}`);
+    const head = [
+        row(['#', 'File', 'Size', 'Type', 'Source', 'Status', 'Error'], withError),
+        row(['---:', '---', '---:', '---', '---', '---', '---'], withError)
+    ];
+    const pieces = units(run, withError);
+    if (pieces.length === 0)
+        return `${lines.join('\n')}\n`;
+    const size = (text) => Buffer.byteLength(text) + 1;
+    const NOTE_ROOM = 300;
+    let budget = limitBytes -
+        size(lines.join('\n')) -
+        size('') -
+        head.reduce((n, r) => n + size(r), 0) -
+        NOTE_ROOM;
+    const kept = new Set();
+    for (const unit of [...pieces.filter(u => u.failed), ...pieces.filter(u => !u.failed)]) {
+        const cost = unit.rows.reduce((n, r) => n + size(r), 0);
+        if (cost > budget)
+            continue;
+        budget -= cost;
+        kept.add(unit);
+    }
+    const shown = pieces.filter(u => kept.has(u));
+    lines.push('', ...head, ...shown.flatMap(u => u.rows));
+    const hidden = pieces.filter(u => !kept.has(u)).reduce((n, u) => n + u.files, 0);
+    if (hidden > 0) {
+        lines.push('', `_${hidden === 1 ? '1 more entry is' : `${hidden} more entries are`} not shown: a job summary holds at most 1 MiB. ` +
+            'The file named by the `manifest` output lists every file._');
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** Appends the summary to the step's summary file; a summary that cannot be written is only a warning. */
+async function writeSummary(run) {
+    // Outside a runner (a local run) there is no summary to write.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
     try {
-        for (const [i, job] of jobs.entries()) {
-            const result = await finish(job, await pending[i], registry, dest, settings);
-            if (result.status !== 'failed' && result.name && !job.keep?.known) {
-                record.set(recordKey(job.entry.url), recordEntry(job.entry.url, result.name, {
-                    bytes: result.bytes ?? 0,
-                    sha256: result.sha256 ?? '',
-                    contentType: result.contentType,
-                    mtimeMs: (await dest.existing(result.name))?.mtimeMs ?? 0
-                }));
-            }
-            outcomes.set(job.entry.url, result);
-            logResult(result);
-        }
+        await summary.addRaw(summaryMarkdown(run)).write();
+    }
+    catch (error) {
+        core_warning(`Could not write the job summary: ${errorMessage(error)}`);
     }
     finally {
-        endGroup();
-        http.dispose();
+        summary.emptyBuffer();
     }
-    try {
-        await dest.saveRecord(settings.filename, record);
-    }
-    catch (error) {
-        // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-        warning(`Could not write ${RECORD_FILE} in ${settings.dir}: ${errorMessage(error)}`);
-    }
-    return settings.entries.map(entry => ({ ...outcomes.get(entry.url), entry }));
-}
-/**
- * Resolve, then download, under the one retry policy. A refused or old signed URL is exchanged for
- * a fresh one on the next attempt, which counts as a retry of the download.
- */
-async function fetchJob(job, ctx) {
-    const label = `#${job.entry.index} ${job.urlName.stem}${job.urlName.ext}`;
-    const fresh = async () => {
-        // An entry queued for the API when a 401/402 arrived must not spend another call.
-        const stopped = ctx.stopped();
-        if (stopped)
-            throw new TransferError(`not started: ${stopped}`);
-        return { url: await resolve(job.entry, label, ctx), at: ctx.clock.now() };
-    };
-    const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
-    let signed;
-    return withRetry(label, ctx.policy, async () => {
-        if (!signed)
-            signed = await ctx.apiSlots(fresh);
-        // A slot per attempt: an entry sleeping before its next attempt holds no connection.
-        return ctx.fileSlots(async () => {
-            // Waiting for a slot may have aged the URL past its life: exchange it before use.
-            if (!signed || stale(signed))
-                signed = await ctx.apiSlots(fresh);
-            try {
-                return await download(ctx.http, signed.url, ctx.dest, {
-                    timeoutMs: ctx.settings.timeoutMs,
-                    onProgress: p => info(`  … ${label}: ${progressText(p)}`)
-                });
-            }
-            catch (error) {
-                if (error instanceof TransferError && error.refreshUrl)
-                    signed = undefined;
-                throw error;
-            }
-        });
-    });
-}
-/** The API call with its own retries; what escapes them is final for the entry. */
-async function resolve(entry, label, ctx) {
-    try {
-        return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.api.resolve(entry));
-    }
-    catch (error) {
-        const e = error;
-        if (e.stopAll)
-            ctx.stop(e);
-        throw new TransferError(e.message, { stopAll: e.stopAll });
-    }
-}
-function progressText(p) {
-    const rate = p.bytes / 1024 / 1024 / Math.max(p.elapsedMs / 1000, 0.001);
-    const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : '';
-    const of = p.total ? ` of ${formatBytes(p.total)}` : '';
-    return `${percent}(${formatBytes(p.bytes)}${of}, ${rate.toFixed(1)} MiB/s)`;
-}
-/** Names and places one job's file (input order), or records why it failed. */
-async function finish(job, work, registry, dest, settings) {
-    const base = {
-        entry: job.entry,
-        path: null,
-        bytes: null,
-        sha256: null,
-        contentType: null,
-        error: null,
-        ms: 0
-    };
-    if (work.kind === 'failed') {
-        return { ...base, status: 'failed', name: job.name, error: work.error, ms: work.ms };
-    }
-    if (work.kind === 'kept') {
-        const { relPath, bytes, sha256, contentType } = work;
-        return {
-            ...base,
-            status: 'skipped',
-            path: dest.pathOf(relPath),
-            name: relPath,
-            bytes,
-            sha256,
-            contentType
-        };
-    }
-    const { file } = work;
-    const ext = job.urlName.ext || extFromContentType(file.contentType);
-    const relPath = job.name ??
-        registry.claim(renderName(settings.filename, { ...job.urlName, ext, ...job.entry }), ext);
-    const facts = {
-        bytes: file.bytes,
-        sha256: file.sha256,
-        contentType: file.contentType,
-        ms: work.ms
-    };
-    try {
-        // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
-        if (settings.ifExists === 'skip' && (await dest.existing(relPath))) {
-            await dest.removeTemp(file.tempPath);
-            return {
-                ...base,
-                status: 'skipped',
-                path: dest.pathOf(relPath),
-                name: relPath,
-                ...(await dest.hash(relPath)),
-                contentType: file.contentType
-            };
-        }
-        const path = await dest.place(file.tempPath, relPath, settings.ifExists === 'overwrite');
-        return { ...base, status: 'downloaded', path, name: relPath, ...facts };
-    }
-    catch (error) {
-        await dest.removeTemp(file.tempPath);
-        return { ...base, status: 'failed', name: relPath, error: errorMessage(error), ms: work.ms };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/inputs.ts
-// Reads and validates every input once, into one typed settings object; nothing else reads inputs.
-
-
-
-
-
-
-
-
-/** Reads all inputs. Throws InputError, naming the input, before any request is made. */
-function getInputs() {
-    const apiKey = getInput(Inputs.ApiKey, { required: true });
-    // Masked before anything else can print it, even when it is about to be rejected.
-    core_setSecret(apiKey);
-    if (!apiKey) {
-        throw new InputError(Inputs.ApiKey, 'is empty', 'a kie.ai API key, e.g. ${{ secrets.KIE_API_KEY }}');
-    }
-    if (/\s/.test(apiKey)) {
-        throw new InputError(Inputs.ApiKey, 'contains whitespace or a line break', 'the key alone, as kie.ai shows it');
-    }
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const listed = parseEntryList(getInput(Inputs.Urls), Inputs.Urls);
-    const urlsFile = getInput(Inputs.UrlsFile);
-    if (urlsFile)
-        listed.push(...parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile));
-    if (listed.length === 0) {
-        throw new InputError(Inputs.Urls, 'gave no file URL', `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}'`);
-    }
-    const taskIds = pairTaskIds(listed, splitList(getInput(Inputs.TaskIds)));
-    const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image']);
-    const entries = listed.map((item, i) => {
-        const taskId = item.taskId ?? taskIds[i];
-        const chosen = endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint;
-        if (chosen === 'gpt4o-image' && !taskId) {
-            throw new InputError(Inputs.TaskIds, `has no task ID for entry ${i + 1} (${redactUrl(item.url)})`, `a task ID for every URL when '${Inputs.Endpoint}' is gpt4o-image`);
-        }
-        return { kind: 'url', index: i + 1, url: item.url, taskId, endpoint: chosen };
-    });
-    const filename = getInput(Inputs.Filename);
-    const unknown = unknownTokens(filename);
-    if (!filename.trim() || unknown.length > 0) {
-        throw new InputError(Inputs.Filename, unknown.length ? `has unknown token {${unknown[0]}}` : 'is empty', 'a template using {name}, {stem}, {ext}, {index}, {taskId}');
-    }
-    const shard = parseShard(getInput(Inputs.Shard));
-    return {
-        apiKey,
-        entries: shard ? entries.filter(e => inShard(e.url, shard)) : entries,
-        baseUrl: checkUrl(getInput(Inputs.BaseUrl), Inputs.BaseUrl).replace(/\/+$/, ''),
-        dir: external_node_path_default().resolve(workspace, required(Inputs.Path)),
-        filename,
-        ifExists: oneOf(Inputs.IfExists, ['overwrite', 'skip', 'fail']),
-        concurrency: integer(Inputs.Concurrency, 1, 32),
-        retries: integer(Inputs.Retries, 0, 10),
-        timeoutMs: seconds(Inputs.Timeout) * 1000,
-        failOnError: inputs_boolean(Inputs.FailOnError)
-    };
-}
-/**
- * The entries of one list in either form: URLs separated by newlines and/or commas, or a JSON array
- * of URL strings and `{"url", "taskId"}` objects. Every URL is checked.
- */
-function parseEntryList(text, input) {
-    const trimmed = text.trim();
-    if (!trimmed.startsWith('[')) {
-        return splitList(trimmed).map(url => ({
-            url: checkUrl(url, input),
-            taskId: null
-        }));
-    }
-    let items;
-    try {
-        items = JSON.parse(trimmed);
-    }
-    catch (error) {
-        throw new InputError(input, 
-        // V8 quotes the text around the error, maybe part of a signed URL: give the position only.
-        `is not valid JSON${jsonPosition(error)}`, 'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects');
-    }
-    if (!Array.isArray(items)) {
-        throw new InputError(input, 'is JSON but not an array', 'a JSON array of URL strings or {"url": "...", "taskId": "..."} objects');
-    }
-    return items.map((item, i) => jsonEntry(item, i, input));
-}
-function jsonEntry(item, i, input) {
-    const expected = 'a URL string or an object {"url": "...", "taskId": "..."}';
-    if (typeof item === 'string')
-        return { url: checkUrl(item.trim(), input), taskId: null };
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw new InputError(input, `item ${i + 1} is ${item === null ? 'null' : typeof item}`, expected);
-    }
-    const record = item;
-    const extra = Object.keys(record).filter(k => k !== 'url' && k !== 'taskId');
-    if (extra.length > 0) {
-        throw new InputError(input, `item ${i + 1} has unknown key "${stripQueries(extra[0]).slice(0, 40)}"`, expected);
-    }
-    if (typeof record.url !== 'string')
-        throw new InputError(input, `item ${i + 1} has no "url" string`, expected);
-    const taskId = record.taskId ?? null;
-    if (taskId !== null && typeof taskId !== 'string') {
-        throw new InputError(input, `item ${i + 1} has a "taskId" that is not a string`, expected);
-    }
-    return {
-        url: checkUrl(record.url.trim(), input),
-        taskId: checkTaskId(taskId?.trim() || null, input)
-    };
-}
-/** Items separated by newlines and/or commas; blank items and surrounding spaces ignored. */
-function splitList(text) {
-    return text
-        .split(/[\r\n,]+/)
-        .map(s => s.trim())
-        .filter(s => s !== '');
-}
-/** Task IDs apply to all (one), by position (one per entry), or not at all. */
-function pairTaskIds(listed, ids) {
-    ids.forEach(id => checkTaskId(id, Inputs.TaskIds));
-    if (ids.length === 0)
-        return listed.map(() => null);
-    if (ids.length === 1)
-        return listed.map(() => ids[0]);
-    if (ids.length === listed.length)
-        return ids;
-    throw new InputError(Inputs.TaskIds, `has ${ids.length} IDs for ${listed.length} URLs`, 'none, one for every URL, or exactly one per URL in the same order');
-}
-function checkTaskId(id, input) {
-    // A line break would be harmless in JSON but confusing everywhere else; control characters never belong.
-    // eslint-disable-next-line no-control-regex
-    if (id !== null && /[\u0000-\u001f\u007f]/.test(id)) {
-        throw new InputError(input, 'has a task ID with a control character or line break', 'a task ID such as task12345');
-    }
-    return id;
-}
-/** An absolute http(s) URL without credentials; the value is shown without its query string. */
-function checkUrl(value, input) {
-    const expected = 'an absolute http(s) URL without user or password, e.g. https://tempfile.aiquickdraw.com/v/abc.png';
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(input, `has an invalid URL "${redactUrl(value).slice(0, 200)}"`, expected);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(input, `has a URL with scheme "${url.protocol}"`, expected);
-    }
-    if (url.username || url.password) {
-        throw new InputError(input, `has a URL with credentials (${url.host})`, expected);
-    }
-    return url.href;
-}
-/** `I/N` with 1 <= I <= N, or null when empty. */
-function parseShard(value) {
-    if (!value)
-        return null;
-    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
-    const index = Number(m?.[1]);
-    const total = Number(m?.[2]);
-    if (!m || total < 1 || total > 1000 || index < 1 || index > total) {
-        throw new InputError(Inputs.Shard, `is "${value.slice(0, 40)}"`, 'I/N with 1 <= I <= N <= 1000, e.g. 2/4, or empty');
-    }
-    return { index, total };
-}
-/**
- * Whether a URL belongs to a shard: a hash of the URL, so the split is stable across runs and
- * runners, every URL lands in exactly one shard, and a URL listed twice stays in one shard.
- */
-function inShard(url, shard) {
-    return (0,external_node_crypto_.createHash)('sha256').update(url).digest().readUInt32BE(0) % shard.total === shard.index - 1;
-}
-function jsonPosition(error) {
-    const at = /position (\d+)/.exec(error.message)?.[1];
-    return at ? ` (at position ${at})` : '';
-}
-function readUrlsFile(workspace, file) {
-    const full = external_node_path_default().resolve(workspace, file);
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(full, 'utf8');
-    }
-    catch (error) {
-        throw new InputError(Inputs.UrlsFile, `cannot be read (${error.code ?? 'error'}: ${full})`, 'a readable file path relative to the workspace');
-    }
-}
-function required(name) {
-    const value = getInput(name);
-    if (!value)
-        throw new InputError(name, 'is empty', 'a value (see action.yml for its default)');
-    return value;
-}
-function oneOf(name, allowed) {
-    const value = getInput(name);
-    if (!allowed.includes(value)) {
-        throw new InputError(name, `is "${value.slice(0, 40)}"`, `one of ${allowed.join(', ')}`);
-    }
-    return value;
-}
-function integer(name, min, max) {
-    const value = getInput(name);
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-        throw new InputError(name, `is "${value.slice(0, 40)}"`, `a whole number from ${min} to ${max}`);
-    }
-    return n;
-}
-function seconds(name) {
-    const value = getInput(name);
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) {
-        throw new InputError(name, `is "${value.slice(0, 40)}"`, 'a number of seconds above 0 and at most 3600');
-    }
-    return n;
-}
-function inputs_boolean(name) {
-    const value = getInput(name);
-    if (value.toLowerCase() === 'true')
-        return true;
-    if (value.toLowerCase() === 'false')
-        return false;
-    throw new InputError(name, `is "${value.slice(0, 40)}"`, 'true or false');
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action: read inputs, download everything, report, and fail the step once if it should.
+// The action: read inputs, run the pipeline, report, and fail the step once if it should; a cancel loses nothing finished.
 
 
 
@@ -33518,27 +37019,78 @@ function inputs_boolean(name) {
 
 
 
-async function run(deps) {
+
+
+
+
+/**
+ * After SIGINT/SIGTERM the runner kills the step about 7.5 s later. Transfers stop at once; this is
+ * how long the run may take to wind down before what is known is reported as it stands, so the
+ * record, outputs and summary are written well within 5 s.
+ */
+const CANCEL_GRACE_MS = 3_000;
+async function run(deps = {}) {
     tuneHeap();
+    startMasking();
+    const controller = new AbortController();
+    const signal = deps.signal ?? controller.signal;
+    const onSignal = (name) => {
+        if (!controller.signal.aborted)
+            controller.abort(new CancelledError(name));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
+        // `wait` counts from the step's start, before inputs are even read.
+        const startedAt = deps.startedAt ?? Date.now();
         const settings = getInputs();
-        const results = await downloadAll(settings, deps);
+        const pipeline = new Pipeline(settings, {
+            clock: deps.clock ?? realClock,
+            signal,
+            startedAt
+        });
+        const result = await untilCancelDeadline(pipeline, signal);
+        logTotals(result);
+        logDetails(result);
         // Outputs and summary first: a failing step still tells the next steps what arrived.
-        setOutputs(results, settings.dir);
-        await writeSummary(results, settings.dir).catch((error) => warning(`Could not write the job summary: ${errorMessage(error)}`));
-        const failed = results.filter(r => r.status === 'failed');
-        if (failed.length > 0) {
-            const lines = failed.map(r => `#${r.entry.index} ${r.name ?? redactUrl(r.entry.url)}: ${r.error}`);
-            if (!settings.failOnError)
-                lines.forEach(line => warning(line));
-            else {
-                const more = lines.length > 10 ? `\n… and ${lines.length - 10} more (see the job summary)` : '';
-                throw new Error(`${failed.length} of ${results.length} entries failed:\n${lines.slice(0, 10).join('\n')}${more}`);
-            }
-        }
+        await setOutputs(result);
+        await writeSummary(result).catch((error) => core_warning(`Could not write the job summary: ${errorMessage(error)}`));
+        const failure = failureMessage(result, settings.failOnError);
+        if (failure)
+            throw new Error(failure);
+        // fail-on-error: false turns file failures into one warning (account errors still fail above).
+        const warning = failureSummary(result);
+        if (warning)
+            core_warning(warning);
     }
     catch (error) {
         setFailed(errorMessage(error));
+    }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
+        if (controller.signal.aborted)
+            setTimeout(() => process.exit(), 500).unref();
+    }
+}
+/** The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest. */
+async function untilCancelDeadline(pipeline, signal) {
+    let timer;
+    const deadline = new Promise(resolve => {
+        const onAbort = () => {
+            timer = setTimeout(() => resolve(pipeline.result()), CANCEL_GRACE_MS);
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([pipeline.run(), deadline]);
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 

@@ -15,16 +15,21 @@ export interface ActionRun {
   workspace: Workspace
 }
 
-/** Instant sleeps that remember what they were asked to wait. */
+/**
+ * Instant sleeps that remember what they were asked to wait. Time moves on by what was slept, so
+ * rules measured in time (signed URL age, the rate-limit budget, pacing) see it pass.
+ */
 export function instantClock(): Deps['clock'] & { waits: number[] } {
   const waits: number[] = []
+  let slept = 0
   return {
     waits,
     sleep: async ms => {
       waits.push(ms)
+      slept += ms
     },
     random: () => 0.5,
-    now: Date.now
+    now: () => Date.now() + slept
   }
 }
 

@@ -88,6 +88,17 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
   )
 }
 
+/**
+ * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
+ * next queued call: that call then sees the stop and is never sent.
+ */
+export function stopOn401(ctx: Pick<FetchContext, 'stop'>): (error: unknown) => never {
+  return error => {
+    if (error instanceof TransferError && error.stopAll) ctx.stop(error)
+    throw error
+  }
+}
+
 /** The API call with its own retries (rate limits are the governor's); what escapes is final. */
 async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<string> {
   try {
@@ -97,20 +108,21 @@ async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<
       () =>
         ctx.governor.run(
           'resolve',
-          () =>
-            ctx.api.resolve(
-              { url: job.url, taskId: job.taskId, endpoint: job.endpoint },
-              ctx.signal
-            ),
+          () => {
+            // Queued behind the call that met a 401/402: that answer stands for this one too.
+            if (ctx.stopped()) throw new TransferError('not started')
+            return ctx.api
+              .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
+              .catch(stopOn401(ctx))
+          },
           ctx.signal
         ),
       ctx.signal
     )
   } catch (error) {
-    if (error instanceof TransferError && error.stopAll) {
-      ctx.stop(error)
-      throw new TransferError(error.message, { stopAll: true })
-    }
-    throw error
+    if (!(error instanceof TransferError)) throw error
+    if (error.stopAll) ctx.stop(error)
+    // The API's retries are spent: final for this file (the download's retries do not ask again).
+    throw new TransferError(error.message, { stopAll: error.stopAll })
   }
 }

@@ -26,7 +26,7 @@ import { FAMILIES } from '../tasks/families.js'
 import { TaskWatcher } from '../tasks/watch.js'
 import { type RetryClock, type RetryPolicy, realClock } from '../util/retry.js'
 import { oneLine } from '../util/safe-text.js'
-import { type FetchContext, fetchFile } from './fetch.js'
+import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 import { Namer, type Slot } from './namer.js'
 import { plan } from './plan.js'
@@ -103,7 +103,11 @@ export class Pipeline {
       const governor = new Governor({
         concurrency: settings.concurrency,
         clock: this.clock,
-        rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs)
+        rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
+        onPause: (pauseMs, rate) =>
+          core.info(
+            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`
+          )
       })
       // `concurrency` bounds API calls and downloads, each. Up to twice as many files are under
       // way, so the next files' API calls overlap running downloads: one hop's latency is hidden.
@@ -134,7 +138,14 @@ export class Pipeline {
       }
       const watcher = new TaskWatcher({
         lookup: (type, taskId, signal) =>
-          governor.run('lookup', () => api.lookup(FAMILIES[type].path, taskId, signal), signal),
+          governor.run(
+            'lookup',
+            () => {
+              if (this.stopped) throw new TransferError('not started', { stopAll: true })
+              return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx))
+            },
+            signal
+          ),
         clock: this.clock,
         deadline: this.startedAt + settings.waitMs,
         signal: this.signal,
@@ -499,13 +510,13 @@ export class Pipeline {
   }
 }
 
-/** One sentence for the log and the step's error: why nothing more happens. */
+/** Why nothing more happens, for the log's stop line and the step's error. */
 function cancelReason(signal: AbortSignal): string {
   const by =
     signal.reason instanceof CancelledError && signal.reason.signal
-      ? ` (${signal.reason.signal})`
+      ? ` by ${signal.reason.signal}`
       : ''
-  return `The run was cancelled${by}: nothing new starts, transfers stop, and files that finished are kept`
+  return `cancelled${by}; files that finished are kept`
 }
 
 function taskRow(entry: TaskEntry): Pick<TaskResult, 'taskId' | 'type'> {

@@ -13,6 +13,8 @@ export interface GovernorOptions {
   rateLimitBudgetMs: number
   /** Lookups started in any one second, at most (kie.ai: 10 per second per key for task details). */
   lookupsPerSecond?: number
+  /** Told once per rate-limit episode how long every call pauses and the rate they resume at. */
+  onPause?: (pauseMs: number, ratePerSecond: number) => void
 }
 
 export interface GovernorStats {
@@ -34,6 +36,12 @@ export function rateLimitBudgetMs(timeoutMs: number): number {
 }
 
 const WINDOW_MS = 1_000
+/**
+ * Lookups are spaced evenly, a little wider than the cap asks: a burst of ten at once could reach
+ * kie.ai bunched with the next second's (connections and the event loop delay some), and count
+ * as more than ten in one of kie.ai's seconds.
+ */
+const LOOKUP_SPACING_MARGIN = 1.1
 /** The allowed rate never falls below this (one call every two seconds). */
 const MIN_RATE = 0.5
 /**
@@ -56,8 +64,14 @@ export class Governor {
   private readonly clock: RetryClock
   private readonly budgetMs: number
   private readonly lookupsPerSecond: number
+  private readonly onPause?: (pauseMs: number, ratePerSecond: number) => void
 
   private inFlight = 0
+  /**
+   * The first call of a run goes alone: a bad key or an empty account (401/402) then costs one
+   * call, not one per slot, and the others are never sent. It costs one round trip, once.
+   */
+  private probing = true
   private readonly queue: Waiter[] = []
   /** No call starts before this time (a Retry-After, or the backoff after a rate limit). */
   private pausedUntil = 0
@@ -79,6 +93,7 @@ export class Governor {
     this.clock = options.clock
     this.budgetMs = options.rateLimitBudgetMs
     this.lookupsPerSecond = options.lookupsPerSecond ?? 10
+    this.onPause = options.onPause
   }
 
   stats(): GovernorStats {
@@ -104,6 +119,7 @@ export class Governor {
         result = await call()
       } catch (error) {
         this.inFlight--
+        this.probing = false
         if (!(error instanceof TransferError && error.rateLimited)) {
           this.counts.failures++
           this.pump()
@@ -123,6 +139,7 @@ export class Governor {
         continue
       }
       this.inFlight--
+      this.probing = false
       this.onSuccess()
       this.pump()
       return result
@@ -156,6 +173,7 @@ export class Governor {
   /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < this.concurrency) {
+      if (this.probing && this.inFlight > 0) return
       const now = this.clock.now()
       // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
       const gate = Math.max(this.pausedUntil, this.lastStartAt + WINDOW_MS / this.rate)
@@ -178,13 +196,23 @@ export class Governor {
     if (this.queue.length === 0) this.cancelWakeUp()
   }
 
-  /** The earliest time a lookup may start: never more than `lookupsPerSecond` in any one second. */
+  /**
+   * The earliest time a lookup may start: never more than `lookupsPerSecond` in any one second,
+   * and evenly spaced within it.
+   */
   private nextLookupAt(now: number): number {
     const starts = this.lookupStarts
     while (starts.length > 0 && starts[0] <= now - WINDOW_MS) starts.shift()
-    return starts.length < this.lookupsPerSecond
-      ? now
-      : starts[starts.length - this.lookupsPerSecond] + WINDOW_MS
+    const spaced =
+      starts.length === 0
+        ? now
+        : starts[starts.length - 1] +
+          Math.round((WINDOW_MS / this.lookupsPerSecond) * LOOKUP_SPACING_MARGIN)
+    const windowed =
+      starts.length < this.lookupsPerSecond
+        ? now
+        : starts[starts.length - this.lookupsPerSecond] + WINDOW_MS
+    return Math.max(now, spaced, windowed)
   }
 
   private wakeUpAt(at: number): void {
@@ -246,5 +274,6 @@ export class Governor {
     const backoff = Math.min(MAX_PAUSE_MS, (WINDOW_MS / this.rate) * 2 ** (this.streak - 1))
     const pause = asked ?? backoff * (0.5 + 0.5 * this.clock.random())
     this.pausedUntil = Math.max(this.pausedUntil, now + pause)
+    this.onPause?.(pause, this.rate)
   }
 }

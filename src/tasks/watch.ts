@@ -107,8 +107,6 @@ export class TaskWatcher {
 
     for (;;) {
       if (signal.aborted) throw new CancelledError()
-      const lookedAt = clock.now()
-      firstLookAt ??= lookedAt
       looks += 1
       let view: TaskView | undefined
       let retryAfterMs = 0
@@ -127,6 +125,10 @@ export class TaskWatcher {
           retryAfterMs = error.retryAfterMs ?? 0
         }
       }
+      // Spacing counts from the answer: a lookup may have queued behind the run's lookup cap, and
+      // the next one must still come at least the interval after this one reached kie.ai.
+      const lookedAt = clock.now()
+      firstLookAt ??= lookedAt
 
       if (view) {
         found = true
