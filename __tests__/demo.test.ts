@@ -68,7 +68,7 @@ describe('the demo’s summary, rendered as text', () => {
     expect(lines).toContain('1.0 MiB in 9.2 s (111.7 KiB/s) into kie-downloads/')
     const row = lines.find(l => l.startsWith('3 '))
     expect(row).toMatch(
-      /^3 +a\|b`c<i>\.png +tempfile\.aiquickdraw\.com\/…\/3-a1b2c3\.png +❌ failed +kie\.ai answered 422, validation error: "<img src=x onerror=alert\(1\)> \| \*bold\* \[x\]\(javascript:alert\(1\)\)"$/
+      /^3 +a\|b`c<i>\.png +tempfile\.aiquickdraw\.com\/workers\/nano\/3-a1b2c3\.png +❌ failed +kie\.ai answered 422, validation error: "<img src=x onerror=alert\(1\)> \| \*bold\* \[x\]\(javascript:alert\(1\)\)"$/
     )
     expect(summaryText(md)).not.toMatch(/\\|&#|`img/)
   })

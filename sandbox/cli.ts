@@ -1,6 +1,6 @@
 // Run a sandbox with the sample files until SIGINT/SIGTERM: `npm run sandbox -- --port 8787`.
 import { parseArgs } from 'node:util'
-import { SAMPLE_FILES } from './samples.ts'
+import { SAMPLE_FILES, SAMPLE_TASKS } from './samples.ts'
 import { Sandbox } from './server.ts'
 
 const USAGE = `usage: node sandbox/cli.ts [--port N] [--file-port N] [--api-latency MS] [--file-latency MS]
@@ -56,6 +56,7 @@ const sandbox = await Sandbox.start({
   process.exit(1)
 })
 const files = await Promise.all(SAMPLE_FILES.map(file => sandbox.register(file)))
+const tasks = await Promise.all(SAMPLE_TASKS.map(task => sandbox.registerTask({ ...task })))
 
 const lines = [
   `kie.ai sandbox listening`,
@@ -66,6 +67,13 @@ const lines = [
   ...files.map(
     f =>
       `    ${f.url}  ${f.contentType}, ${f.size} bytes${f.taskId ? `, taskId ${f.taskId}` : ''}, sha256 ${f.sha256}`
+  ),
+  `  sample tasks (each finishes at its second look):`,
+  ...tasks.map(t => `    ${t.taskId}  task-type ${t.type}, ${t.files.length} files`),
+  ...tasks.flatMap(t =>
+    t.files.map(
+      f => `    ${f.url}  ${f.contentType}, ${f.size} bytes, taskId ${t.taskId}, sha256 ${f.sha256}`
+    )
   ),
   `  try:`,
   `    curl -s -X POST ${sandbox.baseUrl}/api/v1/common/download-url -H 'Authorization: Bearer ${sandbox.apiKey}' -H 'Content-Type: application/json' -d '{"url":"${files[0].url}"}'`,

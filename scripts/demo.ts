@@ -1,7 +1,7 @@
 // `npm run demo`: the action end to end in one command, against the loopback sandbox, shown as GitHub's page shows it.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { SAMPLE_FILES, Sandbox } from '../sandbox/index.ts'
+import { SAMPLE_FILES, SAMPLE_TASKS, Sandbox } from '../sandbox/index.ts'
 import { makeWorkspace, runDist } from './runner.ts'
 import { runnerView, summaryText } from './runner-view.ts'
 
@@ -16,17 +16,17 @@ const relative = (text: string, workspace: string): string =>
     .split(workspace)
     .join('.')
 
-const sandbox = await Sandbox.start()
-try {
-  for (const file of SAMPLE_FILES) await sandbox.register({ ...file })
+interface Example {
+  title: string
+  inputs: Record<string, string>
+}
+
+/** Runs one step as the runner would and shows what a person sees of it. */
+async function show(sandbox: Sandbox, example: Example): Promise<number> {
   const workspace = makeWorkspace()
-  const entries = SAMPLE_FILES.map(f => (f.taskId ? { url: f.url, taskId: f.taskId } : f.url))
-  const inputs = {
-    'api-key': sandbox.apiKey,
-    'base-url': sandbox.baseUrl,
-    urls: JSON.stringify(entries)
-  }
-  console.log(`kie.ai sandbox at ${sandbox.baseUrl}; workspace ${workspace.dir}`)
+  const inputs = { 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...example.inputs }
+  console.log(`\n━━ ${example.title} ${'━'.repeat(Math.max(0, 68 - example.title.length))}`)
+  console.log(`workspace ${workspace.dir}`)
   console.log('with:')
   // The page shows a secret input masked too.
   for (const [name, value] of Object.entries(inputs)) {
@@ -57,7 +57,32 @@ try {
     if (stats.isFile()) console.log(`${String(stats.size).padStart(10)}  ${path.join(dir, name)}`)
   }
   rule(`exit code ${run.code}, ${(run.ms / 1000).toFixed(2)} s`)
-  process.exitCode = run.code ?? 1
+  return run.code ?? 1
+}
+
+const sandbox = await Sandbox.start()
+try {
+  for (const file of SAMPLE_FILES) await sandbox.register({ ...file })
+  for (const task of SAMPLE_TASKS) await sandbox.registerTask({ ...task })
+  console.log(`kie.ai sandbox at ${sandbox.baseUrl} (loopback; no key, no network needed)`)
+  const codes = [
+    await show(sandbox, {
+      title: 'URL mode: three generated files',
+      inputs: {
+        urls: JSON.stringify(
+          SAMPLE_FILES.map(f => (f.taskId ? { url: f.url, taskId: f.taskId } : f.url))
+        )
+      }
+    }),
+    await show(sandbox, {
+      title: 'task mode: wait for two tasks, then download their results',
+      inputs: {
+        'task-ids': JSON.stringify(SAMPLE_TASKS.map(t => ({ taskId: t.taskId, type: t.type }))),
+        filename: '{taskId}/{n}-{name}'
+      }
+    })
+  ]
+  process.exitCode = codes.some(code => code !== 0) ? 1 : 0
 } finally {
   await sandbox.close()
 }

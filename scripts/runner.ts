@@ -71,6 +71,10 @@ export function readOutputs(file: string): Record<string, string> {
   return out
 }
 
+function pick(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(names.filter(n => env[n] !== undefined).map(n => [n, env[n]]))
+}
+
 export const DIST = path.join(import.meta.dirname, '..', 'dist', 'index.js')
 
 export interface DistRun {
@@ -104,6 +108,8 @@ export async function runDist(
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // Node on Windows needs these to find its temp folder and system libraries.
+    ...pick(process.env, ['SystemRoot', 'TEMP', 'TMP', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA']),
     ...inputEnv(inputs),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace.dir,

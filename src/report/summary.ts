@@ -102,7 +102,7 @@ function fileRow(
       `${inTask ? '↳\u00a0' : ''}${name}${f.extra ? ' (extra)' : ''}`,
       f.bytes === null ? '' : nbsp(formatBytes(f.bytes)),
       f.contentType ? mdText(f.contentType, 60) : '',
-      f.url ? mdText(shortSource(f.url, 40)) : '',
+      f.url ? mdText(shortSource(f.url, 56)) : '',
       nbsp(STATUS[f.status]),
       f.status === 'failed' && error ? mdText(error, 300) : ''
     ],
