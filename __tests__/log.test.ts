@@ -39,9 +39,10 @@ function shown(): string[] {
 /** What the coordinator's pipeline logs for a finished run, in order. */
 function logRun(run: RunResult, urls: number): void {
   logStart({ files: urls, tasks: run.tasks.length, dir: run.dir })
+  // The pipeline says why it stopped the moment the answer comes, before that file's own line.
+  if (run.stopped) logStopped(run.stopped)
   for (const f of run.files) logFile(f)
   for (const t of run.tasks) logTask(t)
-  if (run.stopped) logStopped(run.stopped)
   logTotals(run)
   logDetails(run)
 }
@@ -89,8 +90,9 @@ describe('step log', () => {
     expect(lines.length).toBeLessThan(30)
     expect(shown()).toEqual([
       'Downloading 200 files into kie-downloads/',
-      '✖ img-1.png: kie.ai answered 401, the API key is missing or wrong: "You do not have access permissions"',
       '■ Stopped: kie.ai answered 401, the API key is missing or wrong: "You do not have access permissions". Nothing more will start.',
+      // The reason is said once in the log; the file that met it points there.
+      '✖ img-1.png: stopped the run (see above)',
       '0 downloaded, 1 failed, 199 not started; nothing transferred in 0.6 s'
     ])
   })

@@ -35111,7 +35111,10 @@ function plural(n, word) {
 /** Tasks named one by one in a waiting line; the rest are counted. */
 const WAITING_SHOWN = 5;
 /** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+/** The reason logStopped gave this run, so the file that met it does not say it again. */
+let stoppedBy = null;
 function logStart(info) {
+    stoppedBy = null;
     const what = [
         info.files ? plural(info.files, 'file') : '',
         info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
@@ -35138,7 +35141,9 @@ function logFile(r) {
     const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200);
     const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
     if (r.status === 'failed') {
-        core_info(`✖ ${name}: ${oneLine(r.error ?? 'failed')}${task}`);
+        // The file whose answer stopped the run points at the stop line instead of repeating it.
+        const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error;
+        core_info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`);
         return;
     }
     const facts = [
@@ -35201,6 +35206,7 @@ function logProgress(label, p) {
 }
 /** Said once: why nothing more starts. The step's one error repeats it at the end. */
 function logStopped(reason) {
+    stoppedBy = reason;
     core_info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`);
 }
 /** The closing line: "12 downloaded, 3 skipped, 1 failed; 48.0 MiB in 9.2 s (5.2 MiB/s)". */

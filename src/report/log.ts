@@ -22,7 +22,11 @@ import {
 export const WAITING_SHOWN = 5
 
 /** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+/** The reason logStopped gave this run, so the file that met it does not say it again. */
+let stoppedBy: string | null = null
+
 export function logStart(info: { files: number; tasks: number; dir: string }): void {
+  stoppedBy = null
   const what = [
     info.files ? plural(info.files, 'file') : '',
     info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
@@ -51,7 +55,9 @@ export function logFile(r: FileResult): void {
   const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200)
   const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : ''
   if (r.status === 'failed') {
-    core.info(`✖ ${name}: ${oneLine(r.error ?? 'failed')}${task}`)
+    // The file whose answer stopped the run points at the stop line instead of repeating it.
+    const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error
+    core.info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`)
     return
   }
   const facts = [
@@ -135,6 +141,7 @@ export function logProgress(label: string, p: Progress): void {
 
 /** Said once: why nothing more starts. The step's one error repeats it at the end. */
 export function logStopped(reason: string): void {
+  stoppedBy = reason
   core.info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`)
 }
 
