@@ -216,7 +216,7 @@ describe('run', () => {
       )
       expect(r.failed).toBe(true)
       expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
-      expect(r.files[0].error).toMatch(/old.png is already there; left untouched \(if-exists: fail/)
+      expect(r.files[0].error).toMatch(/^already there; left untouched \(if-exists: fail/)
       expect(readFileSync(path.join(ws.dir, 'kie-downloads', 'old.png'), 'utf8')).toBe('mine')
     })
 

@@ -82,7 +82,8 @@ describe('DownloadRecord', () => {
     })
     expect(again.task('task-1')).toEqual({
       type: 'market',
-      files: [again.file(url), again.file(other)]
+      files: [again.file(url), again.file(other)],
+      main: 2
     })
     expect(again.task('task-2')).toBeUndefined()
     expect(warnings).toEqual([])
@@ -336,6 +337,45 @@ describe('DownloadRecord', () => {
     expect(merged.file(other)?.path).toBe('b.png')
   })
 
+  it('holds one URL per path: a file overwritten with another URL is never vouched for as the old one', async () => {
+    const first = await DownloadRecord.load(dir, '{name}', warn)
+    first.setFile(url, placed('cat.png'))
+    await first.save()
+    const second = await DownloadRecord.load(dir, '{name}', warn)
+    second.setFile(other, placed('cat.png', 'other bytes'))
+    expect(second.file(url)).toBeUndefined()
+    await second.save()
+    const after = await DownloadRecord.load(dir, '{name}', warn)
+    expect(after.file(url)).toBeUndefined()
+    expect(after.file(other)).toMatchObject({ path: 'cat.png', bytes: 11 })
+  })
+
+  it('on a merge, drops another writer’s entry for a path this run wrote', async () => {
+    const a = await DownloadRecord.load(dir, '{name}', warn)
+    const b = await DownloadRecord.load(dir, '{name}', warn)
+    b.setFile(url, placed('cat.png'))
+    await b.save()
+    a.setFile(other, placed('cat.png', 'newer'))
+    await a.save()
+    const merged = await DownloadRecord.load(dir, '{name}', warn)
+    expect(merged.file(url)).toBeUndefined()
+    expect(merged.file(other)?.path).toBe('cat.png')
+  })
+
+  it('keeps which results a task was fetched with: main answers from an all record, not the reverse', async () => {
+    const first = await DownloadRecord.load(dir, '{name}', warn)
+    first.setFile(url, placed('a.png'))
+    first.setTask('t-main', 'veo', [url], 1, 'main')
+    first.setFile(other, placed('a-x.png'))
+    first.setTask('t-all', 'veo', [url, other], 1, 'all')
+    await first.save()
+    const r = await DownloadRecord.load(dir, '{name}', warn)
+    expect(r.task('t-main', 'all')).toBeUndefined()
+    expect(r.task('t-main', 'main')?.files.map(f => f.path)).toEqual(['a.png'])
+    expect(r.task('t-all', 'all')?.files.map(f => f.path)).toEqual(['a.png', 'a-x.png'])
+    expect(r.task('t-all', 'main')?.files.map(f => f.path)).toEqual(['a.png'])
+  })
+
   it('does not bring back on a merge an entry whose file this run found gone', async () => {
     const first = await DownloadRecord.load(dir, '{name}', warn)
     first.setFile(url, placed('a.png'))
@@ -354,7 +394,10 @@ describe('DownloadRecord', () => {
     const record = await DownloadRecord.load(dir, '{name}', warn)
     const facts = placed('a.png')
     for (let i = 0; i < 20_000; i++) {
-      record.setFile(`https://h.example/${'x'.repeat(150)}/${i}.png`, facts)
+      record.setFile(`https://h.example/${'x'.repeat(150)}/${i}.png`, {
+        ...facts,
+        path: `f${i}.png`
+      })
     }
     expect(await record.save()).toBe(false)
     expect(warnings).toEqual([

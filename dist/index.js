@@ -28678,7 +28678,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1659);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -28691,10 +28691,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CANCEL_GRACE_MS
+// UNUSED EXPORTS: CANCEL_GRACE_MS, CANCEL_SETTLE_MS
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -34296,10 +34296,12 @@ class Destination {
         return this.exists(this.pathOf(relPath));
     }
     /** Bytes and sha256 of a file already there (for skipped entries). */
-    async hash(relPath) {
+    async hash(relPath, signal) {
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let bytes = 0;
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath))) {
+        // A cancelled run stops hashing at once: a big kept video must not hold up the wind-down.
+        const stream = (0,external_node_fs_namespaceObject.createReadStream)(this.pathOf(relPath), { signal });
+        for await (const chunk of stream) {
             hash.update(chunk);
             bytes += chunk.length;
         }
@@ -34318,7 +34320,7 @@ class Destination {
             if (overwrite)
                 await this.fs.rename(tempPath, target);
             else
-                await this.linkInto(tempPath, target, relPath);
+                await this.linkInto(tempPath, target);
         };
         try {
             await move();
@@ -34390,19 +34392,19 @@ class Destination {
         return true;
     }
     /** link() where the file system has hard links; where it has none, a check and a rename. */
-    async linkInto(tempPath, target, relPath) {
+    async linkInto(tempPath, target) {
         try {
             await this.fs.link(tempPath, target);
         }
         catch (error) {
             const code = error.code ?? '';
             if (code === 'EEXIST')
-                throw this.taken(relPath);
+                throw this.taken();
             if (!NO_HARD_LINKS.has(code))
                 throw error;
             // Not atomic, but this run holds the destination's lock: only a person could slip in.
             if (await this.exists(target))
-                throw this.taken(relPath);
+                throw this.taken();
             await this.fs.rename(tempPath, target);
             return;
         }
@@ -34411,8 +34413,9 @@ class Destination {
     async exists(absolute) {
         return this.fs.lstat(absolute).then(() => true, () => false);
     }
-    taken(relPath) {
-        return new TransferError(`${relPath} is already taken on disk; left untouched`);
+    taken() {
+        // The log line and the summary row name the file already.
+        return new TransferError('already taken on disk; left untouched');
     }
     outside(relPath) {
         return new TransferError(`refused to write ${relPath}: its folder leads outside the destination`);
@@ -34633,6 +34636,8 @@ class DownloadRecord {
     gone = new Map();
     /** A bad record we could not move: said once, not again at save. */
     stuck = false;
+    /** Which key each recorded path belongs to: a path holds one file. */
+    byPath = new Map();
     dir;
     filename;
     onWarning;
@@ -34642,6 +34647,8 @@ class DownloadRecord {
         this.onWarning = onWarning;
         this.files = files;
         this.tasks = tasks;
+        for (const [key, entry] of files)
+            this.byPath.set(entry.path, key);
     }
     /**
      * The record in `dir` made with the name template `filename`. Anything wrong with it (not a
@@ -34677,31 +34684,49 @@ class DownloadRecord {
     allFiles() {
         return [...this.files.values()];
     }
-    /** A task whose files are all recorded and on disk, or undefined. */
-    task(taskId) {
+    /**
+     * A task whose files are all recorded and on disk, fetched with a `results` setting that covers
+     * `results` (a task recorded with `main` knows nothing of its extras), or undefined. With
+     * `main`, only its main files.
+     */
+    task(taskId, results = 'main') {
         const task = this.tasks.get(taskId);
-        if (!task)
+        if (!task || (results === 'all' && task.results !== 'all'))
             return undefined;
-        const files = task.keys.map(k => this.files.get(k));
+        const keys = results === 'all' ? task.keys : task.keys.slice(0, task.main);
+        const files = keys.map(k => this.files.get(k));
         if (files.some(f => f === undefined))
             return undefined;
-        return { type: task.type, files: files };
+        return { type: task.type, files: files, main: task.main };
     }
-    /** Records a file placed or kept by this run. */
+    /**
+     * Records a file placed or kept by this run. A path holds one file: any other URL recorded at
+     * the same path (its file was overwritten) is forgotten, so it is never vouched for again.
+     */
     setFile(url, facts) {
         const key = recordKey(url);
+        const other = this.byPath.get(facts.path);
+        if (other !== undefined && other !== key) {
+            this.files.delete(other);
+            this.gone.set(other, facts.path);
+        }
+        const before = this.files.get(key);
+        if (before && before.path !== facts.path)
+            this.byPath.delete(before.path);
+        this.byPath.set(facts.path, key);
         this.files.set(key, { url: redactUrl(url), ...facts, unchanged: true });
         this.touchedFiles.add(key);
         this.gone.delete(key);
     }
     /**
-     * Records that a task's results are these files (in result order), all placed or kept by this
-     * run (setFile). A task without files is not recorded: a re-run must look it up again.
+     * Records that a task's results are these files (in result order, the first `main` of them its
+     * main results), all placed or kept by this run (setFile). A task without files is not recorded:
+     * a re-run must look it up again.
      */
-    setTask(taskId, type, urls) {
+    setTask(taskId, type, urls, main = urls.length, results = 'main') {
         if (urls.length === 0)
             return;
-        this.tasks.set(taskId, { type, keys: urls.map(recordKey) });
+        this.tasks.set(taskId, { type, keys: urls.map(recordKey), main, results });
         this.touchedTasks.add(taskId);
     }
     /**
@@ -34720,10 +34745,19 @@ class DownloadRecord {
         const disk = await readContents(this.dir, this.filename, quiet, holder);
         this.stuck = holder.stuck;
         const files = new Map();
+        // A path this run wrote holds this run's file: another writer's entry for it is stale.
+        const written = new Map();
+        for (const key of this.touchedFiles) {
+            const entry = this.files.get(key);
+            if (entry)
+                written.set(entry.path, key);
+        }
         if (disk) {
             for (const [key, entry] of disk.files) {
-                if (this.gone.get(key) !== entry.path)
+                const owner = written.get(entry.path);
+                if (this.gone.get(key) !== entry.path && (owner === undefined || owner === key)) {
                     files.set(key, entry);
+                }
             }
         }
         else {
@@ -34748,7 +34782,10 @@ class DownloadRecord {
             version: 2,
             filename: this.filename,
             files: Object.fromEntries(files),
-            tasks: Object.fromEntries([...tasks].map(([id, t]) => [id, { type: t.type, files: t.keys }]))
+            tasks: Object.fromEntries([...tasks].map(([id, t]) => [
+                id,
+                { type: t.type, files: t.keys, main: t.main, results: t.results }
+            ]))
         });
         if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
             this.onWarning(`${RECORD_FILE} in ${this.dir} would hold ${files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
@@ -34909,14 +34946,22 @@ function checkEntry(value) {
 function checkTask(value) {
     if (!isPlainObject(value))
         return undefined;
-    const { type, files } = value;
+    const { type, files, main, results } = value;
     if (typeof type !== 'string' || type === '' || type.length > 64)
         return undefined;
     if (!Array.isArray(files) || files.length === 0)
         return undefined;
     if (!files.every(k => typeof k === 'string' && KEY.test(k)))
         return undefined;
-    return { type, keys: files };
+    const mainCount = Number.isSafeInteger(main) && main >= 1 && main <= files.length
+        ? main
+        : files.length;
+    return {
+        type,
+        keys: files,
+        main: mainCount,
+        results: results === 'all' ? 'all' : 'main'
+    };
 }
 /** A relative path this action could have made: every segment already a safe name. */
 function isSafeRelPath(relPath) {
@@ -36018,7 +36063,7 @@ class Namer {
  * is settled from the record, without a single API call. Then the namer names what it can (in
  * input order, up to the first name that needs a response), and the disk is checked for those.
  */
-async function plan(slots, ifExists, dest, record, registry, namer) {
+async function plan(slots, ifExists, results, dest, record, registry, namer) {
     const skip = ifExists === 'skip';
     const recorded = new Map();
     if (skip) {
@@ -36033,7 +36078,7 @@ async function plan(slots, ifExists, dest, record, registry, namer) {
                 }
             }
             else {
-                const jobs = await recordedTask(slot, slots.indexOf(slot), dest, record);
+                const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record);
                 if (jobs)
                     slot.jobs.resolve(jobs);
             }
@@ -36043,32 +36088,47 @@ async function plan(slots, ifExists, dest, record, registry, namer) {
     if (ifExists === 'overwrite')
         return;
     const named = slots.flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])));
-    await Promise.all(named.map(async (job) => {
-        if (!job.name || job.dupOf || job.keep)
-            return;
-        if (!skip) {
-            if (await dest.occupied(job.name))
-                job.early = taken(job.name, ifExists, '');
-            return;
-        }
-        const known = recorded.get(job);
-        const there = await dest.existing(job.name);
-        if (there && (!known || there.size === known.bytes)) {
-            // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-            job.keep = { known: known?.unchanged ? known : undefined };
-        }
-        else if (await dest.occupied(job.name)) {
-            // A changed file, a folder or a link stands there: not this action's to replace.
-            const why = there && known
-                ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
-                : '';
-            job.early = taken(job.name, ifExists, why);
-        }
-    }));
+    await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job))));
+}
+/**
+ * A task's file, known only once the task finished. With `if-exists: skip`, one an earlier run
+ * recorded (a run cancelled half-way through this task) keeps its recorded name and, when it is
+ * still there, is kept instead of fetched again.
+ */
+async function planLateJob(job, ifExists, dest, record) {
+    if (ifExists !== 'skip' || job.dupOf)
+        return;
+    const known = record.file(job.url);
+    if (!known)
+        return;
+    job.name = known.path;
+    await checkDisk(job, ifExists, dest, known);
+}
+/** What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file), or fetch it. */
+async function checkDisk(job, ifExists, dest, known) {
+    if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep)
+        return;
+    if (ifExists === 'fail') {
+        if (await dest.occupied(job.name))
+            job.early = taken(ifExists, '');
+        return;
+    }
+    const there = await dest.existing(job.name);
+    if (there && (!known || there.size === known.bytes)) {
+        // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
+        job.keep = { known: known?.unchanged ? known : undefined };
+    }
+    else if (await dest.occupied(job.name)) {
+        // A changed file, a folder or a link stands there: not this action's to replace.
+        const why = there && known
+            ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
+            : '';
+        job.early = taken(ifExists, why);
+    }
 }
 /** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
-async function recordedTask(slot, position, dest, record) {
-    const task = record.task(slot.entry.taskId);
+async function recordedTask(slot, position, results, dest, record) {
+    const task = record.task(slot.entry.taskId, results);
     if (!task || task.type !== slot.entry.type || task.files.length === 0)
         return null;
     const jobs = [];
@@ -36083,16 +36143,18 @@ async function recordedTask(slot, position, dest, record) {
             family: slot.entry.type,
             endpoint: slot.entry.endpoint,
             n: i + 1,
-            extra: false
+            extra: i >= task.main
         }, position);
         job.name = file.path;
+        job.fromRecord = true;
         job.keep = { known: file.unchanged ? file : undefined };
         jobs.push(job);
     }
     return jobs;
 }
-function taken(name, ifExists, why) {
-    return `${name} is already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
+/** The log line and the summary row name the file already: this says what happened to it. */
+function taken(ifExists, why) {
+    return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/slots.ts
@@ -36206,6 +36268,8 @@ class Pipeline {
     byUrl = new Map();
     running = [];
     stopped = null;
+    /** Aborted by stop() (401/402, cancel): wakes tasks that sleep between looks. */
+    stopping = new AbortController();
     dir;
     // Set up by run(): the stages' tools.
     limit;
@@ -36218,6 +36282,8 @@ class Pipeline {
         this.signal = deps.signal ?? new AbortController().signal;
         this.startedAt = deps.startedAt ?? deps.clock.now();
         this.dir = settings.dir;
+        // Every entry has its row from the start: a run cancelled even before it began reports them.
+        this.buildSlots(settings.entries);
     }
     async run() {
         const { settings } = this;
@@ -36234,9 +36300,8 @@ class Pipeline {
             });
             this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message => core_warning(message));
             const registry = new NameRegistry();
-            this.buildSlots(settings.entries);
             const namer = new Namer(this.slots, settings.filename, registry);
-            await plan(this.slots, settings.ifExists, this.dest, this.record, registry, namer);
+            await plan(this.slots, settings.ifExists, settings.results, this.dest, this.record, registry, namer);
             const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
             const governor = new Governor({
                 concurrency: settings.concurrency,
@@ -36277,7 +36342,7 @@ class Pipeline {
                 }, signal),
                 clock: this.clock,
                 deadline: this.startedAt + settings.waitMs,
-                signal: this.signal,
+                signal: AbortSignal.any([this.signal, this.stopping.signal]),
                 onUnknownStatus: (task, raw) => core_info(`Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`)
             });
             const onAbort = () => this.stop(cancelReason(this.signal));
@@ -36325,7 +36390,12 @@ class Pipeline {
         for (const slot of this.slots) {
             const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? []);
             for (const job of jobs) {
-                files.push(job.result.peek()?.value ?? this.failedRow(job, reason));
+                // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
+                files.push(job.result.peek()?.value ?? {
+                    ...this.rowOf(job, job.index || files.length + 1),
+                    name: job.name,
+                    error: reason
+                });
             }
             if (slot.kind === 'task') {
                 const task = this.taskResults.get(slot) ?? {
@@ -36338,8 +36408,11 @@ class Pipeline {
                 };
                 tasks.push(task);
                 if (jobs.length === 0) {
+                    const { taskId, type, endpoint } = slot.entry;
+                    const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false };
                     files.push({
-                        ...this.rowOf(slot.entry, slot.placeholderIndex ?? files.length + 1),
+                        ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
+                        url: null,
                         error: task.error ?? 'produced no file'
                     });
                 }
@@ -36349,7 +36422,7 @@ class Pipeline {
             files,
             tasks,
             dir: this.dir,
-            stopped: this.stopped,
+            stopped: this.stopped ?? (this.signal.aborted ? cancelReason(this.signal) : null),
             elapsedMs: this.clock.now() - this.startedAt
         };
     }
@@ -36367,13 +36440,21 @@ class Pipeline {
             }
         }
     }
-    /** A new job; a URL already listed at an earlier (or the same) slot is fetched once, through it. */
-    addJob(origin, slot) {
+    /**
+     * A new job. A URL listed at an earlier slot, or repeated within one task's results, is fetched
+     * once, through its first job. Only listed URLs (all known before anything starts) and the same
+     * task count: a repeat across tasks would depend on which task finished first, and names must
+     * not.
+     */
+    addJob(origin, slot, sameTask) {
         const job = newJob(origin, slot);
-        const first = this.byUrl.get(origin.url);
-        if (first && first.slot <= slot)
+        const listed = this.byUrl.get(origin.url);
+        const first = listed && listed.slot < slot ? listed : sameTask?.get(origin.url);
+        if (first)
             job.dupOf = first;
-        else
+        else if (sameTask)
+            sameTask.set(origin.url, job);
+        else if (!listed)
             this.byUrl.set(origin.url, job);
         return job;
     }
@@ -36387,7 +36468,12 @@ class Pipeline {
                 ? this.mirror(job, await job.dupOf.result.promise)
                 : await this.finish(job, done);
             job.result.resolve(result);
-            if (!job.dupOf && result.status !== 'failed' && result.name && !job.keep?.known) {
+            // A job rebuilt from a recorded task has only the URL without its query: its entry stays.
+            if (!job.dupOf &&
+                !job.fromRecord &&
+                result.status !== 'failed' &&
+                result.name &&
+                !job.keep?.known) {
                 this.record.setFile(job.url, {
                     path: result.name,
                     bytes: result.bytes ?? 0,
@@ -36407,7 +36493,7 @@ class Pipeline {
                 return { kind: 'failed', error: job.early, ms: 0 };
             if (job.keep && job.name) {
                 const facts = job.keep.known ?? {
-                    ...(await this.dest.hash(job.name)),
+                    ...(await this.dest.hash(job.name, this.signal)),
                     contentType: mime_types.lookup(job.name) || null
                 };
                 return {
@@ -36464,7 +36550,7 @@ class Pipeline {
                     ...row,
                     status: 'skipped',
                     path: this.dest.pathOf(name),
-                    ...(await this.dest.hash(name)),
+                    ...(await this.dest.hash(name, this.signal)),
                     contentType: file.contentType,
                     error: null
                 };
@@ -36494,6 +36580,8 @@ class Pipeline {
             index: job.index,
             n: job.n,
             taskId: job.taskId ?? first.taskId,
+            family: job.family,
+            extra: job.extra,
             sameAs: first.index
         };
     }
@@ -36515,6 +36603,7 @@ class Pipeline {
                         ? outcome.extras.map(url => ({ url, extra: true }))
                         : [])
                 ];
+                const sameTask = new Map();
                 jobs = urls.map(({ url, extra }, i) => this.addJob({
                     url,
                     taskId: entry.taskId,
@@ -36522,7 +36611,10 @@ class Pipeline {
                     endpoint: entry.endpoint,
                     n: i + 1,
                     extra
-                }, position));
+                }, position, sameTask));
+                // A file an earlier run placed (a run cancelled half-way through this task) is kept.
+                for (const job of jobs)
+                    await planLateJob(job, this.settings.ifExists, this.dest, this.record);
                 result = {
                     ...taskRow(entry),
                     state: 'success',
@@ -36545,11 +36637,17 @@ class Pipeline {
             if (error instanceof TransferError && error.stopAll)
                 this.stop(error.message);
             const cancelled = error instanceof CancelledError || this.signal.aborted;
+            // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
+            const why = cancelled
+                ? this.signal.aborted
+                    ? 'cancelled'
+                    : 'not started'
+                : errorMessage(error);
             result = {
                 ...taskRow(entry),
                 state: 'failed',
                 files: 0,
-                error: cancelled ? 'cancelled' : errorMessage(error),
+                error: why,
                 ms: this.clock.now() - started
             };
         }
@@ -36581,7 +36679,7 @@ class Pipeline {
             return;
         const results = await Promise.all(jobs.map(job => job.result.promise));
         if (results.every(r => r.status !== 'failed')) {
-            this.record.setTask(entry.taskId, entry.type, jobs.map(job => job.url));
+            this.record.setTask(entry.taskId, entry.type, jobs.map(job => job.url), jobs.filter(job => !job.extra).length, this.settings.results);
         }
     }
     /** Stops the run for every entry (401/402, or cancel), said once. */
@@ -36590,6 +36688,7 @@ class Pipeline {
             return;
         this.stopped = reason;
         logStopped(reason);
+        this.stopping.abort();
     }
     async saveRecord() {
         if (!this.record)
@@ -36602,14 +36701,15 @@ class Pipeline {
             core_warning(`Could not save the record of this run's files: ${errorMessage(error)}`);
         }
     }
+    /** A failed row for a file of this origin; callers fill in what they know. */
     rowOf(origin, index) {
         return {
             index,
-            n: origin.n ?? 1,
-            url: origin.url ?? null,
+            n: origin.n,
+            url: origin.url,
             taskId: origin.taskId,
-            family: origin.family ?? ('type' in origin ? origin.type : null),
-            extra: origin.extra ?? false,
+            family: origin.family,
+            extra: origin.extra,
             status: 'failed',
             path: null,
             name: null,
@@ -36619,9 +36719,6 @@ class Pipeline {
             error: null,
             ms: 0
         };
-    }
-    failedRow(job, reason) {
-        return { ...this.rowOf(job, job.index || 0), name: job.name, error: reason };
     }
 }
 /** Why nothing more happens, for the log's stop line and the step's error. */
@@ -37035,6 +37132,8 @@ async function writeSummary(run) {
  * record, outputs and summary are written well within 5 s.
  */
 const CANCEL_GRACE_MS = 3_000;
+/** After the report, how long a cancelled run still lets the pipeline save its record and unlock. */
+const CANCEL_SETTLE_MS = 1_000;
 async function run(deps = {}) {
     tuneHeap();
     startMasking();
@@ -37046,6 +37145,7 @@ async function run(deps = {}) {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    let running;
     try {
         // `wait` counts from the step's start, before inputs are even read.
         const startedAt = deps.startedAt ?? Date.now();
@@ -37055,7 +37155,9 @@ async function run(deps = {}) {
             signal,
             startedAt
         });
-        const result = await untilCancelDeadline(pipeline, signal);
+        const run = pipeline.run();
+        running = run.catch(() => undefined);
+        const result = await untilCancelDeadline(pipeline, run, signal);
         logTotals(result);
         logDetails(result);
         // Outputs and summary first: a failing step still tells the next steps what arrived.
@@ -37075,13 +37177,25 @@ async function run(deps = {}) {
     finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        if (signal.aborted && running) {
+            // The report is out; the pipeline may still be saving the record and releasing the lock.
+            let timer;
+            await Promise.race([
+                running,
+                new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
+            ]);
+            clearTimeout(timer);
+        }
         // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
         if (controller.signal.aborted)
-            setTimeout(() => process.exit(), 500).unref();
+            setTimeout(() => process.exit(), 200).unref();
     }
 }
-/** The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest. */
-async function untilCancelDeadline(pipeline, signal) {
+/**
+ * The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest
+ * (also when the cancel came while it waited for the destination's lock).
+ */
+async function untilCancelDeadline(pipeline, run, signal) {
     let timer;
     const deadline = new Promise(resolve => {
         const onAbort = () => {
@@ -37093,7 +37207,12 @@ async function untilCancelDeadline(pipeline, signal) {
             signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-        return await Promise.race([pipeline.run(), deadline]);
+        return await Promise.race([run, deadline]);
+    }
+    catch (error) {
+        if (error instanceof CancelledError)
+            return pipeline.result();
+        throw error;
     }
     finally {
         clearTimeout(timer);

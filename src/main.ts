@@ -18,6 +18,8 @@ import { startMasking } from './util/safe-text.js'
  * record, outputs and summary are written well within 5 s.
  */
 export const CANCEL_GRACE_MS = 3_000
+/** After the report, how long a cancelled run still lets the pipeline save its record and unlock. */
+export const CANCEL_SETTLE_MS = 1_000
 
 export async function run(deps: Partial<Deps> = {}): Promise<void> {
   tuneHeap()
@@ -29,6 +31,7 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let running: Promise<unknown> | undefined
   try {
     // `wait` counts from the step's start, before inputs are even read.
     const startedAt = deps.startedAt ?? Date.now()
@@ -38,7 +41,9 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
       signal,
       startedAt
     })
-    const result = await untilCancelDeadline(pipeline, signal)
+    const run = pipeline.run()
+    running = run.catch(() => undefined)
+    const result = await untilCancelDeadline(pipeline, run, signal)
     logTotals(result)
     logDetails(result)
     // Outputs and summary first: a failing step still tells the next steps what arrived.
@@ -56,13 +61,29 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    if (signal.aborted && running) {
+      // The report is out; the pipeline may still be saving the record and releasing the lock.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        running,
+        new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
+      ])
+      clearTimeout(timer)
+    }
     // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
-    if (controller.signal.aborted) setTimeout(() => process.exit(), 500).unref()
+    if (controller.signal.aborted) setTimeout(() => process.exit(), 200).unref()
   }
 }
 
-/** The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest. */
-async function untilCancelDeadline(pipeline: Pipeline, signal: AbortSignal): Promise<RunResult> {
+/**
+ * The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest
+ * (also when the cancel came while it waited for the destination's lock).
+ */
+async function untilCancelDeadline(
+  pipeline: Pipeline,
+  run: Promise<RunResult>,
+  signal: AbortSignal
+): Promise<RunResult> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<RunResult>(resolve => {
     const onAbort = (): void => {
@@ -72,7 +93,10 @@ async function untilCancelDeadline(pipeline: Pipeline, signal: AbortSignal): Pro
     else signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
-    return await Promise.race([pipeline.run(), deadline])
+    return await Promise.race([run, deadline])
+  } catch (error) {
+    if (error instanceof CancelledError) return pipeline.result()
+    throw error
   } finally {
     clearTimeout(timer)
   }

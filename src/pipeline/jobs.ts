@@ -56,6 +56,8 @@ export interface FileJob extends FileOrigin {
   dupOf?: FileJob
   /** A file kept from an earlier run (if-exists: skip); its record entry when unchanged since. */
   keep?: { known?: RecordedFile }
+  /** Rebuilt from a recorded task (its URL is the recorded one, without any query string). */
+  fromRecord?: boolean
   /** Failed before any request (e.g. the name is taken with if-exists: fail). */
   early?: string
   /** The job's outcome, once placed, kept or failed. */

@@ -29,7 +29,7 @@ import { oneLine } from '../util/safe-text.js'
 import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 import { Namer, type Slot } from './namer.js'
-import { plan } from './plan.js'
+import { plan, planLateJob } from './plan.js'
 import type { FileResult, RunResult, TaskResult } from './results.js'
 import { Slots } from './slots.js'
 
@@ -62,6 +62,8 @@ export class Pipeline {
   private readonly byUrl = new Map<string, FileJob>()
   private readonly running: Array<Promise<unknown>> = []
   private stopped: string | null = null
+  /** Aborted by stop() (401/402, cancel): wakes tasks that sleep between looks. */
+  private readonly stopping = new AbortController()
   private dir: string
 
   // Set up by run(): the stages' tools.
@@ -76,6 +78,8 @@ export class Pipeline {
     this.signal = deps.signal ?? new AbortController().signal
     this.startedAt = deps.startedAt ?? deps.clock.now()
     this.dir = settings.dir
+    // Every entry has its row from the start: a run cancelled even before it began reports them.
+    this.buildSlots(settings.entries)
   }
 
   async run(): Promise<RunResult> {
@@ -95,9 +99,16 @@ export class Pipeline {
         core.warning(message)
       )
       const registry = new NameRegistry()
-      this.buildSlots(settings.entries)
       const namer = new Namer(this.slots, settings.filename, registry)
-      await plan(this.slots, settings.ifExists, this.dest, this.record, registry, namer)
+      await plan(
+        this.slots,
+        settings.ifExists,
+        settings.results,
+        this.dest,
+        this.record,
+        registry,
+        namer
+      )
 
       const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
       const governor = new Governor({
@@ -148,7 +159,7 @@ export class Pipeline {
           ),
         clock: this.clock,
         deadline: this.startedAt + settings.waitMs,
-        signal: this.signal,
+        signal: AbortSignal.any([this.signal, this.stopping.signal]),
         onUnknownStatus: (task, raw) =>
           core.info(
             `Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`
@@ -195,7 +206,14 @@ export class Pipeline {
     for (const slot of this.slots) {
       const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? [])
       for (const job of jobs) {
-        files.push(job.result.peek()?.value ?? this.failedRow(job, reason))
+        // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
+        files.push(
+          job.result.peek()?.value ?? {
+            ...this.rowOf(job, job.index || files.length + 1),
+            name: job.name,
+            error: reason
+          }
+        )
       }
       if (slot.kind === 'task') {
         const task = this.taskResults.get(slot) ?? {
@@ -208,8 +226,11 @@ export class Pipeline {
         }
         tasks.push(task)
         if (jobs.length === 0) {
+          const { taskId, type, endpoint } = slot.entry
+          const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false }
           files.push({
-            ...this.rowOf(slot.entry, slot.placeholderIndex ?? files.length + 1),
+            ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
+            url: null,
             error: task.error ?? 'produced no file'
           })
         }
@@ -219,7 +240,7 @@ export class Pipeline {
       files,
       tasks,
       dir: this.dir,
-      stopped: this.stopped,
+      stopped: this.stopped ?? (this.signal.aborted ? cancelReason(this.signal) : null),
       elapsedMs: this.clock.now() - this.startedAt
     }
   }
@@ -238,12 +259,19 @@ export class Pipeline {
     }
   }
 
-  /** A new job; a URL already listed at an earlier (or the same) slot is fetched once, through it. */
-  private addJob(origin: FileOrigin, slot: number): FileJob {
+  /**
+   * A new job. A URL listed at an earlier slot, or repeated within one task's results, is fetched
+   * once, through its first job. Only listed URLs (all known before anything starts) and the same
+   * task count: a repeat across tasks would depend on which task finished first, and names must
+   * not.
+   */
+  private addJob(origin: FileOrigin, slot: number, sameTask?: Map<string, FileJob>): FileJob {
     const job = newJob(origin, slot)
-    const first = this.byUrl.get(origin.url)
-    if (first && first.slot <= slot) job.dupOf = first
-    else this.byUrl.set(origin.url, job)
+    const listed = this.byUrl.get(origin.url)
+    const first = listed && listed.slot < slot ? listed : sameTask?.get(origin.url)
+    if (first) job.dupOf = first
+    else if (sameTask) sameTask.set(origin.url, job)
+    else if (!listed) this.byUrl.set(origin.url, job)
     return job
   }
 
@@ -259,7 +287,14 @@ export class Pipeline {
             ? this.mirror(job, await (job.dupOf as FileJob).result.promise)
             : await this.finish(job, done)
         job.result.resolve(result)
-        if (!job.dupOf && result.status !== 'failed' && result.name && !job.keep?.known) {
+        // A job rebuilt from a recorded task has only the URL without its query: its entry stays.
+        if (
+          !job.dupOf &&
+          !job.fromRecord &&
+          result.status !== 'failed' &&
+          result.name &&
+          !job.keep?.known
+        ) {
           this.record.setFile(job.url, {
             path: result.name,
             bytes: result.bytes ?? 0,
@@ -280,7 +315,7 @@ export class Pipeline {
       if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
       if (job.keep && job.name) {
         const facts = job.keep.known ?? {
-          ...(await this.dest.hash(job.name)),
+          ...(await this.dest.hash(job.name, this.signal)),
           contentType: mime.lookup(job.name) || null
         }
         return {
@@ -333,7 +368,7 @@ export class Pipeline {
           ...row,
           status: 'skipped',
           path: this.dest.pathOf(name),
-          ...(await this.dest.hash(name)),
+          ...(await this.dest.hash(name, this.signal)),
           contentType: file.contentType,
           error: null
         }
@@ -367,6 +402,8 @@ export class Pipeline {
       index: job.index,
       n: job.n,
       taskId: job.taskId ?? first.taskId,
+      family: job.family,
+      extra: job.extra,
       sameAs: first.index
     }
   }
@@ -391,6 +428,7 @@ export class Pipeline {
             ? outcome.extras.map(url => ({ url, extra: true }))
             : [])
         ]
+        const sameTask = new Map<string, FileJob>()
         jobs = urls.map(({ url, extra }, i) =>
           this.addJob(
             {
@@ -401,9 +439,13 @@ export class Pipeline {
               n: i + 1,
               extra
             },
-            position
+            position,
+            sameTask
           )
         )
+        // A file an earlier run placed (a run cancelled half-way through this task) is kept.
+        for (const job of jobs)
+          await planLateJob(job, this.settings.ifExists, this.dest, this.record)
         result = {
           ...taskRow(entry),
           state: 'success',
@@ -423,11 +465,17 @@ export class Pipeline {
     } catch (error) {
       if (error instanceof TransferError && error.stopAll) this.stop(error.message)
       const cancelled = error instanceof CancelledError || this.signal.aborted
+      // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
+      const why = cancelled
+        ? this.signal.aborted
+          ? 'cancelled'
+          : 'not started'
+        : errorMessage(error)
       result = {
         ...taskRow(entry),
         state: 'failed',
         files: 0,
-        error: cancelled ? 'cancelled' : errorMessage(error),
+        error: why,
         ms: this.clock.now() - started
       }
     }
@@ -461,7 +509,9 @@ export class Pipeline {
       this.record.setTask(
         entry.taskId,
         entry.type,
-        jobs.map(job => job.url)
+        jobs.map(job => job.url),
+        jobs.filter(job => !job.extra).length,
+        this.settings.results
       )
     }
   }
@@ -471,6 +521,7 @@ export class Pipeline {
     if (this.stopped) return
     this.stopped = reason
     logStopped(reason)
+    this.stopping.abort()
   }
 
   private async saveRecord(): Promise<void> {
@@ -483,17 +534,15 @@ export class Pipeline {
     }
   }
 
-  private rowOf(
-    origin: Partial<FileOrigin> & { taskId: string | null },
-    index: number
-  ): FileResult {
+  /** A failed row for a file of this origin; callers fill in what they know. */
+  private rowOf(origin: FileOrigin, index: number): FileResult {
     return {
       index,
-      n: origin.n ?? 1,
-      url: origin.url ?? null,
+      n: origin.n,
+      url: origin.url,
       taskId: origin.taskId,
-      family: origin.family ?? (('type' in origin ? origin.type : null) as FileResult['family']),
-      extra: origin.extra ?? false,
+      family: origin.family,
+      extra: origin.extra,
       status: 'failed',
       path: null,
       name: null,
@@ -503,10 +552,6 @@ export class Pipeline {
       error: null,
       ms: 0
     }
-  }
-
-  private failedRow(job: FileJob, reason: string): FileResult {
-    return { ...this.rowOf(job, job.index || 0), name: job.name, error: reason }
   }
 }
 

@@ -1,5 +1,5 @@
 // Before any request: what the record and the disk settle (if-exists), and every name that is certain already.
-import type { IfExists } from '../inputs/inputs.js'
+import type { IfExists, ResultsChoice } from '../inputs/inputs.js'
 import type { Destination } from '../place/destination.js'
 import type { NameRegistry } from '../place/naming.js'
 import type { DownloadRecord, RecordedFile } from '../place/record.js'
@@ -15,6 +15,7 @@ import type { Namer, Slot } from './namer.js'
 export async function plan(
   slots: Slot[],
   ifExists: IfExists,
+  results: ResultsChoice,
   dest: Destination,
   record: DownloadRecord,
   registry: NameRegistry,
@@ -32,7 +33,7 @@ export async function plan(
           slot.job.name = known.path
         }
       } else {
-        const jobs = await recordedTask(slot, slots.indexOf(slot), dest, record)
+        const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record)
         if (jobs) slot.jobs.resolve(jobs)
       }
     }
@@ -41,38 +42,62 @@ export async function plan(
   if (ifExists === 'overwrite') return
 
   const named = slots.flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
-  await Promise.all(
-    named.map(async job => {
-      if (!job.name || job.dupOf || job.keep) return
-      if (!skip) {
-        if (await dest.occupied(job.name)) job.early = taken(job.name, ifExists, '')
-        return
-      }
-      const known = recorded.get(job)
-      const there = await dest.existing(job.name)
-      if (there && (!known || there.size === known.bytes)) {
-        // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-        job.keep = { known: known?.unchanged ? known : undefined }
-      } else if (await dest.occupied(job.name)) {
-        // A changed file, a folder or a link stands there: not this action's to replace.
-        const why =
-          there && known
-            ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
-            : ''
-        job.early = taken(job.name, ifExists, why)
-      }
-    })
-  )
+  await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job))))
+}
+
+/**
+ * A task's file, known only once the task finished. With `if-exists: skip`, one an earlier run
+ * recorded (a run cancelled half-way through this task) keeps its recorded name and, when it is
+ * still there, is kept instead of fetched again.
+ */
+export async function planLateJob(
+  job: FileJob,
+  ifExists: IfExists,
+  dest: Destination,
+  record: DownloadRecord
+): Promise<void> {
+  if (ifExists !== 'skip' || job.dupOf) return
+  const known = record.file(job.url)
+  if (!known) return
+  job.name = known.path
+  await checkDisk(job, ifExists, dest, known)
+}
+
+/** What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file), or fetch it. */
+async function checkDisk(
+  job: FileJob,
+  ifExists: IfExists,
+  dest: Destination,
+  known: RecordedFile | undefined
+): Promise<void> {
+  if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep) return
+  if (ifExists === 'fail') {
+    if (await dest.occupied(job.name)) job.early = taken(ifExists, '')
+    return
+  }
+  const there = await dest.existing(job.name)
+  if (there && (!known || there.size === known.bytes)) {
+    // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
+    job.keep = { known: known?.unchanged ? known : undefined }
+  } else if (await dest.occupied(job.name)) {
+    // A changed file, a folder or a link stands there: not this action's to replace.
+    const why =
+      there && known
+        ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
+        : ''
+    job.early = taken(ifExists, why)
+  }
 }
 
 /** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
 async function recordedTask(
   slot: Extract<Slot, { kind: 'task' }>,
   position: number,
+  results: ResultsChoice,
   dest: Destination,
   record: DownloadRecord
 ): Promise<FileJob[] | null> {
-  const task = record.task(slot.entry.taskId)
+  const task = record.task(slot.entry.taskId, results)
   if (!task || task.type !== slot.entry.type || task.files.length === 0) return null
   const jobs: FileJob[] = []
   for (const [i, file] of task.files.entries()) {
@@ -86,17 +111,19 @@ async function recordedTask(
         family: slot.entry.type,
         endpoint: slot.entry.endpoint,
         n: i + 1,
-        extra: false
+        extra: i >= task.main
       },
       position
     )
     job.name = file.path
+    job.fromRecord = true
     job.keep = { known: file.unchanged ? file : undefined }
     jobs.push(job)
   }
   return jobs
 }
 
-function taken(name: string, ifExists: IfExists, why: string): string {
-  return `${name} is already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`
+/** The log line and the summary row name the file already: this says what happened to it. */
+function taken(ifExists: IfExists, why: string): string {
+  return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`
 }

@@ -145,10 +145,12 @@ export class Destination {
   }
 
   /** Bytes and sha256 of a file already there (for skipped entries). */
-  async hash(relPath: string): Promise<FileFacts> {
+  async hash(relPath: string, signal?: AbortSignal): Promise<FileFacts> {
     const hash = createHash('sha256')
     let bytes = 0
-    for await (const chunk of createReadStream(this.pathOf(relPath)) as AsyncIterable<Buffer>) {
+    // A cancelled run stops hashing at once: a big kept video must not hold up the wind-down.
+    const stream = createReadStream(this.pathOf(relPath), { signal })
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk)
       bytes += chunk.length
     }
@@ -166,7 +168,7 @@ export class Destination {
     const move = async (): Promise<void> => {
       await this.ensureFolder(folder, relPath)
       if (overwrite) await this.fs.rename(tempPath, target)
-      else await this.linkInto(tempPath, target, relPath)
+      else await this.linkInto(tempPath, target)
     }
     try {
       await move()
@@ -233,15 +235,15 @@ export class Destination {
   }
 
   /** link() where the file system has hard links; where it has none, a check and a rename. */
-  private async linkInto(tempPath: string, target: string, relPath: string): Promise<void> {
+  private async linkInto(tempPath: string, target: string): Promise<void> {
     try {
       await this.fs.link(tempPath, target)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? ''
-      if (code === 'EEXIST') throw this.taken(relPath)
+      if (code === 'EEXIST') throw this.taken()
       if (!NO_HARD_LINKS.has(code)) throw error
       // Not atomic, but this run holds the destination's lock: only a person could slip in.
-      if (await this.exists(target)) throw this.taken(relPath)
+      if (await this.exists(target)) throw this.taken()
       await this.fs.rename(tempPath, target)
       return
     }
@@ -255,8 +257,9 @@ export class Destination {
     )
   }
 
-  private taken(relPath: string): TransferError {
-    return new TransferError(`${relPath} is already taken on disk; left untouched`)
+  private taken(): TransferError {
+    // The log line and the summary row name the file already.
+    return new TransferError('already taken on disk; left untouched')
   }
 
   private outside(relPath: string): TransferError {

@@ -34,8 +34,10 @@ export interface RecordedFile extends RecordEntry {
 export interface RecordedTask {
   /** The family the task was fetched as (a `task-type` value). */
   type: string
-  /** Its files in result order ({n}). */
+  /** Its files in result order ({n}): the main results, then (asked with `all`) the extras. */
   files: RecordedFile[]
+  /** How many of `files` are main results. */
+  main: number
 }
 
 /** Called with a sentence for the log when the record on disk had to be set aside or could not be used. */
@@ -49,6 +51,10 @@ export function recordKey(url: string): string {
 interface StoredTask {
   type: string
   keys: string[]
+  /** How many of `keys` are main results (the rest are the extras of `results: all`). */
+  main: number
+  /** The `results` setting the task was fetched with: `main` records no extras. */
+  results: 'main' | 'all'
 }
 
 /** What a record file holds, once every field has been checked. */
@@ -77,6 +83,8 @@ export class DownloadRecord {
   private readonly gone = new Map<string, string>()
   /** A bad record we could not move: said once, not again at save. */
   private stuck = false
+  /** Which key each recorded path belongs to: a path holds one file. */
+  private readonly byPath = new Map<string, string>()
 
   private readonly dir: string
   private readonly filename: string
@@ -94,6 +102,7 @@ export class DownloadRecord {
     this.onWarning = onWarning
     this.files = files
     this.tasks = tasks
+    for (const [key, entry] of files) this.byPath.set(entry.path, key)
   }
 
   /**
@@ -136,30 +145,53 @@ export class DownloadRecord {
     return [...this.files.values()]
   }
 
-  /** A task whose files are all recorded and on disk, or undefined. */
-  task(taskId: string): RecordedTask | undefined {
+  /**
+   * A task whose files are all recorded and on disk, fetched with a `results` setting that covers
+   * `results` (a task recorded with `main` knows nothing of its extras), or undefined. With
+   * `main`, only its main files.
+   */
+  task(taskId: string, results: 'main' | 'all' = 'main'): RecordedTask | undefined {
     const task = this.tasks.get(taskId)
-    if (!task) return undefined
-    const files = task.keys.map(k => this.files.get(k))
+    if (!task || (results === 'all' && task.results !== 'all')) return undefined
+    const keys = results === 'all' ? task.keys : task.keys.slice(0, task.main)
+    const files = keys.map(k => this.files.get(k))
     if (files.some(f => f === undefined)) return undefined
-    return { type: task.type, files: files as RecordedFile[] }
+    return { type: task.type, files: files as RecordedFile[], main: task.main }
   }
 
-  /** Records a file placed or kept by this run. */
+  /**
+   * Records a file placed or kept by this run. A path holds one file: any other URL recorded at
+   * the same path (its file was overwritten) is forgotten, so it is never vouched for again.
+   */
   setFile(url: string, facts: Omit<RecordEntry, 'url'>): void {
     const key = recordKey(url)
+    const other = this.byPath.get(facts.path)
+    if (other !== undefined && other !== key) {
+      this.files.delete(other)
+      this.gone.set(other, facts.path)
+    }
+    const before = this.files.get(key)
+    if (before && before.path !== facts.path) this.byPath.delete(before.path)
+    this.byPath.set(facts.path, key)
     this.files.set(key, { url: redactUrl(url), ...facts, unchanged: true })
     this.touchedFiles.add(key)
     this.gone.delete(key)
   }
 
   /**
-   * Records that a task's results are these files (in result order), all placed or kept by this
-   * run (setFile). A task without files is not recorded: a re-run must look it up again.
+   * Records that a task's results are these files (in result order, the first `main` of them its
+   * main results), all placed or kept by this run (setFile). A task without files is not recorded:
+   * a re-run must look it up again.
    */
-  setTask(taskId: string, type: string, urls: string[]): void {
+  setTask(
+    taskId: string,
+    type: string,
+    urls: string[],
+    main: number = urls.length,
+    results: 'main' | 'all' = 'main'
+  ): void {
     if (urls.length === 0) return
-    this.tasks.set(taskId, { type, keys: urls.map(recordKey) })
+    this.tasks.set(taskId, { type, keys: urls.map(recordKey), main, results })
     this.touchedTasks.add(taskId)
   }
 
@@ -178,9 +210,18 @@ export class DownloadRecord {
     this.stuck = holder.stuck
 
     const files = new Map<string, RecordEntry>()
+    // A path this run wrote holds this run's file: another writer's entry for it is stale.
+    const written = new Map<string, string>()
+    for (const key of this.touchedFiles) {
+      const entry = this.files.get(key)
+      if (entry) written.set(entry.path, key)
+    }
     if (disk) {
       for (const [key, entry] of disk.files) {
-        if (this.gone.get(key) !== entry.path) files.set(key, entry)
+        const owner = written.get(entry.path)
+        if (this.gone.get(key) !== entry.path && (owner === undefined || owner === key)) {
+          files.set(key, entry)
+        }
       }
     } else {
       for (const [key, entry] of this.files) files.set(key, withoutState(entry))
@@ -200,7 +241,12 @@ export class DownloadRecord {
       version: 2,
       filename: this.filename,
       files: Object.fromEntries(files),
-      tasks: Object.fromEntries([...tasks].map(([id, t]) => [id, { type: t.type, files: t.keys }]))
+      tasks: Object.fromEntries(
+        [...tasks].map(([id, t]) => [
+          id,
+          { type: t.type, files: t.keys, main: t.main, results: t.results }
+        ])
+      )
     })
     if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
       this.onWarning(
@@ -365,11 +411,20 @@ function checkEntry(value: unknown): RecordEntry | undefined {
 
 function checkTask(value: unknown): StoredTask | undefined {
   if (!isPlainObject(value)) return undefined
-  const { type, files } = value
+  const { type, files, main, results } = value
   if (typeof type !== 'string' || type === '' || type.length > 64) return undefined
   if (!Array.isArray(files) || files.length === 0) return undefined
   if (!files.every(k => typeof k === 'string' && KEY.test(k))) return undefined
-  return { type, keys: files as string[] }
+  const mainCount =
+    Number.isSafeInteger(main) && (main as number) >= 1 && (main as number) <= files.length
+      ? (main as number)
+      : files.length
+  return {
+    type,
+    keys: files as string[],
+    main: mainCount,
+    results: results === 'all' ? 'all' : 'main'
+  }
 }
 
 /** A relative path this action could have made: every segment already a safe name. */

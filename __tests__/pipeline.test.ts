@@ -1,0 +1,146 @@
+// The pipeline's corner cases: names independent of finish order, partial tasks, results settings, stops and cancels.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import path from 'node:path'
+import { CancelledError } from '../src/errors.js'
+import type { RetryClock } from '../src/util/retry.js'
+import { makeWorkspace, type Workspace } from '../scripts/runner.ts'
+import { FakeKie } from './helpers/fake-kie.js'
+import { instantClock, runAction } from './helpers/run-action.js'
+
+const kie = new FakeKie()
+beforeAll(() => kie.start())
+afterAll(() => kie.stop())
+afterEach(() => kie.reset())
+
+const R = (name: string): string => `https://tempfile.aiquickdraw.com/r/${name}`
+const onDisk = (ws: Workspace): string[] =>
+  readdirSync(path.join(ws.dir, 'kie-downloads'))
+    .filter(f => !f.startsWith('.'))
+    .sort()
+
+function run(inputs: Record<string, string>, workspace = makeWorkspace(), clock?: RetryClock) {
+  return runAction(
+    { 'api-key': 'sk-test', 'base-url': kie.base, 'task-type': 'market', ...inputs },
+    { workspace, deps: { clock: clock ?? instantClock() } }
+  )
+}
+
+describe('names', () => {
+  it('two tasks with the same result URL give the same names whichever finishes first', async () => {
+    const names = async (aLooks: number, bLooks: number): Promise<unknown> => {
+      kie.reset()
+      kie.tasks.set('taskA', { looks: aLooks, main: [R('same.png')] })
+      kie.tasks.set('taskB', { looks: bLooks, main: [R('same.png')] })
+      const r = await run({ 'task-ids': 'taskA\ntaskB' })
+      return r.files.map(f => [f.name, f.status])
+    }
+    const aFirst = await names(0, 2)
+    expect(aFirst).toEqual([
+      ['same.png', 'downloaded'],
+      ['same-2.png', 'downloaded']
+    ])
+    expect(await names(2, 0)).toEqual(aFirst)
+  })
+
+  it('a task result that repeats an earlier listed URL is fetched once and stays in its task', async () => {
+    kie.tasks.set('T', { looks: 0, main: [R('x.png')] })
+    const r = await run({ urls: JSON.stringify([R('x.png'), { taskId: 'T', type: 'market' }]) })
+    expect(r.files.map(f => [f.taskId, f.status])).toEqual([
+      [null, 'downloaded'],
+      ['T', 'downloaded']
+    ])
+    expect(r.files[1]).toMatchObject({ name: 'x.png' })
+    expect(kie.calls.filter(c => c.startsWith('resolve'))).toHaveLength(1)
+    // Its row keeps its own task and family: the log names the task beside it.
+    expect(JSON.parse(r.outputs.tasks)[0]).toMatchObject({ taskId: 'T', files: 1 })
+    expect(r.log).toMatch(/↷ x\.png .*same URL as #1, fetched once {2}market task/)
+  })
+})
+
+describe('if-exists: skip with tasks', () => {
+  it('a re-run after a partly fetched task keeps the file already there and fetches only the rest', async () => {
+    kie.tasks.set('T', { looks: 0, main: [R('m1.png'), R('m2.png')] })
+    kie.refuse.set(R('m2.png'), 422)
+    const ws = makeWorkspace()
+    const first = await run({ 'task-ids': 'T', 'if-exists': 'skip' }, ws)
+    expect(first.files.map(f => f.status)).toEqual(['downloaded', 'failed'])
+    kie.refuse.clear()
+    kie.calls.length = 0
+    const again = await run({ 'task-ids': 'T', 'if-exists': 'skip' }, ws)
+    expect(again.files.map(f => [f.name, f.status])).toEqual([
+      ['m1.png', 'skipped'],
+      ['m2.png', 'downloaded']
+    ])
+    expect(onDisk(ws)).toEqual(['m1.png', 'm2.png'])
+    expect(kie.calls).toEqual(['lookup T', `resolve ${R('m2.png')}`])
+    // Now the record knows the whole task: a third run asks kie.ai nothing.
+    kie.calls.length = 0
+    const third = await run({ 'task-ids': 'T', 'if-exists': 'skip' }, ws)
+    expect(third.files.map(f => f.status)).toEqual(['skipped', 'skipped'])
+    expect(kie.calls).toEqual([])
+  })
+
+  it('results: all after a results: main run looks the task up again for its extras', async () => {
+    kie.tasks.set('T', { looks: 0, main: [R('a.png')], extras: [R('a-wm.png')] })
+    const ws = makeWorkspace()
+    await run({ 'task-ids': 'T', 'if-exists': 'skip' }, ws)
+    kie.calls.length = 0
+    const all = await run({ 'task-ids': 'T', 'if-exists': 'skip', results: 'all' }, ws)
+    expect(all.files.map(f => [f.name, f.status])).toEqual([
+      ['a.png', 'skipped'],
+      ['a-wm.png', 'downloaded']
+    ])
+    expect(kie.calls).toEqual(['lookup T', `resolve ${R('a-wm.png')}`])
+    // And back to main: the recorded task answers, with its main file only.
+    kie.calls.length = 0
+    const main = await run({ 'task-ids': 'T', 'if-exists': 'skip' }, ws)
+    expect(main.files.map(f => [f.name, f.status])).toEqual([['a.png', 'skipped']])
+    expect(kie.calls).toEqual([])
+  })
+})
+
+describe('stops and cancels', () => {
+  it('a 402 wakes tasks sleeping between looks: the run ends without waiting for their next look', async () => {
+    kie.tasks.set('slow', { looks: 1000, main: [R('never.png')] })
+    kie.refuse.set(R('u.png'), 402)
+    // Sleeps that only a cancel or stop ends: without the wake-up this run would never finish.
+    const stuck: RetryClock = {
+      now: Date.now,
+      random: () => 0.5,
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true })
+        )
+    }
+    const r = await run(
+      { urls: JSON.stringify([{ taskId: 'slow', type: 'market' }, R('u.png')]) },
+      makeWorkspace(),
+      stuck
+    )
+    expect(r.failed).toBe(true)
+    expect(JSON.parse(r.outputs.tasks)[0]).toMatchObject({ state: 'failed', error: 'not started' })
+    expect(r.files[1].error).toMatch(/answered 402/)
+  })
+
+  it('a cancel while waiting for the destination lock still reports every entry as cancelled', async () => {
+    const ws = makeWorkspace()
+    const dir = path.join(ws.dir, 'kie-downloads')
+    mkdirSync(dir)
+    const holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+    writeFileSync(path.join(dir, '.kie-download.lock'), JSON.stringify(holder))
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new CancelledError('SIGTERM')), 200)
+    const r = await runAction(
+      { 'api-key': 'sk-test', 'base-url': kie.base, urls: `${R('a.png')}\n${R('b.png')}` },
+      { workspace: ws, deps: { clock: instantClock(), signal: controller.signal } }
+    )
+    expect(r.failed).toBe(true)
+    expect(r.outputs).toMatchObject({ count: '0', failed: '2' })
+    expect(r.files.map(f => f.error)).toEqual(['cancelled', 'cancelled'])
+    expect(r.summary).not.toBe('')
+    expect(r.log).toMatch(/cancelled by SIGTERM/)
+    expect(kie.calls).toEqual([])
+  })
+})
