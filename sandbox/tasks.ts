@@ -191,6 +191,8 @@ function taskData(stored: StoredTask, phase: Phase): Data {
         ...base,
         paramJson: JSON.stringify({ filesUrl: [TASK_INPUT_URL] }),
         ...flag(1),
+        // 4o's documents know successFlag 0, 1 and 2 only: a failure is 2 in either spelling.
+        ...(phase.kind === 'fail' ? { successFlag: 2 } : {}),
         status: status ?? 'SUCCESS',
         response:
           done || phase.kind === 'text' ? { [alt ? 'result_urls' : 'resultUrls']: main } : null,
