@@ -1,6 +1,7 @@
 // The bundled action as the runner runs it: files land as they finish, a cancel keeps them, account errors always fail.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { type ChildProcess } from 'node:child_process'
 import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
@@ -153,4 +154,60 @@ describe('account errors and big lists', () => {
     expect(r.log.split('\n').length).toBeLessThan(30)
     expect(Buffer.byteLength(r.summary)).toBeLessThan(10 * 1024)
   }, 90_000)
+})
+
+describe('hosts and records that cannot be trusted', () => {
+  const FILE = SMALL[0]
+
+  it('a 206 answer to a plain request is not a file: retried, then the whole file lands', async () => {
+    sandbox.inject({ target: 'file', url: FILE, fault: { kind: 'partial', status: 206 } })
+    const r = await run({ urls: FILE, retries: '2' })
+    expect(r.code).toBe(0)
+    expect(r.files[0]).toMatchObject({ status: 'downloaded', sha256: small[0].sha256 })
+    expect(sandbox.requests.filter(q => q.target === 'file').map(q => q.status)).toEqual([206, 200])
+  })
+
+  it('a gzip-encoded body is saved decoded, as a browser would save it', async () => {
+    sandbox.inject({ target: 'file', url: FILE, fault: { kind: 'encode', encoding: 'gzip' } })
+    const r = await run({ urls: FILE })
+    expect(r.code).toBe(0)
+    expect(r.files[0]).toMatchObject({ sha256: small[0].sha256, bytes: small[0].size })
+    expect(
+      createHash('sha256')
+        .update(readFileSync(r.files[0].path as string))
+        .digest('hex')
+    ).toBe(small[0].sha256)
+  })
+
+  it('a host trickling a byte a second is abandoned after `timeout` and the file fetched again', async () => {
+    sandbox.inject({ target: 'file', url: FILE, fault: { kind: 'trickle', bytesPerSecond: 1 } })
+    const r = await run({ urls: FILE, timeout: '1', retries: '2' })
+    expect(r.code).toBe(0)
+    expect(r.files[0]).toMatchObject({ status: 'downloaded', sha256: small[0].sha256 })
+    expect(r.log).toMatch(/under 1 KiB\/s/)
+  })
+
+  it('a damaged record (files: null) is set aside with a warning instead of crashing the run', async () => {
+    const workspace = makeWorkspace()
+    const dir = path.join(workspace.dir, 'kie-downloads')
+    mkdirSync(dir)
+    writeFileSync(
+      path.join(dir, '.kie-download.json'),
+      JSON.stringify({ version: 2, filename: '{name}', files: null })
+    )
+    const r = await run({ urls: FILE, 'if-exists': 'skip' }, { workspace })
+    expect(r.code).toBe(0)
+    expect(r.log).toMatch(/^::warning::.*\.kie-download\.json.*set it aside/m)
+    expect(r.files[0].status).toBe('downloaded')
+    expect(readdirSync(dir).some(f => f.startsWith('.kie-download.json.bad-'))).toBe(true)
+  })
+
+  it('registers one mask per signed URL, and the shared credential once', async () => {
+    const r = await run({ urls: SMALL.join('\n') })
+    expect(r.code).toBe(0)
+    const masks = r.log.split('\n').filter(l => l.startsWith('::add-mask::'))
+    // The API key, then each URL's signature, and the credential as written and decoded, once.
+    expect(masks).toHaveLength(1 + SMALL.length + 2)
+    expect(new Set(masks).size).toBe(masks.length)
+  })
 })
