@@ -13,7 +13,7 @@ import {
 } from '../src/report/log.js'
 import { failureMessage } from '../src/report/failure.js'
 import { WORKSPACE, allGood, badKey, file, withFailures, withTasks } from './golden/runs.js'
-import type { RunResult } from '../src/pipeline/results.js'
+import type { RunResult } from '../src/results.js'
 
 let out: ReturnType<typeof captureStdout>
 let saved: NodeJS.ProcessEnv

@@ -1,5 +1,5 @@
 // Hand-built runs for the report tests and golden summaries: URL files, failures, tasks, a stopped run.
-import type { FileResult, RunResult, TaskResult } from '../../src/pipeline/results.js'
+import type { FileResult, RunResult, TaskResult } from '../../src/results.js'
 
 export const WORKSPACE = '/home/runner/work/app/app'
 export const DIR = `${WORKSPACE}/kie-downloads`

@@ -3,7 +3,7 @@ import type { EndpointName } from '../constants.js'
 import type { RecordedFile } from '../place/record.js'
 import { type UrlName, nameFromUrl } from '../place/naming.js'
 import type { FamilyName } from '../tasks/families.js'
-import type { FileResult } from './results.js'
+import type { FileResult } from '../results.js'
 
 /** A promise with its resolve function, settled at most once, whose value can be read synchronously. */
 export interface Deferred<T> {

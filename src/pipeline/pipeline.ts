@@ -30,7 +30,7 @@ import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 import { Namer, type Slot } from './namer.js'
 import { plan, planLateJob } from './plan.js'
-import type { FileResult, RunResult, TaskResult } from './results.js'
+import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { Slots } from './slots.js'
 
 export interface Deps {

@@ -1,5 +1,5 @@
 // The one step-level error: what stopped the run, or which entries failed, each reason said once.
-import type { FileResult, RunResult } from '../pipeline/results.js'
+import type { FileResult, RunResult } from '../results.js'
 import { oneLine } from '../util/safe-text.js'
 import {
   CANCELLED,

@@ -1,6 +1,6 @@
 // Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
 import path from 'node:path'
-import type { FileResult, RunResult, TaskResult } from '../pipeline/results.js'
+import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 
 export function formatBytes(bytes: number): string {

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
-import type { FileResult, RunResult, TaskResult } from '../pipeline/results.js'
+import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { bareUrl, formatBytes } from './format.js'
 
 /** GitHub refuses an output value over 1 MB; one that would pass this is left unset. */

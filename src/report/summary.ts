@@ -1,7 +1,7 @@
 // The job summary: GitHub-flavoured Markdown with the totals and one table row per file, tasks grouped.
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
-import type { FileResult, RunResult, TaskResult } from '../pipeline/results.js'
+import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine } from '../util/safe-text.js'
 import {
   CANCELLED,

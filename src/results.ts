@@ -1,5 +1,5 @@
 // What a run produced: one result per file and one per task, the shapes the report stage reads.
-import type { FamilyName } from '../tasks/families.js'
+import type { FamilyName } from './tasks/families.js'
 
 export type FileStatus = 'downloaded' | 'skipped' | 'failed'
 export type TaskState = 'success' | 'failed' | 'timeout' | 'skipped'
