@@ -4,10 +4,12 @@
 //   npm run bench -- --rounds 1 --rate-files 40 --many-files 500 --big-mib 64   a quick pass
 //   npm run bench -- --check                       exit 1 when a target of issue 13 is missed
 //   npm run bench -- --no-script                   skip the curl script (slow at 10,000 files)
+//   npm run bench -- --dist /tmp/build/index.js    race another bundle (npx ncc build src/index.ts -o /tmp/build)
 import os from 'node:os'
 import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DIST } from './runner.ts'
+import { useDist } from './bench/contenders.ts'
 import { summary } from './bench/report.ts'
 import {
   type Options,
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     check: { type: 'boolean', default: false },
     'no-script': { type: 'boolean', default: false },
+    dist: { type: 'string', default: DIST },
     'rate-files': { type: 'string', default: '200' },
     'many-files': { type: 'string', default: '10000' },
     'big-mib': { type: 'string', default: '1024' }
@@ -48,6 +51,7 @@ for (const name of chosen) {
     process.exit(2)
   }
 }
+useDist(values.dist)
 const options: Options = {
   rounds: Math.max(1, Number(values.rounds)),
   script: !values['no-script'],
@@ -60,7 +64,7 @@ console.log(
   `kie-download benchmark: ${chosen.join(', ')}; ${options.rounds} alternating round(s), medians`
 )
 console.log(
-  `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; dist/index.js ${(statSync(DIST).size / 1024).toFixed(0)} KiB`
+  `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${values.dist} ${(statSync(values.dist).size / 1024).toFixed(0)} KiB`
 )
 for (const name of chosen) await SCENARIOS[name](options)
 const missed = summary()

@@ -12,11 +12,18 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { makeWorkspace, runDist } from '../runner.ts'
+import { DIST, makeWorkspace, runDist } from '../runner.ts'
 import type { FakeKie } from './fake-kie.ts'
 
 const PROBE = path.join(import.meta.dirname, '..', 'peak-rss.mjs')
 const MINIMAL = path.join(import.meta.dirname, 'minimal-client.ts')
+
+/** The bundle the benchmark runs: dist/index.js unless `--dist` names another (a build in /tmp). */
+let dist = DIST
+
+export function useDist(file: string): void {
+  dist = path.resolve(file)
+}
 
 export interface ActionRun {
   ms: number
@@ -26,12 +33,16 @@ export interface ActionRun {
   failed: number
   apiCalls: number
   rateLimited: number
-  /** Lines the action printed (stdout and stderr), and how many of them were `::add-mask::`. */
+  /**
+   * Lines the action printed (stdout and stderr) but `::debug::` ones, which the runner shows only
+   * in debug mode; how many of them were `::add-mask::`; and the `::debug::` lines apart.
+   */
   logLines: number
   masks: number
+  debugLines: number
 }
 
-/** One run of dist/index.js as the runner runs it, at default settings but `concurrency`. */
+/** One run of the bundle (dist/index.js or `--dist`) as the runner runs it, at default settings but `concurrency`. */
 export async function runAction(
   fake: FakeKie,
   urls: string[],
@@ -53,20 +64,28 @@ export async function runAction(
       },
       {
         workspace,
-        nodeArgs: [`--import=${PROBE}`],
+        // runDist always appends dist/index.js; naming another bundle first makes node run that one
+        // (dist/index.js is then only an argument, which the action never reads).
+        nodeArgs: [`--import=${PROBE}`, ...(dist === DIST ? [] : [dist])],
         env: { PEAK_RSS_FILE: rssFile },
         timeoutMs: 1_800_000
       }
     )
-    const failed = run.files.filter(f => f.status === 'failed').length
-    const bytes = run.files.reduce((sum, f) => sum + Number(f.bytes ?? 0), 0)
+    // Over 1 MB (10,000 files) the `files` output is left unset: the manifest file holds the array.
+    const files: Array<Record<string, unknown>> =
+      run.outputs.files === undefined && run.outputs.manifest
+        ? JSON.parse(readFileSync(run.outputs.manifest, 'utf8'))
+        : run.files
+    const failed = files.filter(f => f.status === 'failed').length
+    const bytes = files.reduce((sum, f) => sum + Number(f.bytes ?? 0), 0)
     // Failed entries are a result (the rate-limit scenario counts them); anything else is a broken run.
-    if (run.files.length !== urls.length || (failed === 0 && bytes !== expectBytes)) {
+    if (files.length !== urls.length || (failed === 0 && bytes !== expectBytes)) {
       throw new Error(
-        `action run failed (exit ${run.code}, ${run.files.length} entries, ${bytes} of ${expectBytes} bytes):\n${run.log.slice(-2000)}`
+        `action run failed (exit ${run.code}, ${files.length} entries, ${bytes} of ${expectBytes} bytes):\n${run.log.slice(-2000)}`
       )
     }
-    const lines = run.log.split('\n').filter(line => line !== '')
+    const all = run.log.split('\n').filter(line => line !== '')
+    const lines = all.filter(line => !line.startsWith('::debug::'))
     return {
       ms: run.ms,
       startupMs: (fake.counters.firstRequestEpoch ?? NaN) - run.startedAt,
@@ -75,7 +94,8 @@ export async function runAction(
       apiCalls: fake.counters.apiCalls,
       rateLimited: fake.counters.rateLimited,
       logLines: lines.length,
-      masks: lines.filter(line => line.startsWith('::add-mask::')).length
+      masks: lines.filter(line => line.startsWith('::add-mask::')).length,
+      debugLines: all.length - lines.length
     }
   } finally {
     workspace.cleanup()

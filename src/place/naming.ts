@@ -1,6 +1,6 @@
 // File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
-import mime from 'mime-types'
 import path from 'node:path'
+import * as mime from '../util/mime.js'
 
 /** Longest name we write, in bytes: well under every common file system's 255. */
 export const MAX_NAME_BYTES = 200
@@ -8,7 +8,7 @@ export const MAX_NAME_BYTES = 200
 const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i
 const TOKENS = ['name', 'stem', 'ext', 'index', 'n', 'taskId'] as const
 
-/** Where mime-types' first choice is not the extension people expect. */
+/** Where the MIME table's first choice is not the extension people expect. */
 const EXTENSION_OVERRIDES: Record<string, string> = {
   'audio/mpeg': '.mp3',
   'audio/mp3': '.mp3',
@@ -60,7 +60,7 @@ export function nameFromUrl(url: string): UrlName {
   const segments = new URL(url).pathname.split('/').filter(s => s !== '')
   const name = sanitizeSegment(segments.at(-1) ?? '')
   const ext = path.extname(name)
-  // Only an extension mime-types knows counts: `<base64>` names and `file.v2` have none.
+  // Only an extension the MIME table knows counts: `<base64>` names and `file.v2` have none.
   if (ext && ext.length < name.length && mime.lookup(ext)) {
     return { stem: name.slice(0, -ext.length), ext: ext.toLowerCase() }
   }

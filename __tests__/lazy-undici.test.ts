@@ -1,0 +1,155 @@
+// vendor/lazy-undici: undici is loaded only when first used, gives the real classes, and the proxy path still works.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { HttpClient } from '@actions/http-client'
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import net, { type AddressInfo } from 'node:net'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { ProxyAgent } from 'undici'
+import { ProxyAgent as RealProxyAgent } from 'undici-real'
+
+const root = path.join(import.meta.dirname, '..')
+const PROXY_VARS = [
+  'http_proxy',
+  'HTTP_PROXY',
+  'https_proxy',
+  'HTTPS_PROXY',
+  'no_proxy',
+  'NO_PROXY'
+]
+const saved = Object.fromEntries(PROXY_VARS.map(name => [name, process.env[name]]))
+
+afterEach(() => {
+  for (const name of PROXY_VARS) {
+    if (saved[name] === undefined) delete process.env[name]
+    else process.env[name] = saved[name]
+  }
+})
+
+/**
+ * Runs an ES module in a plain Node child: jest's module registry and nock's interception of
+ * node:http would otherwise stand between the code and what a bundle does at run time.
+ */
+async function inNode(source: string, env: Record<string, string> = {}): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', source],
+    { cwd: root, env: { PATH: process.env.PATH, ...env } }
+  )
+  return JSON.parse(stdout)
+}
+
+describe('the lazy undici shim', () => {
+  it('evaluates the real undici only when a name is first read', async () => {
+    const seen = await inNode(`
+      import { createRequire } from 'node:module'
+      const require = createRequire(process.cwd() + '/node_modules/@actions/http-client/lib/index.js')
+      const loaded = () => Object.keys(require.cache).some(k => k.includes('undici-real'))
+      const shim = require('undici')
+      const before = loaded()
+      const same = shim.ProxyAgent === require('undici-real').ProxyAgent
+      console.log(JSON.stringify({ before, same, after: loaded() }))`)
+    expect(seen).toEqual({ before: false, same: true, after: true })
+  })
+
+  it('gives the real ProxyAgent class to an import', () => {
+    expect(ProxyAgent).toBe(RealProxyAgent)
+  })
+
+  it('provides every name @actions/http-client imports from undici', async () => {
+    const source = readFileSync(
+      path.join(root, 'node_modules', '@actions', 'http-client', 'lib', 'index.js'),
+      'utf8'
+    )
+    const names = [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)].flatMap(m =>
+      m[1].split(',').map(name => name.trim().split(/\s+as\s+/)[0])
+    )
+    expect(names).toContain('ProxyAgent')
+    const provided = await inNode(`
+      import { createRequire } from 'node:module'
+      const require = createRequire(process.cwd() + '/node_modules/@actions/http-client/lib/index.js')
+      const shim = require('undici'), real = require('undici-real')
+      console.log(JSON.stringify(${JSON.stringify(names)}.filter(n => real[n] && shim[n] === real[n])))`)
+    expect(provided).toEqual(names)
+  })
+
+  it('is built apart by npm run package, at the path the shim asks for', () => {
+    // The shim's require must stay out of dist/index.js (ncc -e) and be bundled at that very path.
+    const shim = readFileSync(path.join(root, 'vendor', 'lazy-undici', 'index.js'), 'utf8')
+    const wanted = /real = require\('(\.\/[^']+)'\)/.exec(shim)?.[1]
+    expect(wanted).toBe('./undici/index.cjs')
+    const script = (
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>
+      }
+    ).scripts.package
+    expect(script).toContain(`ncc build src/index.ts -o dist -e ${wanted} `)
+    expect(script).toContain(`ncc build vendor/lazy-undici/undici/index.cjs -o dist/undici `)
+  })
+
+  it('hands http-client a real ProxyAgent when HTTPS_PROXY is set', () => {
+    process.env.HTTPS_PROXY = 'http://127.0.0.1:9'
+    const client = new HttpClient('test')
+    const dispatcher = client.getAgentDispatcher('https://tempfile.aiquickdraw.com/a.png')
+    expect(dispatcher).toBeInstanceOf(RealProxyAgent)
+    client.dispose()
+  })
+})
+
+describe('a download through HTTP_PROXY', () => {
+  const connects: string[] = []
+  // The file host, reached only through the proxy's tunnel.
+  const origin = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.end(`hello from ${req.url}`)
+  })
+  // A CONNECT proxy that sends every tunnel to the origin above, whatever host was asked for.
+  const proxy = http.createServer((_, res) => res.writeHead(405).end())
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    connects.push(String(req.url))
+    const upstream = net.connect((origin.address() as AddressInfo).port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+
+  beforeAll(async () => {
+    await new Promise<void>(resolve => origin.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+  })
+
+  afterAll(async () => {
+    origin.closeAllConnections()
+    proxy.closeAllConnections()
+    await new Promise(resolve => origin.close(resolve))
+    await new Promise(resolve => proxy.close(resolve))
+  })
+
+  it('goes through the proxy with the agent the action uses, and brings the body', async () => {
+    // As src/download/http.ts asks: http-client's keep-alive agent for the URL, then requestRaw.
+    // kie.test is a reserved name that never resolves: only the tunnel can reach it.
+    const answer = await inNode(
+      `
+      import http from 'node:http'
+      import { HttpClient } from '@actions/http-client'
+      const client = new HttpClient('test', [], { keepAlive: true, allowRetries: false })
+      const url = 'http://kie.test/f/a.txt'
+      const parsedUrl = new URL(url)
+      const response = await client.requestRaw({ parsedUrl, httpModule: http, options: {
+        host: parsedUrl.hostname, port: 80, path: parsedUrl.pathname, method: 'GET',
+        agent: client.getAgent(url) } }, null)
+      const body = await response.readBody()
+      client.dispose()
+      console.log(JSON.stringify({ status: response.message.statusCode, body }))`,
+      { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }
+    )
+    expect(answer).toEqual({ status: 200, body: 'hello from /f/a.txt' })
+    expect(connects).toEqual(['kie.test:80'])
+  })
+})
