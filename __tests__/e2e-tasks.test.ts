@@ -4,22 +4,9 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { type RegisteredTask, Sandbox, type TaskFamily } from '../sandbox/index.ts'
 import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+import { FAMILY_NAMES } from '../src/tasks/families.js'
 
-const FAMILIES: TaskFamily[] = [
-  'market',
-  '4o-image',
-  'flux-kontext',
-  'veo',
-  'runway',
-  'aleph',
-  'luma',
-  'midjourney',
-  'suno',
-  'suno-wav',
-  'suno-stems',
-  'suno-mp4',
-  'suno-cover'
-]
+const FAMILIES: TaskFamily[] = [...FAMILY_NAMES]
 
 /** How many main results and extras each family's answer can carry. */
 const SHAPE: Record<TaskFamily, { main: number; extras: number; ext: string }> = {
