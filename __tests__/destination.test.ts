@@ -43,6 +43,27 @@ describe('Destination', () => {
     expect(path.basename(temp)).toMatch(/^\.kie-download-[0-9a-f]{16}\.part$/)
   })
 
+  it('passes over a temp name already taken, never opening what stands there', async () => {
+    const dest = await Destination.open(dir)
+    const first = path.basename(await tempWith(dest, 'x'))
+    // Names are the run's tag and a counter: plant a file at the next one.
+    const tag = first.slice('.kie-download-'.length, '.kie-download-'.length + 8)
+    const planted = path.join(dir, `.kie-download-${tag}00000002.part`)
+    writeFileSync(planted, 'someone else')
+    const next = await tempWith(dest, 'y')
+    expect(next).not.toBe(planted)
+    expect(path.basename(next)).toMatch(/^\.kie-download-[0-9a-f]{16}\.part$/)
+    expect(readFileSync(planted, 'utf8')).toBe('someone else')
+    expect(readFileSync(next, 'utf8')).toBe('y')
+  })
+
+  it('place() with a known mtime reports it without looking again', async () => {
+    const dest = await Destination.open(dir)
+    const placed = await dest.place(await tempWith(dest, 'z'), 'b.png', true, 1234)
+    expect(placed).toEqual({ path: path.join(dir, 'b.png'), mtimeMs: 1234 })
+    expect(readFileSync(path.join(dir, 'b.png'), 'utf8')).toBe('z')
+  })
+
   it('place(overwrite) replaces a planted symlink itself, never its target', async () => {
     const dest = await Destination.open(dir)
     writeFileSync(path.join(outside, 'victim'), 'precious')

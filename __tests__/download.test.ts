@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -14,6 +14,8 @@ import { COMMON_PATH, type Fault, type RegisteredFile, Sandbox } from '../sandbo
 import { captureStdout, failure } from './helpers/capture.js'
 
 const body = Buffer.alloc(256 * 1024, 7)
+/** Small enough for the plain loop (no stream pipeline). */
+const small = Buffer.alloc(2048, 9)
 const sha = createHash('sha256').update(body).digest('hex')
 
 let root: string
@@ -27,6 +29,12 @@ const server = http.createServer((req, res) => {
   if (mode === 'gzip-garbage' || mode === 'zstd') {
     res.setHeader('content-encoding', mode === 'zstd' ? 'zstd' : 'gzip')
     return res.end(body)
+  }
+  if (mode === 'small' || mode === 'small-cut') {
+    res.setHeader('content-length', String(small.length))
+    if (mode === 'small') return res.end(small)
+    res.write(small.subarray(0, 1000))
+    return void setTimeout(() => req.socket.end(), 20)
   }
   res.setHeader('content-length', String(body.length))
   if (mode === 'ok') return res.end(body)
@@ -79,6 +87,23 @@ describe('download', () => {
     expect(got).toMatchObject({ bytes: body.length, sha256: sha, contentType: 'image/png' })
     expect(readFileSync(got.tempPath)).toEqual(body)
     rmSync(got.tempPath)
+  })
+
+  it('writes a small body as it comes: bytes, sha256, the mtime of the temp file', async () => {
+    const got = await download(client, `${base}/small`, dest, { timeoutMs: 2_000 })
+    expect(got).toMatchObject({
+      bytes: small.length,
+      sha256: createHash('sha256').update(small).digest('hex'),
+      mtimeMs: statSync(got.tempPath).mtimeMs
+    })
+    expect(readFileSync(got.tempPath)).toEqual(small)
+    rmSync(got.tempPath)
+  })
+
+  it('never accepts a small body cut short, and leaves no temp file', async () => {
+    const e = await failure(download(client, `${base}/small-cut`, dest, { timeoutMs: 2_000 }))
+    expect(e.retryable).toBe(true)
+    expect(leftovers()).toEqual([])
   })
 
   it('logs progress of a long download about every 5 s, not per chunk', async () => {

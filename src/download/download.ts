@@ -1,4 +1,6 @@
 // Streams one signed URL into a temp file: checked answers and redirects, decoding, sha256 and byte count, cancellation, no half files.
+import { setMaxListeners } from 'node:events'
+import { fstatSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import type { Destination } from '../place/destination.js'
 import { CancelledError, TransferError } from '../errors.js'
@@ -29,6 +31,8 @@ export interface Downloaded {
   contentType: string | null
   /** Range parts that fetched part of the file beside the main stream (0: one stream). */
   parts?: number
+  /** The temp file's mtime after the last write (placing it keeps it). */
+  mtimeMs?: number
 }
 
 /** What the final answer's headers say, before its body has come. */
@@ -76,10 +80,18 @@ export async function download(
   dest: Destination,
   options: DownloadOptions
 ): Promise<Downloaded> {
-  if (options.signal?.aborted) throw new CancelledError()
-  // A signal of this download's own: its requests listen to it, not to the run's signal, which
-  // would otherwise collect a listener per request under way and warn of a leak.
-  const signal = options.signal ? AbortSignal.any([options.signal]) : new AbortController().signal
+  const outer = options.signal
+  if (outer?.aborted) throw new CancelledError()
+  // One controller per file: its requests listen to it, not to the run's signal (which would
+  // otherwise collect a listener per request under way), and the assembly aborts it when one piece
+  // fails for good. The run's signal gets one listener per file under way, hence no leak warning.
+  const stop = new AbortController()
+  const signal = stop.signal
+  const cancel = (): void => stop.abort()
+  if (outer) {
+    setMaxListeners(0, outer)
+    outer.addEventListener('abort', cancel, { once: true })
+  }
   let message: IncomingMessage | undefined
   let temp: Awaited<ReturnType<Destination['createTemp']>> | undefined
   let written = 0
@@ -99,7 +111,7 @@ export async function download(
       handle: temp.handle,
       tempPath: temp.path,
       timeoutMs: options.timeoutMs,
-      signal,
+      stop,
       codings: facts.codings,
       wireLength: facts.wireLength,
       size: facts.size,
@@ -116,9 +128,12 @@ export async function download(
       }
     })
     const got = await assembly.run(message)
+    // The mtime for the record, from the handle: placing the file keeps it, so no lstat later.
+    const { mtimeMs } = fstatSync(temp.handle.fd)
     await temp.handle.close()
     return {
       tempPath: temp.path,
+      mtimeMs,
       bytes: got.bytes,
       sha256: got.sha256,
       contentType: facts.contentType,
@@ -130,12 +145,14 @@ export async function download(
       await temp.handle.close().catch(() => undefined)
       await dest.removeTemp(temp.path)
     }
-    if (signal.aborted) throw new CancelledError()
+    if (outer?.aborted) throw new CancelledError()
     if (error instanceof TransferError) throw error
     const classified = classify(error)
     throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
       retryable: classified.retryable
     })
+  } finally {
+    outer?.removeEventListener('abort', cancel)
   }
 }
 

@@ -376,7 +376,8 @@ export class Pipeline {
       const { path, mtimeMs } = await this.dest.place(
         file.tempPath,
         name,
-        this.settings.ifExists === 'overwrite'
+        this.settings.ifExists === 'overwrite',
+        file.mtimeMs
       )
       placedAt.set(job, mtimeMs)
       return {

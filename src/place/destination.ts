@@ -76,6 +76,9 @@ export class Destination {
   /** Folders already found to be inside: each is checked once per run, not once per file. */
   private readonly checked = new Set<string>()
   private placed = 0
+  /** Temp names: this run's random tag, then a counter. */
+  private readonly tempTag = randomBytes(4).toString('hex')
+  private temps = 0
 
   private constructor(
     dir: string,
@@ -124,8 +127,18 @@ export class Destination {
    * included, is ever followed or truncated.
    */
   async createTemp(): Promise<{ path: string; handle: FileHandle }> {
-    const tempPath = this.p.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.part`)
-    return { path: tempPath, handle: await open(tempPath, 'wx', 0o644) }
+    // A random tag per run and a counter: unique without asking for random bytes per file. A name
+    // taken anyway (a leftover of another run) is passed over.
+    for (let tries = 1; ; tries++) {
+      this.temps = (this.temps + 1) >>> 0
+      const name = `${this.tempTag}${this.temps.toString(16).padStart(8, '0')}`
+      const tempPath = this.p.join(this.dir, `${TEMP_PREFIX}${name}.part`)
+      try {
+        return { path: tempPath, handle: await open(tempPath, 'wx', 0o644) }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error
+      }
+    }
   }
 
   /**
@@ -160,9 +173,15 @@ export class Destination {
   /**
    * Moves a finished temp file to its name. `overwrite` renames over whatever is there (a symlink
    * is replaced, never followed); otherwise link() refuses atomically if the name is taken. A
-   * placement that is refused creates no folder.
+   * placement that is refused creates no folder. `mtimeMs`, when the caller read it from the
+   * temp file's handle after the last write, saves an lstat of the placed file.
    */
-  async place(tempPath: string, relPath: string, overwrite: boolean): Promise<Placed> {
+  async place(
+    tempPath: string,
+    relPath: string,
+    overwrite: boolean,
+    mtimeMs?: number
+  ): Promise<Placed> {
     const target = this.pathOf(relPath)
     const folder = this.p.dirname(target)
     const move = async (): Promise<void> => {
@@ -180,6 +199,8 @@ export class Destination {
       await move()
     }
     this.placed++
+    // Linking or renaming keeps the file's mtime: one known from its handle needs no lstat.
+    if (mtimeMs !== undefined) return { path: target, mtimeMs }
     const stats = await this.fs.lstat(target)
     return { path: target, mtimeMs: stats.mtimeMs }
   }

@@ -69,6 +69,8 @@ export function redactUrl(url: string): string {
  * in a sentence ("Is the URL right?") is left alone.
  */
 export function stripQueries(text: string): string {
+  // Most text has no `?` at all: no need to run the pattern over it.
+  if (!text.includes('?')) return text
   return text.replace(/(\S*\/[^\s?]*|)\?([^\s"'<>)]*)/g, (whole, before: string, query: string) =>
     (before && query) || /^[^\s=&]+=/.test(query) ? `${before}?…` : whole
   )
