@@ -66,12 +66,13 @@ export class Governor {
   private readonly lookupsPerSecond: number
   private readonly onPause?: (pauseMs: number, ratePerSecond: number) => void
 
-  private inFlight = 0
-  /**
-   * The first call of a run goes alone: a bad key or an empty account (401/402) then costs one
-   * call, not one per slot, and the others are never sent. It costs one round trip, once.
+  /*
+   * No call goes ahead alone to test the key: that would cost every run one API round trip (with
+   * all connections idle) to save a bad key's run a few calls. A bad key or an empty account costs
+   * at most `concurrency` calls, those already sent when the first 401/402 comes back; the caller
+   * stops the run then, and every queued call sees the stop before it is sent.
    */
-  private probing = true
+  private inFlight = 0
   private readonly queue: Waiter[] = []
   /** No call starts before this time (a Retry-After, or the backoff after a rate limit). */
   private pausedUntil = 0
@@ -119,7 +120,6 @@ export class Governor {
         result = await call()
       } catch (error) {
         this.inFlight--
-        this.probing = false
         if (!(error instanceof TransferError && error.rateLimited)) {
           this.counts.failures++
           this.pump()
@@ -139,7 +139,6 @@ export class Governor {
         continue
       }
       this.inFlight--
-      this.probing = false
       this.onSuccess()
       this.pump()
       return result
@@ -173,7 +172,6 @@ export class Governor {
   /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < this.concurrency) {
-      if (this.probing && this.inFlight > 0) return
       const now = this.clock.now()
       // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
       const gate = Math.max(this.pausedUntil, this.lastStartAt + WINDOW_MS / this.rate)
