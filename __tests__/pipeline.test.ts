@@ -59,6 +59,17 @@ describe('names', () => {
   })
 })
 
+describe('start order', () => {
+  it('asks for videos, then audio, then the rest, each in input order; names and rows keep input order', async () => {
+    const listed = ['a.png', 'b.png', 'clip.mp4', 'c.png', 'song.mp3', 'more.webm']
+    const r = await run({ urls: listed.map(R).join('\n'), concurrency: '1' })
+    expect(kie.calls).toEqual(
+      ['clip.mp4', 'more.webm', 'song.mp3', 'a.png', 'b.png', 'c.png'].map(n => `resolve ${R(n)}`)
+    )
+    expect(r.files.map(f => [f.name, f.status])).toEqual(listed.map(n => [n, 'downloaded']))
+  })
+})
+
 describe('if-exists: skip with tasks', () => {
   it('a re-run after a partly fetched task keeps the file already there and fetches only the rest', async () => {
     kie.tasks.set('T', { looks: 0, main: [R('m1.png'), R('m2.png')] })

@@ -68,7 +68,7 @@ export interface Settings {
   /** Name template, e.g. `{taskId}/{index}-{name}`. */
   filename: string
   ifExists: IfExists
-  /** API calls at once, and downloads at once (each): up to twice as many entries are under way. */
+  /** API calls at once, and downloads at once (each): up to four times as many entries are under way. */
   concurrency: number
   /** Retries per request. */
   retries: number
