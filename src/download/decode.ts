@@ -1,6 +1,5 @@
 // Content-Encoding: the zlib decoders that turn a gzip, deflate or br body into the file a browser would save.
 import type { Readable, Transform } from 'node:stream'
-import zlib from 'node:zlib'
 import { TransferError } from '../errors.js'
 import { oneLine } from '../util/safe-text.js'
 
@@ -46,6 +45,9 @@ export function parseContentEncoding(header: string | string[] | undefined): Cod
  */
 export async function decoders(codings: Coding[], body: Readable): Promise<Transform[]> {
   const chain: Transform[] = []
+  if (codings.length === 0) return chain
+  // Loaded on first use: most hosts send files as they are, and zlib costs ~4 ms of start-up.
+  const { default: zlib } = await import('node:zlib')
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]
     if (coding === 'gzip') chain.push(zlib.createGunzip())
