@@ -15,7 +15,7 @@ import { promisify } from 'node:util'
 import { DIST, makeWorkspace, runDist } from '../runner.ts'
 import type { FakeKie } from './fake-kie.ts'
 
-const PROBE = path.join(import.meta.dirname, '..', 'peak-rss.mjs')
+const PROBE = path.join(import.meta.dirname, '..', 'peak-rss.cjs')
 const MINIMAL = path.join(import.meta.dirname, 'minimal-client.ts')
 
 /** The bundle the benchmark runs: dist/index.js unless `--dist` names another (a build in /tmp). */
@@ -66,7 +66,7 @@ export async function runAction(
         workspace,
         // runDist always appends dist/index.js; naming another bundle first makes node run that one
         // (dist/index.js is then only an argument, which the action never reads).
-        nodeArgs: [`--import=${PROBE}`, ...(dist === DIST ? [] : [dist])],
+        nodeArgs: [`--require=${PROBE}`, ...(dist === DIST ? [] : [dist])],
         env: { PEAK_RSS_FILE: rssFile },
         timeoutMs: 1_800_000
       }
