@@ -319,7 +319,7 @@ for (const name of Object.keys(exports)) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(292);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(844);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -329,7 +329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 292:
+/***/ 844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4849,11 +4849,7 @@ function validateConcurrency(concurrency) {
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_namespaceObject);
 ;// CONCATENATED MODULE: ./src/download/decode.ts
-
 
 
 const CODINGS = {
@@ -4894,17 +4890,21 @@ function parseContentEncoding(header) {
  */
 async function decoders(codings, body) {
     const chain = [];
+    if (codings.length === 0)
+        return chain;
+    // Loaded on first use: most hosts send files as they are, and zlib costs ~4 ms of start-up.
+    const { default: zlib } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23));
     for (let i = codings.length - 1; i >= 0; i--) {
         const coding = codings[i];
         if (coding === 'gzip')
-            chain.push(external_node_zlib_default().createGunzip());
+            chain.push(zlib.createGunzip());
         else if (coding === 'br')
-            chain.push(external_node_zlib_default().createBrotliDecompress());
+            chain.push(zlib.createBrotliDecompress());
         else if (i === codings.length - 1 && !isZlibHeader(await peek(body, 2))) {
-            chain.push(external_node_zlib_default().createInflateRaw());
+            chain.push(zlib.createInflateRaw());
         }
         else
-            chain.push(external_node_zlib_default().createInflate());
+            chain.push(zlib.createInflate());
     }
     return chain;
 }
@@ -7174,12 +7174,13 @@ class Governor {
     budgetMs;
     lookupsPerSecond;
     onPause;
-    inFlight = 0;
-    /**
-     * The first call of a run goes alone: a bad key or an empty account (401/402) then costs one
-     * call, not one per slot, and the others are never sent. It costs one round trip, once.
+    /*
+     * No call goes ahead alone to test the key: that would cost every run one API round trip (with
+     * all connections idle) to save a bad key's run a few calls. A bad key or an empty account costs
+     * at most `concurrency` calls, those already sent when the first 401/402 comes back; the caller
+     * stops the run then, and every queued call sees the stop before it is sent.
      */
-    probing = true;
+    inFlight = 0;
     queue = [];
     /** No call starts before this time (a Retry-After, or the backoff after a rate limit). */
     pausedUntil = 0;
@@ -7225,7 +7226,6 @@ class Governor {
             }
             catch (error) {
                 this.inFlight--;
-                this.probing = false;
                 if (!(error instanceof TransferError && error.rateLimited)) {
                     this.counts.failures++;
                     this.pump();
@@ -7244,7 +7244,6 @@ class Governor {
                 continue;
             }
             this.inFlight--;
-            this.probing = false;
             this.onSuccess();
             this.pump();
             return result;
@@ -7278,8 +7277,6 @@ class Governor {
     /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
     pump() {
         while (this.queue.length > 0 && this.inFlight < this.concurrency) {
-            if (this.probing && this.inFlight > 0)
-                return;
             const now = this.clock.now();
             // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
             const gate = Math.max(this.pausedUntil, this.lastStartAt + WINDOW_MS / this.rate);
@@ -7917,6 +7914,38 @@ class Namer {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/order.ts
+// The order files start in: likely-long files first, so that none of them becomes a late tail.
+
+/**
+ * A file's weight for the start order, guessed from its URL's extension before anything is known
+ * of its size: video 0, audio 1, anything else 2.
+ */
+function weight(job) {
+    const type = job.urlName.ext ? lookup(job.urlName.ext) : false;
+    if (!type)
+        return 2;
+    if (type.startsWith('video/'))
+        return 0;
+    if (type.startsWith('audio/'))
+        return 1;
+    return 2;
+}
+/**
+ * Videos, then audio, then the rest, each group in input order (a stable sort). This is the
+ * "longest first" rule for spreading jobs over parallel machines: a 50 MiB video listed after forty
+ * images would otherwise get its signed URL only once every image had its own, and then finish
+ * alone on one connection while the others sit idle. Starting it first lets the images fill the
+ * connections around it. Names do not depend on this order (the namer goes in input order), and
+ * files land as they finish anyway.
+ */
+function startOrder(jobs) {
+    return jobs
+        .map((job, at) => ({ job, at, weight: weight(job) }))
+        .sort((a, b) => a.weight - b.weight || a.at - b.at)
+        .map(({ job }) => job);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
 
 /**
@@ -8116,6 +8145,7 @@ class Slots {
 
 
 
+
 /** How often a line says which tasks are still running. */
 const WAITING_LOG_EVERY_MS = 30_000;
 /** When each placed file got its time stamp (the record keeps it, so re-runs need not hash). */
@@ -8171,9 +8201,11 @@ class Pipeline {
                 rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
                 onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`)
             });
-            // `concurrency` bounds API calls and downloads, each. Up to twice as many files are under
-            // way, so the next files' API calls overlap running downloads: one hop's latency is hidden.
-            this.limit = pLimit(settings.concurrency * 2);
+            // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
+            // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
+            // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
+            // left the API idle behind busy slots in the bench's mix.)
+            this.limit = pLimit(settings.concurrency * 4);
             const fileSlots = new Slots(settings.concurrency, 
             // Work still on its way to a file slot (queued, resolving, or between retries).
             () => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running);
@@ -8222,14 +8254,17 @@ class Pipeline {
                     logWaiting(still);
             }, WAITING_LOG_EVERY_MS);
             waiting.unref();
+            const listed = [];
             for (const slot of this.slots) {
                 if (slot.kind === 'url')
-                    this.start(slot.job);
+                    listed.push(slot.job);
                 else if (slot.jobs.peek())
                     this.settleRecordedTask(slot);
                 else
                     this.running.push(this.runTask(slot, watcher));
             }
+            for (const job of startOrder(listed))
+                this.start(job);
             await namer.run();
             // Tasks add files while they settle: wait until no work is left that could add more.
             for (let n = 0; n < this.running.length; n++)
@@ -9123,6 +9158,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
