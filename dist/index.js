@@ -5816,10 +5816,12 @@ class SegmentWriter extends external_node_stream_namespaceObject.Writable {
         if (stopping)
             seg.closed = true;
         const write = bytes > 0 ? this.assembly.writeAt(pieces, at, bytes) : Promise.resolve();
+        // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
+        // and a failed write fails the whole download, hash and all.
+        if (this.hash)
+            for (const piece of pieces)
+                this.hash.update(piece);
         write.then(() => {
-            if (this.hash)
-                for (const piece of pieces)
-                    this.hash.update(piece);
             seg.pos = at + bytes;
             if (bytes > 0)
                 this.assembly.wrote(bytes);

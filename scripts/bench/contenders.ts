@@ -1,5 +1,6 @@
 // What the benchmark races: the bundled action, the curl script users would write, a minimal Node client, a bare `node -e`.
 import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import {
   mkdirSync,
   mkdtempSync,
@@ -9,6 +10,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs'
+import { open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -190,4 +192,36 @@ export async function runFloor(fake: FakeKie): Promise<number> {
   const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
   await new Promise(resolve => child.on('close', resolve))
   return (fake.counters.firstRequestEpoch ?? NaN) - startedAt
+}
+
+/**
+ * The disk's share of a big download, alone: `bytes` written in 1 MiB positional writes to a new
+ * file beside the workspaces, as the action writes, with no network and no hash; ms. Whatever the
+ * client, a file cannot land faster than this disk takes it.
+ */
+export async function runDiskFloor(bytes: number): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kie-dl-disk-'))
+  const block = Buffer.alloc(2 ** 20, 7)
+  const started = performance.now()
+  const handle = await open(path.join(dir, 'floor.bin'), 'wx')
+  try {
+    for (let at = 0; at < bytes; at += block.length) {
+      await handle.write(block, 0, Math.min(block.length, bytes - at), at)
+    }
+  } finally {
+    await handle.close()
+  }
+  const ms = performance.now() - started
+  rmSync(dir, { recursive: true, force: true })
+  return ms
+}
+
+/** sha256 of `bytes` in 64 KiB updates on this thread, as the action hashes; ms. sha256 is sequential. */
+export function hashFloor(bytes: number): number {
+  const block = Buffer.alloc(64 * 1024, 7)
+  const hash = createHash('sha256')
+  const started = performance.now()
+  for (let at = 0; at < bytes; at += block.length) hash.update(block)
+  hash.digest()
+  return performance.now() - started
 }

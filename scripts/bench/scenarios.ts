@@ -2,7 +2,9 @@
 import {
   type ActionRun,
   type PlainRun,
+  hashFloor,
   runAction,
+  runDiskFloor,
   runFloor,
   runMinimal,
   runScript
@@ -284,11 +286,15 @@ export async function bigScenario(options: Options): Promise<void> {
   try {
     const urls = [fake.add('big.mp4', size)]
     const rate = (ms: number): number => size / MiB / (ms / 1000)
+    // The disk is timed between the runs, in the same rounds: how fast it takes writes changes
+    // with what the kernel still has to flush from the run before.
     const contenders: Record<string, () => Promise<ActionRun | PlainRun>> = {
       action: () => runAction(fake, urls, 4, size),
-      minimal: () => runMinimal(fake, urls, 1)
+      minimal: () => runMinimal(fake, urls, 1),
+      disk: async () => ({ ms: await runDiskFloor(size), failed: 0, startupMs: 0 })
     }
     if (options.script) contenders.script = () => runScript(fake, urls, 1)
+    const hashMs = median([hashFloor(size), hashFloor(size), hashFloor(size)])
     const r = (await alternate(options.rounds, contenders, (round, x) => {
       const a = x.action as ActionRun
       console.log(
@@ -298,9 +304,22 @@ export async function bigScenario(options: Options): Promise<void> {
             .map(([k, v]) => `${k} ${rate((v as PlainRun).ms).toFixed(0)} MiB/s`)
             .join(', ')
       )
-    })) as { action: ActionRun[]; minimal: PlainRun[]; script?: PlainRun[] }
+    })) as { action: ActionRun[]; minimal: PlainRun[]; disk: PlainRun[]; script?: PlainRun[] }
     const wall = median(r.action.map(a => a.ms))
-    mark('big', 'MiB/s with sha256 (whole run)', rate(wall).toFixed(0), '>= 400', rate(wall) >= 400)
+    const diskMs = median(r.disk.map(d => d.ms))
+    // The bytes must be hashed in order on one core and written to this disk: no client lands the
+    // file before both are done, whatever it overlaps (network, parsing and start-up are left out).
+    const bound = Math.max(diskMs, hashMs)
+    console.log(
+      `    upper bound = size / max(disk write time, sha256 time) = ${mib(size)} / max(${sec(diskMs)}, ${sec(hashMs)}) = ${rate(bound).toFixed(0)} MiB/s   (disk: 1 MiB writes, no network; sha256: 64 KiB updates)`
+    )
+    mark(
+      'big',
+      'MiB/s with sha256 (whole run)',
+      `${rate(wall).toFixed(0)} (${(rate(wall) / rate(bound)).toFixed(2)} x the upper bound)`,
+      '>= 400',
+      rate(wall) >= 400
+    )
     const rss = Math.max(...r.action.map(a => a.rssKib)) * 1024
     mark('big', 'peak RSS, worst round', mib(rss), '<= 100 MiB', rss <= 100 * MiB)
     note(

@@ -586,8 +586,10 @@ class SegmentWriter extends Writable {
     const stopping = over || (seg.reserved >= seg.end && seg.end < seg.requestEnd)
     if (stopping) seg.closed = true
     const write = bytes > 0 ? this.assembly.writeAt(pieces, at, bytes) : Promise.resolve()
+    // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
+    // and a failed write fails the whole download, hash and all.
+    if (this.hash) for (const piece of pieces) this.hash.update(piece)
     write.then(() => {
-      if (this.hash) for (const piece of pieces) this.hash.update(piece)
       seg.pos = at + bytes
       if (bytes > 0) this.assembly.wrote(bytes)
       if (overrun) {
