@@ -97,7 +97,13 @@ describe('step log', () => {
     ])
   })
 
+  it('writes no details unless debug logging is on (the runner would hide them anyway)', () => {
+    logDetails(withFailures)
+    expect(out.writes.join('')).toBe('')
+  })
+
   it('puts the details at debug, hidden on the page', () => {
+    process.env.RUNNER_DEBUG = '1'
     logDetails(withFailures)
     const debug = out.writes
       .join('')

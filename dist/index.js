@@ -7125,6 +7125,9 @@ function logTotals(run) {
 }
 /** Details for whoever turns on debug logging: where each file went, its hash, its source. */
 function logDetails(run) {
+    // The runner hides ::debug:: lines unless debug logging is on: do not write 10,000 of them for nothing.
+    if (!isDebug())
+        return;
     for (const f of run.files) {
         if (f.status === 'failed' &&
             f.path === null &&

@@ -153,6 +153,8 @@ export function logTotals(run: RunResult): void {
 
 /** Details for whoever turns on debug logging: where each file went, its hash, its source. */
 export function logDetails(run: RunResult): void {
+  // The runner hides ::debug:: lines unless debug logging is on: do not write 10,000 of them for nothing.
+  if (!core.isDebug()) return
   for (const f of run.files) {
     if (
       f.status === 'failed' &&
