@@ -223,7 +223,7 @@ export async function manyScenario(options: Options): Promise<void> {
       lines <= 2
     )
     note(
-      '`::debug::` lines per file (shown only in debug mode)',
+      '`::debug::` lines per file (written only when debug logging is on)',
       median(r.action.map(a => a.debugLines / N)).toFixed(2)
     )
     const masks = perFileOf(r.action, 'masks')
