@@ -183,6 +183,31 @@ describe('ranged tail', () => {
     expect(spare.released).toBe(spare.taken)
   })
 
+  it('stops splitting when the host refuses the signed URL for a part (an expired URL): one try, main stream carries on', async () => {
+    // The main stream takes ~1.5 s: time for several rounds of splitting, were any still tried.
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
+    })
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'status', status: 403 },
+      times: Infinity
+    })
+    const spare = pool(3)
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    expect(ranged().map(r => r.status)).toEqual([403])
+    expect(spare.released).toBe(spare.taken)
+  })
+
   it('streams a body without Content-Length in one piece', async () => {
     sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'chunked' } })
     const got = await download(http, await signed(file.url), dest, {

@@ -5608,12 +5608,13 @@ class Assembly {
                         return;
                     if (error instanceof RangeIgnored)
                         this.splittable = false;
+                    const refused = error instanceof TransferError && error.refreshUrl;
                     if (!part.committed) {
                         // The old segment never stopped: giving up loses nothing.
-                        if (error instanceof RangeIgnored || attempt >= PART_ATTEMPTS)
+                        if (error instanceof RangeIgnored || refused || attempt >= PART_ATTEMPTS)
                             return;
                     }
-                    else if (attempt >= PART_ATTEMPTS) {
+                    else if (refused || attempt >= PART_ATTEMPTS) {
                         if (!this.takeBack(part))
                             this.fail(error);
                         return;
@@ -5647,6 +5648,16 @@ class Assembly {
             const status = message.statusCode ?? 0;
             if (status === 200)
                 throw new RangeIgnored();
+            if (status === 403 || status === 400) {
+                // The signed URL is refused (expired, most likely: a file can start late in its URL's 20
+                // minutes and run past them). Asking again with it is pointless, and so are more splits;
+                // a download that needs this range after all asks the caller for a fresh URL.
+                this.splittable = false;
+                throw new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
+                    retryable: true,
+                    refreshUrl: true
+                });
+            }
             if (status !== 206) {
                 throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true });
             }
@@ -7050,7 +7061,7 @@ function logFile(r) {
     const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200);
     const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
     if (r.status === 'failed') {
-        // The file whose answer stopped the run points at the stop line instead of repeating it.
+        // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
         const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error;
         core_info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`);
         return;
@@ -7924,10 +7935,13 @@ class Namer {
 
 /**
  * A file's weight for the start order, guessed from its URL's extension before anything is known
- * of its size: video 0, audio 1, anything else 2.
+ * of its size: no extension -1, video 0, audio 1, anything else 2. A URL without an extension
+ * goes first: its name waits for its Content-Type, and every later name waits for its name.
  */
 function weight(job) {
-    const type = job.urlName.ext ? lookup(job.urlName.ext) : false;
+    if (!job.urlName.ext)
+        return -1;
+    const type = lookup(job.urlName.ext);
     if (!type)
         return 2;
     if (type.startsWith('video/'))
@@ -7937,12 +7951,13 @@ function weight(job) {
     return 2;
 }
 /**
- * Videos, then audio, then the rest, each group in input order (a stable sort). This is the
- * "longest first" rule for spreading jobs over parallel machines: a 50 MiB video listed after forty
- * images would otherwise get its signed URL only once every image had its own, and then finish
- * alone on one connection while the others sit idle. Starting it first lets the images fill the
- * connections around it. Names do not depend on this order (the namer goes in input order), and
- * files land as they finish anyway.
+ * URLs without an extension, videos, audio, then the rest, each group in input order (a stable
+ * sort). Videos first is the "longest first" rule for spreading jobs over parallel machines: a
+ * 50 MiB video listed after forty images would otherwise get its signed URL only once every image
+ * had its own, and then finish alone on one connection while the others sit idle. Starting it
+ * first lets the images fill the connections around it. Names do not depend on this order (the
+ * namer goes in input order); a file lands once its name is decided, and names after a URL without
+ * an extension wait for that URL's Content-Type, hence those go first of all.
  */
 function startOrder(jobs) {
     return jobs

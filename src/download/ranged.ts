@@ -369,10 +369,11 @@ export class Assembly {
           // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
           if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete) return
           if (error instanceof RangeIgnored) this.splittable = false
+          const refused = error instanceof TransferError && error.refreshUrl
           if (!part.committed) {
             // The old segment never stopped: giving up loses nothing.
-            if (error instanceof RangeIgnored || attempt >= PART_ATTEMPTS) return
-          } else if (attempt >= PART_ATTEMPTS) {
+            if (error instanceof RangeIgnored || refused || attempt >= PART_ATTEMPTS) return
+          } else if (refused || attempt >= PART_ATTEMPTS) {
             if (!this.takeBack(part)) this.fail(error)
             return
           }
@@ -408,6 +409,16 @@ export class Assembly {
     try {
       const status = message.statusCode ?? 0
       if (status === 200) throw new RangeIgnored()
+      if (status === 403 || status === 400) {
+        // The signed URL is refused (expired, most likely: a file can start late in its URL's 20
+        // minutes and run past them). Asking again with it is pointless, and so are more splits;
+        // a download that needs this range after all asks the caller for a fresh URL.
+        this.splittable = false
+        throw new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
+          retryable: true,
+          refreshUrl: true
+        })
+      }
       if (status !== 206) {
         throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true })
       }

@@ -55,7 +55,7 @@ export function logFile(r: FileResult): void {
   const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200)
   const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : ''
   if (r.status === 'failed') {
-    // The file whose answer stopped the run points at the stop line instead of repeating it.
+    // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
     const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error
     core.info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`)
     return
