@@ -6,6 +6,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync
@@ -55,6 +56,22 @@ describe('Destination', () => {
     expect(path.basename(next)).toMatch(/^\.kie-download-[0-9a-f]{16}\.part$/)
     expect(readFileSync(planted, 'utf8')).toBe('someone else')
     expect(readFileSync(next, 'utf8')).toBe('y')
+  })
+
+  it('writeTemp: a small body in a new temp file with its mtime; a taken name is passed over, untouched', async () => {
+    const dest = await Destination.open(dir)
+    const first = await dest.writeTemp(Buffer.from('x'))
+    expect(readFileSync(first.path, 'utf8')).toBe('x')
+    expect(first.mtimeMs).toBe(statSync(first.path).mtimeMs)
+    const tag = path
+      .basename(first.path)
+      .slice('.kie-download-'.length, '.kie-download-'.length + 8)
+    const planted = path.join(dir, `.kie-download-${tag}00000002.part`)
+    writeFileSync(planted, 'someone else')
+    const next = await dest.writeTemp(Buffer.from('y'))
+    expect(next.path).not.toBe(planted)
+    expect(readFileSync(planted, 'utf8')).toBe('someone else')
+    expect(readFileSync(next.path, 'utf8')).toBe('y')
   })
 
   it('place() with a known mtime reports it without looking again', async () => {

@@ -14,7 +14,7 @@ import { COMMON_PATH, type Fault, type RegisteredFile, Sandbox } from '../sandbo
 import { captureStdout, failure } from './helpers/capture.js'
 
 const body = Buffer.alloc(256 * 1024, 7)
-/** Small enough for the plain loop (no stream pipeline). */
+/** Small enough for the small path (read whole, written at once). */
 const small = Buffer.alloc(2048, 9)
 const sha = createHash('sha256').update(body).digest('hex')
 
@@ -30,11 +30,13 @@ const server = http.createServer((req, res) => {
     res.setHeader('content-encoding', mode === 'zstd' ? 'zstd' : 'gzip')
     return res.end(body)
   }
-  if (mode === 'small' || mode === 'small-cut') {
+  if (mode === 'small' || mode === 'small-cut' || mode === 'small-stall') {
     res.setHeader('content-length', String(small.length))
     if (mode === 'small') return res.end(small)
     res.write(small.subarray(0, 1000))
-    return void setTimeout(() => req.socket.end(), 20)
+    // 'small-stall': nothing more is sent.
+    if (mode === 'small-cut') setTimeout(() => req.socket.end(), 20)
+    return
   }
   res.setHeader('content-length', String(body.length))
   if (mode === 'ok') return res.end(body)
@@ -103,6 +105,26 @@ describe('download', () => {
   it('never accepts a small body cut short, and leaves no temp file', async () => {
     const e = await failure(download(client, `${base}/small-cut`, dest, { timeoutMs: 2_000 }))
     expect(e.retryable).toBe(true)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('abandons a small body that stalls, retryably, without leftovers', async () => {
+    const e = await failure(
+      download(new Http(300), `${base}/small-stall`, dest, { timeoutMs: 300 })
+    )
+    expect(e).toMatchObject({ retryable: true })
+    expect(e.message).toMatch(/^download stalled: no data for 0.3 s/)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('a cancel during a small body rejects with CancelledError at once, without leftovers', async () => {
+    const controller = new AbortController()
+    const running = download(client, `${base}/small-stall`, dest, {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+      onResponse: () => setTimeout(() => controller.abort(), 20)
+    })
+    await expect(running).rejects.toBeInstanceOf(CancelledError)
     expect(leftovers()).toEqual([])
   })
 

@@ -6,6 +6,7 @@ import type { Destination } from '../place/destination.js'
 import { CancelledError, TransferError } from '../errors.js'
 import { type Coding, parseContentEncoding } from './decode.js'
 import { type Http, readText } from './http.js'
+import { isSmall, readSmallBody } from './small.js'
 import {
   Assembly,
   SPLIT_THRESHOLD_BYTES,
@@ -100,6 +101,18 @@ export async function download(
     message = answer.message
     const facts = fileFacts(message)
     options.onResponse?.({ contentType: facts.contentType, total: facts.size })
+    if (isSmall(facts.size, facts.codings.length > 0)) {
+      const { body, sha256 } = await readSmallBody(message, facts.size, options.timeoutMs, signal)
+      const written = await dest.writeTemp(body)
+      return {
+        tempPath: written.path,
+        mtimeMs: written.mtimeMs,
+        bytes: body.length,
+        sha256,
+        contentType: facts.contentType,
+        parts: 0
+      }
+    }
     temp = await dest.createTemp()
     const now = options.now ?? Date.now
     const started = now()

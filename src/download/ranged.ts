@@ -55,8 +55,6 @@ export const SPLIT_CHECK_MS = 250
 export const PART_ATTEMPTS = 3
 const PART_RETRY_MS = 250
 const READ_BACK_BYTES = 1024 * 1024
-/** A body of known length up to this size is written by a plain loop, not a stream pipeline. */
-export const PLAIN_LOOP_BYTES = 64 * 1024
 
 /** Idle file slots lent by the pipeline: a release function, or null when none is idle. */
 export interface Spare {
@@ -214,20 +212,10 @@ export class Assembly {
   }
 
   private async runMain(message: IncomingMessage): Promise<void> {
-    const { codings, size } = this.o
+    const { codings } = this.o
     const seg = this.main
     const watchdog = this.watch(message)
     let wire = 0
-    if (!this.splittable && codings.length === 0 && size !== null && size <= PLAIN_LOOP_BYTES) {
-      try {
-        wire = await this.loopMain(message, watchdog)
-      } finally {
-        watchdog.stop()
-        seg.closed = true
-      }
-      this.checkMain(message, wire)
-      return
-    }
     let decodeError: Error | null = null
     const count = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -254,34 +242,6 @@ export class Assembly {
     }
     if (stopped) return
     this.checkMain(message, wire)
-  }
-
-  /**
-   * A small identity body of known length, written chunk by chunk as it comes, without a stream
-   * pipeline: what the pipeline would do (count, watch, write in place, hash), at a fraction of
-   * its cost per file. Returns the bytes that came on the wire.
-   */
-  private async loopMain(message: IncomingMessage, watchdog: Watchdog): Promise<number> {
-    const seg = this.main
-    let wire = 0
-    for await (const chunk of message as AsyncIterable<Buffer>) {
-      watchdog.touch(chunk.length)
-      wire += chunk.length
-      const room = seg.end - seg.pos
-      const piece = chunk.length > room ? chunk.subarray(0, room) : chunk
-      seg.reserved = seg.pos + piece.length
-      if (piece.length > 0) {
-        await this.writeAt([piece], seg.pos, piece.length)
-        this.hash.update(piece)
-        seg.pos += piece.length
-        this.wrote(piece.length)
-      }
-      if (chunk.length > room) {
-        // The main stream's request covers the whole file: more than that was never announced.
-        throw new TransferError('file host sent more bytes than it announced', { retryable: true })
-      }
-    }
-    return wire
   }
 
   /** The main stream ended: node ends a body quietly when the peer closes cleanly too early, the counts are the proof. */

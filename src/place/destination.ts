@@ -1,11 +1,15 @@
 // The destination folder: temp files, and placement that never leaves it nor leaves anything behind when nothing is placed.
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, fstatSync, open as openCb, writeSync } from 'node:fs'
 import * as nodeFs from 'node:fs/promises'
 import { type FileHandle, open } from 'node:fs/promises'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { TEMP_PREFIX } from '../constants.js'
 import { TransferError } from '../errors.js'
+
+/** open(2) in the thread pool, giving a plain descriptor (a FileHandle is closed asynchronously only). */
+const openFd = promisify(openCb)
 
 /** Temp files older than this are leftovers of a cancelled run (a live one touches its own). */
 const STALE_TEMP_MS = 60 * 60 * 1000
@@ -127,16 +131,48 @@ export class Destination {
    * included, is ever followed or truncated.
    */
   async createTemp(): Promise<{ path: string; handle: FileHandle }> {
-    // A random tag per run and a counter: unique without asking for random bytes per file. A name
-    // taken anyway (a leftover of another run) is passed over.
+    // A name taken anyway (a leftover of another run) is passed over.
     for (let tries = 1; ; tries++) {
-      this.temps = (this.temps + 1) >>> 0
-      const name = `${this.tempTag}${this.temps.toString(16).padStart(8, '0')}`
-      const tempPath = this.p.join(this.dir, `${TEMP_PREFIX}${name}.part`)
+      const tempPath = this.nextTempPath()
       try {
         return { path: tempPath, handle: await open(tempPath, 'wx', 0o644) }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error
+      }
+    }
+  }
+
+  /**
+   * A small finished file in a new temp file. Creating it goes to the thread pool (it changes the
+   * folder, whose lock other files' renames may hold); writing a few KiB to the new file, reading
+   * its mtime and closing it are synchronous: each takes microseconds, less than a trip to the
+   * thread pool and back. On failure nothing is left behind.
+   */
+  async writeTemp(body: Buffer): Promise<{ path: string; mtimeMs: number }> {
+    // A name taken anyway (a leftover of another run) is passed over, as in createTemp().
+    for (let tries = 1; ; tries++) {
+      const tempPath = this.nextTempPath()
+      let fd: number
+      try {
+        fd = await openFd(tempPath, 'wx', 0o644)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error
+        continue
+      }
+      try {
+        for (let at = 0; at < body.length; ) at += writeSync(fd, body, at, body.length - at)
+        // The mtime for the record, from the descriptor: placing the file keeps it.
+        const { mtimeMs } = fstatSync(fd)
+        closeSync(fd)
+        return { path: tempPath, mtimeMs }
+      } catch (error) {
+        try {
+          closeSync(fd)
+        } catch {
+          // Closed already (the close itself failed): the file goes below all the same.
+        }
+        await this.removeTemp(tempPath)
+        throw error
       }
     }
   }
@@ -168,6 +204,13 @@ export class Destination {
       bytes += chunk.length
     }
     return { bytes, sha256: hash.digest('hex') }
+  }
+
+  /** A random tag per run and a counter: unique without asking for random bytes per file. */
+  private nextTempPath(): string {
+    this.temps = (this.temps + 1) >>> 0
+    const name = `${this.tempTag}${this.temps.toString(16).padStart(8, '0')}`
+    return this.p.join(this.dir, `${TEMP_PREFIX}${name}.part`)
   }
 
   /**
