@@ -7,7 +7,13 @@ import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
 import { type Spare, download } from '../src/download/download.js'
 import { Http, readText } from '../src/download/http.js'
-import { COMMON_PATH, type LoggedRequest, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import {
+  COMMON_PATH,
+  type Fault,
+  type LoggedRequest,
+  type RegisteredFile,
+  Sandbox
+} from '../sandbox/index.ts'
 
 const MiB = 1024 * 1024
 // Small enough for a quick test, big enough that a split leaves parts of 1 MiB and more.
@@ -143,15 +149,13 @@ describe('ranged tail', () => {
     expect(second).toBeGreaterThan(first)
   })
 
-  it('falls back to one stream, byte-exact, when the host ignores Range', async () => {
-    holdMainUntilRanged()
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'ignoreRange' },
-      times: Infinity
-    })
-    const spare = pool(2)
+  /**
+   * Every ranged request meets `partFault`; the file must still come whole and byte-exact from the
+   * main stream alone, with every borrowed slot given back.
+   */
+  async function oneStreamDespite(partFault: Fault, free: number): Promise<void> {
+    sandbox.inject({ target: 'file', url: file.url, fault: partFault, times: Infinity })
+    const spare = pool(free)
     const got = await download(http, await signed(file.url), dest, {
       timeoutMs: 5_000,
       spare,
@@ -159,28 +163,20 @@ describe('ranged tail', () => {
     })
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
     expect(sha256(got.tempPath)).toBe(file.sha256)
+    expect(spare.released).toBe(spare.taken)
+  }
+
+  it('falls back to one stream, byte-exact, when the host ignores Range', async () => {
+    holdMainUntilRanged()
+    await oneStreamDespite({ kind: 'ignoreRange' }, 2)
     // One ranged try, answered 200: no more after it.
     expect(ranged().map(r => r.status)).toEqual([200])
-    expect(spare.released).toBe(spare.taken)
   })
 
   it('carries on with the main stream when a part cannot be had', async () => {
     holdMainUntilRanged()
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'status', status: 503 },
-      times: Infinity
-    })
-    const spare = pool(1)
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD
-    })
-    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    await oneStreamDespite({ kind: 'status', status: 503 }, 1)
     expect(ranged().length).toBeGreaterThanOrEqual(1)
-    expect(spare.released).toBe(spare.taken)
   })
 
   it('stops splitting when the host refuses the signed URL for a part (an expired URL): one try, main stream carries on', async () => {
@@ -190,22 +186,8 @@ describe('ranged tail', () => {
       url: file.url,
       fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
     })
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'status', status: 403 },
-      times: Infinity
-    })
-    const spare = pool(3)
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD
-    })
-    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
-    expect(sha256(got.tempPath)).toBe(file.sha256)
+    await oneStreamDespite({ kind: 'status', status: 403 }, 3)
     expect(ranged().map(r => r.status)).toEqual([403])
-    expect(spare.released).toBe(spare.taken)
   })
 
   it('streams a body without Content-Length in one piece', async () => {
