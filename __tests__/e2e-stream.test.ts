@@ -1,11 +1,12 @@
 // The bundled action as the runner runs it: files land as they finish, a cancel keeps them, account errors always fail.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { type ChildProcess } from 'node:child_process'
-import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
-import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+import type { RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { makeWorkspace } from '../scripts/runner.ts'
+import { useSandbox } from './helpers/sandbox-suite.js'
 
 const SLOW = 'https://tempfile.aiquickdraw.com/v/slow-first.mp4'
 const SMALL = [1, 2, 3, 4, 5, 6].map(i => `https://tempfile.aiquickdraw.com/v/small-${i}.png`)
@@ -14,28 +15,12 @@ let sandbox: Sandbox
 let slow: RegisteredFile
 let small: RegisteredFile[]
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start()
+const run = useSandbox(async started => {
+  sandbox = started
   slow = await sandbox.register({ url: SLOW, size: 2 * 1024 * 1024 })
   small = []
   for (const url of SMALL) small.push(await sandbox.register({ url, size: 20 * 1024 }))
 })
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(() => {
-  sandbox.clearFaults()
-  sandbox.clearRequests()
-})
-
-function run(
-  inputs: Record<string, string>,
-  options: Parameters<typeof runDist>[1] = {}
-): Promise<DistRun> {
-  return runDist({ 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...inputs }, options)
-}
 
 const downloads = (dir: string): string[] =>
   existsSync(dir)

@@ -1,9 +1,10 @@
 // Task mode end to end: the bundled action waits for tasks of every family and downloads their results.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { type RegisteredTask, Sandbox, type TaskFamily } from '../sandbox/index.ts'
-import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+import type { RegisteredTask, Sandbox, TaskFamily } from '../sandbox/index.ts'
+import { type DistRun, makeWorkspace } from '../scripts/runner.ts'
+import { useSandbox } from './helpers/sandbox-suite.js'
 import { FAMILY_NAMES } from '../src/tasks/families.js'
 
 const FAMILIES: TaskFamily[] = [...FAMILY_NAMES]
@@ -27,25 +28,9 @@ const SHAPE: Record<TaskFamily, { main: number; extras: number; ext: string }> =
 
 let sandbox: Sandbox
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start()
+const run = useSandbox(started => {
+  sandbox = started
 })
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(() => {
-  sandbox.clearFaults()
-  sandbox.clearRequests()
-})
-
-function run(
-  inputs: Record<string, string>,
-  options: Parameters<typeof runDist>[1] = {}
-): Promise<DistRun> {
-  return runDist({ 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...inputs }, options)
-}
 
 let counter = 0
 async function task(

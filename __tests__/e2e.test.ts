@@ -1,10 +1,11 @@
 // End to end: the committed dist/index.js, spawned as the runner spawns it, against the loopback sandbox.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
-import { type DistRun, makeWorkspace, runDist } from '../scripts/runner.ts'
+import type { RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { type DistRun, makeWorkspace } from '../scripts/runner.ts'
+import { useSandbox } from './helpers/sandbox-suite.js'
 
 const IMG = 'https://tempfile.aiquickdraw.com/v/e2e-image.png'
 const VID = 'https://tempfile.aiquickdraw.com/p/e2e-video.mp4'
@@ -16,29 +17,12 @@ let img: RegisteredFile
 let vid: RegisteredFile
 let aud: RegisteredFile
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start()
+const run = useSandbox(async started => {
+  sandbox = started
   img = await sandbox.register({ url: IMG, size: 300 * 1024 })
   vid = await sandbox.register({ url: VID, size: 3 * 1024 * 1024, taskId: 'task-video' })
   aud = await sandbox.register({ url: AUD, size: 200 * 1024, contentType: 'audio/mpeg' })
 })
-
-afterAll(async () => {
-  await sandbox.close()
-})
-
-afterEach(() => {
-  sandbox.clearFaults()
-  sandbox.clearRequests()
-})
-
-/** Runs the bundled action with the sandbox's base URL and key, quick retries and a short timeout. */
-function run(
-  inputs: Record<string, string>,
-  options: Parameters<typeof runDist>[1] = {}
-): Promise<DistRun> {
-  return runDist({ 'api-key': sandbox.apiKey, 'base-url': sandbox.baseUrl, ...inputs }, options)
-}
 
 const sha256 = (file: string): string =>
   createHash('sha256').update(readFileSync(file)).digest('hex')
