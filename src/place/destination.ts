@@ -160,7 +160,7 @@ export class Destination {
         continue
       }
       try {
-        for (let at = 0; at < body.length; ) at += writeSync(fd, body, at, body.length - at)
+        for (let at = 0; at < body.length;) at += writeSync(fd, body, at, body.length - at)
         // The mtime for the record, from the descriptor: placing the file keeps it.
         const { mtimeMs } = fstatSync(fd)
         closeSync(fd)
