@@ -108,6 +108,17 @@ describe('download', () => {
     expect(leftovers()).toEqual([])
   })
 
+  it('a cancel as the answer of a small body comes rejects with CancelledError, without leftovers', async () => {
+    const controller = new AbortController()
+    const running = download(client, `${base}/small`, dest, {
+      timeoutMs: 2_000,
+      signal: controller.signal,
+      onResponse: () => controller.abort()
+    })
+    await expect(running).rejects.toBeInstanceOf(CancelledError)
+    expect(leftovers()).toEqual([])
+  })
+
   it('abandons a small body that stalls, retryably, without leftovers', async () => {
     const e = await failure(
       download(new Http(300), `${base}/small-stall`, dest, { timeoutMs: 300 })

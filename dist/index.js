@@ -5321,6 +5321,9 @@ function isSmall(size, encoded) {
  * a body quietly when the peer closes cleanly too early) and a stall are all retryable failures.
  */
 async function readSmallBody(message, size, timeoutMs, signal) {
+    // A listener added to a signal already aborted never fires.
+    if (signal.aborted)
+        throw new CancelledError();
     const watchdog = new Watchdog(timeoutMs, reason => message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true })));
     // The answer was requested before this read began: a cancel must end it here too.
     const end = () => void message.destroy();
@@ -5912,6 +5915,11 @@ async function download(http, signedUrl, dest, options) {
         if (isSmall(facts.size, facts.codings.length > 0)) {
             const { body, sha256 } = await readSmallBody(message, facts.size, options.timeoutMs, signal);
             const written = await dest.writeTemp(body);
+            // A cancel that came while the file was being created: it is not reported, so it goes.
+            if (signal.aborted) {
+                await dest.removeTemp(written.path);
+                throw new CancelledError();
+            }
             return {
                 tempPath: written.path,
                 mtimeMs: written.mtimeMs,
@@ -6198,21 +6206,21 @@ class Destination {
                     throw error;
                 continue;
             }
+            let open = true;
             try {
                 for (let at = 0; at < body.length;)
                     at += (0,external_node_fs_namespaceObject.writeSync)(fd, body, at, body.length - at);
                 // The mtime for the record, from the descriptor: placing the file keeps it.
                 const { mtimeMs } = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+                // A close that fails has still freed the descriptor (close(2)): never close it twice,
+                // as another file may have been given its number in between.
+                open = false;
                 (0,external_node_fs_namespaceObject.closeSync)(fd);
                 return { path: tempPath, mtimeMs };
             }
             catch (error) {
-                try {
+                if (open)
                     (0,external_node_fs_namespaceObject.closeSync)(fd);
-                }
-                catch {
-                    // Closed already (the close itself failed): the file goes below all the same.
-                }
                 await this.removeTemp(tempPath);
                 throw error;
             }

@@ -104,6 +104,11 @@ export async function download(
     if (isSmall(facts.size, facts.codings.length > 0)) {
       const { body, sha256 } = await readSmallBody(message, facts.size, options.timeoutMs, signal)
       const written = await dest.writeTemp(body)
+      // A cancel that came while the file was being created: it is not reported, so it goes.
+      if (signal.aborted) {
+        await dest.removeTemp(written.path)
+        throw new CancelledError()
+      }
       return {
         tempPath: written.path,
         mtimeMs: written.mtimeMs,

@@ -1,7 +1,7 @@
 // A small file of announced length: read whole into memory, hashed, then written to its temp file at once.
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { TransferError } from '../errors.js'
+import { CancelledError, TransferError } from '../errors.js'
 import { streamed } from '../util/memory.js'
 import { Watchdog } from './http.js'
 
@@ -31,6 +31,8 @@ export async function readSmallBody(
   timeoutMs: number,
   signal: AbortSignal
 ): Promise<{ body: Buffer; sha256: string }> {
+  // A listener added to a signal already aborted never fires.
+  if (signal.aborted) throw new CancelledError()
   const watchdog = new Watchdog(timeoutMs, reason =>
     message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true }))
   )

@@ -159,18 +159,18 @@ export class Destination {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error
         continue
       }
+      let open = true
       try {
         for (let at = 0; at < body.length;) at += writeSync(fd, body, at, body.length - at)
         // The mtime for the record, from the descriptor: placing the file keeps it.
         const { mtimeMs } = fstatSync(fd)
+        // A close that fails has still freed the descriptor (close(2)): never close it twice,
+        // as another file may have been given its number in between.
+        open = false
         closeSync(fd)
         return { path: tempPath, mtimeMs }
       } catch (error) {
-        try {
-          closeSync(fd)
-        } catch {
-          // Closed already (the close itself failed): the file goes below all the same.
-        }
+        if (open) closeSync(fd)
         await this.removeTemp(tempPath)
         throw error
       }
