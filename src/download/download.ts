@@ -286,8 +286,9 @@ function nextHop(from: string, location: string): string {
 }
 
 /**
- * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature:
- * the cure is a fresh signed URL, so these ask for one (and count as a retry).
+ * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
+ * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
+ * the second, is a fresh signed URL, so these ask for one (and count as a retry).
  */
 async function hostError(
   message: IncomingMessage,
@@ -297,11 +298,15 @@ async function hostError(
   const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
   const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : ''
-  if (status === 403 || status === 400) {
-    return new TransferError(`file host refused the signed URL (HTTP ${status}${detail})`, {
-      retryable: true,
-      refreshUrl: true
-    })
+  if (status === 403 || status === 400 || status === 404 || status === 410) {
+    const refused = status === 403 || status === 400
+    return new TransferError(
+      refused
+        ? `file host refused the signed URL (HTTP ${status}${detail})`
+        : `file host answered HTTP ${status}${detail}`,
+      // A Cloudflare block ("error code: 1010") is in the way, not a sign the file is gone.
+      { retryable: true, refreshUrl: true, gone: status !== 400 && !/error code: \d+/i.test(text) }
+    )
   }
   const retryable = RETRYABLE_STATUSES.has(status)
   return new TransferError(`file host answered HTTP ${status}${detail}`, {
