@@ -162,10 +162,10 @@ describe('links that die', () => {
       [t.files[2].url, 'downloaded']
     ])
     expect(r.files[0].error).toBe(
-      'file host answered HTTP 410 Gone with a fresh signed URL too: the file has expired on kie.ai (kept up to 14 days, links often die sooner)'
+      'the file has expired on kie.ai (kept up to 14 days, links often die sooner): file host answered HTTP 410 Gone again with a fresh signed URL'
     )
     expect(r.files[3].error).toMatch(
-      /^file host answered HTTP 404 NoSuchKey with a fresh signed URL too: the file has expired on kie\.ai \(kept up to 14 days, links often die sooner\); its task was created 2023-11-14 22:13 UTC \(\d+ days ago\)$/
+      /^the file has expired on kie\.ai \(kept up to 14 days, links often die sooner; its task was created 2023-11-14 22:13 UTC, \d+ days ago\): file host answered HTTP 404 NoSuchKey again with a fresh signed URL$/
     )
     for (const gone of [listedGone.url, t.files[1].url]) {
       expect(resolvesOf(gone)).toBe(2)

@@ -99,8 +99,9 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
 const KEPT_DAYS = 14
 
 /**
- * The final error of a file whose fresh signed URL met "gone" too: what the host said, that the
- * file has expired on kie.ai, and when its task was created when kie.ai said so.
+ * The final error of a file whose fresh signed URL met "gone" too: that the file has expired on
+ * kie.ai and when its task was created when kie.ai said so (first, as a long error is cut at its
+ * end), then what the host said.
  */
 export function expiredError(
   error: TransferError,
@@ -110,10 +111,10 @@ export function expiredError(
   const created =
     createdAt === undefined
       ? ''
-      : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (${age(now - createdAt)})`
+      : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${age(now - createdAt)}`
   return new TransferError(
-    `${error.message} with a fresh signed URL too: the file has expired on kie.ai ` +
-      `(kept up to ${KEPT_DAYS} days, links often die sooner)${created}`
+    `the file has expired on kie.ai (kept up to ${KEPT_DAYS} days, links often die sooner${created}): ` +
+      `${error.message} again with a fresh signed URL`
   )
 }
 
