@@ -268,10 +268,16 @@ describe('download', () => {
     }
   )
 
-  it('a 400 or a Cloudflare 403 asks for a fresh URL without saying the file is gone', async () => {
+  it('a 400, a 403 that blames the signature, or a Cloudflare 403 asks for a fresh URL without saying the file is gone', async () => {
     nock('https://files.example').get('/a.png').reply(400, '<Error><Code>BadRequest</Code></Error>')
     nock('https://files.example').get('/b.png').reply(403, 'error code: 1010')
-    for (const name of ['a', 'b']) {
+    nock('https://files.example')
+      .get('/c.png')
+      .reply(403, '<Error><Code>SignatureDoesNotMatch</Code></Error>')
+    nock('https://files.example')
+      .get('/d.png')
+      .reply(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
+    for (const name of ['a', 'b', 'c', 'd']) {
       const e = await failure(
         download(client, `https://files.example/${name}.png`, dest, { timeoutMs: 2_000 })
       )

@@ -149,8 +149,14 @@ describe('links that die', () => {
     })
     const listedGone = await sandbox.register({ url: `${T}/v/old.png`, size: 500, gone: 410 })
     const listedOk = await sandbox.register({ url: `${T}/v/fine.png`, size: 600 })
+    const denied = await sandbox.register({ url: `${T}/v/denied.png`, size: 700, gone: 403 })
     const r = await run({
-      urls: JSON.stringify([listedGone.url, listedOk.url, { taskId: t.taskId, type: 'market' }]),
+      urls: JSON.stringify([
+        listedGone.url,
+        listedOk.url,
+        { taskId: t.taskId, type: 'market' },
+        denied.url
+      ]),
       retries: '3'
     })
     expect(r.code).toBe(1)
@@ -159,7 +165,8 @@ describe('links that die', () => {
       [listedOk.url, 'downloaded'],
       [t.files[0].url, 'downloaded'],
       [t.files[1].url, 'failed'],
-      [t.files[2].url, 'downloaded']
+      [t.files[2].url, 'downloaded'],
+      [denied.url, 'failed']
     ])
     expect(r.files[0].error).toBe(
       'the file has expired on kie.ai (kept up to 14 days, links often die sooner): file host answered HTTP 410 Gone again with a fresh signed URL'
@@ -167,7 +174,10 @@ describe('links that die', () => {
     expect(r.files[3].error).toMatch(
       /^the file has expired on kie\.ai \(kept up to 14 days, links often die sooner; its task was created 2023-11-14 22:13 UTC, \d+ days ago\): file host answered HTTP 404 NoSuchKey again with a fresh signed URL$/
     )
-    for (const gone of [listedGone.url, t.files[1].url]) {
+    expect(r.files[5].error).toBe(
+      'the file has expired on kie.ai (kept up to 14 days, links often die sooner): file host refused the signed URL (HTTP 403 AccessDenied) again with a fresh signed URL'
+    )
+    for (const gone of [listedGone.url, t.files[1].url, denied.url]) {
       expect(resolvesOf(gone)).toBe(2)
       expect(sandbox.requests.filter(q => q.target === 'file' && q.url === gone)).toHaveLength(2)
     }

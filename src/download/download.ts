@@ -285,6 +285,21 @@ function nextHop(from: string, location: string): string {
   return next.href
 }
 
+/** S3's words for a signature at fault: the next signed URL may do, the file is not gone. */
+const SIGNATURE_CODES = new Set([
+  'SignatureDoesNotMatch',
+  'ExpiredRequest',
+  'InvalidAccessKeyId',
+  'AuthorizationQueryParametersError',
+  'RequestTimeTooSkewed'
+])
+
+/** A 403 that blames the signature, or Cloudflare's block ("error code: 1010") on the way. */
+function notAboutTheFile(text: string, s3Code: string | undefined): boolean {
+  if (s3Code !== undefined && SIGNATURE_CODES.has(s3Code)) return true
+  return /Request has expired|error code: \d+/i.test(text)
+}
+
 /**
  * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
  * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
@@ -304,8 +319,7 @@ async function hostError(
       refused
         ? `file host refused the signed URL (HTTP ${status}${detail})`
         : `file host answered HTTP ${status}${detail}`,
-      // A Cloudflare block ("error code: 1010") is in the way, not a sign the file is gone.
-      { retryable: true, refreshUrl: true, gone: status !== 400 && !/error code: \d+/i.test(text) }
+      { retryable: true, refreshUrl: true, gone: status !== 400 && !notAboutTheFile(text, s3Code) }
     )
   }
   const retryable = RETRYABLE_STATUSES.has(status)
