@@ -371,6 +371,92 @@ describe('task mode keeps to the spec', () => {
     expect(sandbox.requests.filter(q => q.method === 'GET')).toHaveLength(13 * 6 * 5)
   }, 60_000)
 
+  it('the Market shapes of 2026-10 are waited for and downloaded through Prism: Suno tracks, frames, masks, a 404 first', async () => {
+    const tasks: RegisteredTask[] = []
+    for (const spelling of ['doc', 'alt'] as const) {
+      const id = `suno-market-${spelling}-${++taskCount}`
+      const track = (i: number): { url: string; size: number } => ({
+        url: `https://tempfile.aiquickdraw.com/s/${id}-${i}.mp3`,
+        size: 4000 + i
+      })
+      const side = (kind: string, i: number): { url: string; size: number } => ({
+        url: `https://musicfile.kie.ai/${kind}-${id}-${i}.jpeg`,
+        size: 900 + i
+      })
+      tasks.push(
+        await sandbox.registerTask({
+          type: 'market',
+          taskId: id,
+          marketResult: 'suno',
+          spelling,
+          notFoundLooks: spelling === 'doc' ? 1 : 0,
+          pendingLooks: spelling === 'doc' ? 0 : 1,
+          files: [track(0), track(1)],
+          extras: [side('cover', 0), side('stream', 0), side('cover', 1), side('stream', 1)]
+        })
+      )
+    }
+    const frame = (i: number): { url: string; size: number } => ({
+      url: `https://tempfile.aiquickdraw.com/f/frame-${taskCount}-${i}.png`,
+      size: 700 + i
+    })
+    tasks.push(
+      await contractTask('market', {
+        spelling: 'doc',
+        marketResult: 'frames',
+        extras: [frame(0), frame(1)]
+      })
+    )
+    tasks.push(await contractTask('market', { spelling: 'doc', marketResult: 'masks', extras: [] }))
+    const r = await runThroughPrism(
+      { 'task-ids': taskIds(tasks), results: 'all', wait: '60' },
+      { timeoutMs: 60_000 }
+    )
+    expectAllDownloaded(
+      r,
+      tasks.flatMap(t => [...t.files, ...t.extras])
+    )
+    // Two looks each: 404 "Task Not Found" or running at the first, done at the second.
+    const looks = sandbox.requests.filter(q => q.method === 'GET')
+    expect(tasks.map(t => looks.filter(q => q.taskId === t.taskId).length)).toEqual([2, 2, 2, 2])
+  }, 90_000)
+
+  it('every new Market shape and code the sandbox gives a lookup passes: 404 first, 422, running, then done, text, 408, 433 or 501', async () => {
+    const failures: string[] = []
+    const check = async (t: RegisteredTask, looks: number, status = 200): Promise<void> => {
+      for (let n = 1; n <= looks; n++) {
+        const r = await look(`${t.path}?taskId=${t.taskId}`)
+        if (r.status !== status || r.type !== 'application/json') {
+          failures.push(`${t.taskId} look ${n}: ${r.status} ${r.text.slice(0, 600)}`)
+        }
+      }
+    }
+    const waits = { notFoundLooks: 1, nullLooks: 1, pendingLooks: 1 }
+    for (const marketResult of ['suno', 'frames', 'masks'] as const) {
+      for (const spelling of ['doc', 'alt'] as const) {
+        for (const outcome of ['success', 'text'] as const) {
+          const t = await contractTask('market', { spelling, outcome, marketResult, ...waits })
+          await check(t, 4)
+        }
+      }
+    }
+    for (const answerCode of [408, 433, 501] as const) {
+      await check(await contractTask('veo', { spelling: 'doc', answerCode, ...waits }), 4)
+    }
+    // The same codes as real HTTP statuses with the envelope; not 501, which Prism's proxy takes
+    // for "upstream not implemented" and answers from its mock instead.
+    for (const code of [400, 404, 408, 433]) {
+      const t = await contractTask('market', { spelling: 'doc' })
+      sandbox.inject({
+        target: 'api',
+        url: t.taskId,
+        fault: { kind: 'code', code, httpStatus: code }
+      })
+      await check(t, 1, code)
+    }
+    expect(failures).toEqual([])
+  }, 60_000)
+
   // kie.ai's own examples (shared/kie-task-api.md), in both spellings where sources disagree.
   it.each([
     [
@@ -576,6 +662,60 @@ describe('task mode keeps to the spec', () => {
       'suno-cover',
       ok({ successFlag: 1, response: { images: [URL_A, URL_A] }, errorCode: 200 })
     ],
+    [
+      'market 2026-10: resultJson with response beside it, and successFlag',
+      'market',
+      ok({
+        state: 'success',
+        successFlag: 1,
+        resultJson: `{"resultUrls":["${URL_A}"]}`,
+        response: { resultUrls: [URL_A] },
+        createTime: 1698765400000
+      })
+    ],
+    [
+      'market Suno tracks (snake_case)',
+      'market',
+      ok({
+        state: 'success',
+        response: {
+          data: [
+            {
+              id: 'a',
+              audio_url: URL_A,
+              stream_audio_url: 'https://musicfile.kie.ai/a',
+              image_url: URL_A,
+              title: 'song',
+              duration: 154.68
+            }
+          ]
+        }
+      })
+    ],
+    [
+      'market Seedance 2 frames',
+      'market',
+      ok({
+        state: 'success',
+        response: { resultUrls: [URL_A], firstFrameUrl: URL_A, lastFrameUrl: URL_A }
+      })
+    ],
+    [
+      'market OmniHuman masks',
+      'market',
+      ok({ state: 'success', response: { resultObject: { mask_urls: [URL_A] } } })
+    ],
+    [
+      'market Suno lyrics',
+      'market',
+      ok({ state: 'success', response: { resultObject: { lyricsData: [{ text: 'la la' }] } } })
+    ],
+    ['market pending with response null', 'market', ok({ state: 'queuing', response: null })],
+    ['404 Task Not Found', 'market', { code: 404, msg: 'Task Not Found', data: null }],
+    ['400 missing or invalid taskId', 'market', { code: 400, msg: 'missing or invalid taskId' }],
+    ['408 no result for 10 minutes', 'market', { code: 408, msg: 'Upstream timeout' }],
+    ['433 sub-key limit', 'market', { code: 433, msg: 'Sub-key usage exceeds limit' }],
+    ['501 generation failed', 'market', { code: 501, msg: 'Generation failed' }],
     ['422 recordInfo is null', 'veo', { code: 422, msg: 'recordInfo is null', data: null }],
     [
       '422 14 days, with message',
@@ -730,6 +870,21 @@ describe('the check has teeth for lookups', () => {
       ['data', 'resultInfoJson', 'resultUrls', '0'],
       'required'
     ],
+    [
+      'a Suno-through-Market track whose audio_url is not a URL',
+      'market',
+      ok({ state: 'success', response: { data: [{ audio_url: 'a.mp3' }] } }),
+      ['data', 'response'],
+      'anyOf'
+    ],
+    [
+      'a Market successFlag no document names',
+      'market',
+      ok({ state: 'generating', successFlag: 2 }),
+      ['data', 'successFlag'],
+      'enum'
+    ],
+    ['a body code no document names', 'market', { code: 499, msg: 'what' }, ['code'], 'enum'],
     [
       'a Suno track whose audioUrl is not a URL',
       'suno',

@@ -231,9 +231,9 @@ describe('download', () => {
     expect(e.message).toBe(`file host refused the signed URL (HTTP ${status} ExpiredRequest)`)
   })
 
-  it('a 503 with Retry-After is retryable after that wait; a 404 is final', async () => {
+  it('a 503 with Retry-After is retryable after that wait; a 501 is final', async () => {
     nock('https://files.example').get('/a.png').reply(503, 'busy', { 'retry-after': '2' })
-    nock('https://files.example').get('/b.png').reply(404, 'nope')
+    nock('https://files.example').get('/b.png').reply(501, 'nope')
     expect(
       await failure(download(client, 'https://files.example/a.png', dest, { timeoutMs: 2_000 }))
     ).toMatchObject({
@@ -243,8 +243,46 @@ describe('download', () => {
     expect(
       await failure(download(client, 'https://files.example/b.png', dest, { timeoutMs: 2_000 }))
     ).toMatchObject({
-      retryable: false
+      retryable: false,
+      refreshUrl: false
     })
+  })
+
+  it.each([
+    [404, 'NoSuchKey', 'file host answered HTTP 404 NoSuchKey'],
+    [410, 'Gone', 'file host answered HTTP 410 Gone'],
+    [403, 'AccessDenied', 'file host refused the signed URL (HTTP 403 AccessDenied)']
+  ])(
+    'a %i (%s) asks for a fresh signed URL and says the file may be gone',
+    async (status, code, message) => {
+      nock('https://files.example')
+        .get('/a.png')
+        .query(true)
+        .reply(status, `<?xml version="1.0"?><Error><Code>${code}</Code></Error>`)
+      const e = await failure(
+        download(client, 'https://files.example/a.png?X-Amz-Signature=s', dest, {
+          timeoutMs: 2_000
+        })
+      )
+      expect(e).toMatchObject({ refreshUrl: true, gone: true, message })
+    }
+  )
+
+  it('a 400, a 403 that blames the signature, or a Cloudflare 403 asks for a fresh URL without saying the file is gone', async () => {
+    nock('https://files.example').get('/a.png').reply(400, '<Error><Code>BadRequest</Code></Error>')
+    nock('https://files.example').get('/b.png').reply(403, 'error code: 1010')
+    nock('https://files.example')
+      .get('/c.png')
+      .reply(403, '<Error><Code>SignatureDoesNotMatch</Code></Error>')
+    nock('https://files.example')
+      .get('/d.png')
+      .reply(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
+    for (const name of ['a', 'b', 'c', 'd']) {
+      const e = await failure(
+        download(client, `https://files.example/${name}.png`, dest, { timeoutMs: 2_000 })
+      )
+      expect(e).toMatchObject({ refreshUrl: true, gone: false })
+    }
   })
 
   it('keeps query strings out of network error messages', async () => {

@@ -45,6 +45,128 @@ const cases: Case[] = [
   ['market', 'queuing', { state: 'queuing', resultJson: '' }, { state: 'running', raw: 'queuing' }],
   [
     'market',
+    'data.response (resultJson already parsed) is preferred to resultJson',
+    {
+      state: 'success',
+      resultJson: JSON.stringify({ resultUrls: [`${T}/h/old.png`] }),
+      response: { resultUrls: [`${T}/h/new.png`] }
+    },
+    { state: 'success', main: [`${T}/h/new.png`] }
+  ],
+  [
+    'market',
+    'a response that lists no file yields to a resultJson that does',
+    {
+      state: 'success',
+      resultJson: JSON.stringify({ resultUrls: [`${T}/h/x.png`] }),
+      response: { taskId: 't' }
+    },
+    { state: 'success', main: [`${T}/h/x.png`] }
+  ],
+  [
+    'market',
+    'Suno through Market: tracks at response.data[] in snake_case, cover and stream as extras',
+    {
+      state: 'success',
+      param: JSON.stringify({ uploadUrl: INPUT }),
+      response: {
+        data: [
+          {
+            id: 'a',
+            audio_url: `${T}/s/a.mp3`,
+            stream_audio_url: `${M}/a`,
+            image_url: `${M}/a.jpeg`,
+            title: 'song',
+            duration: 154.68
+          },
+          { id: 'b', audio_url: `${T}/s/b.mp3`, stream_audio_url: `${M}/b`, image_url: null }
+        ]
+      }
+    },
+    {
+      state: 'success',
+      main: [`${T}/s/a.mp3`, `${T}/s/b.mp3`],
+      extras: [`${M}/a.jpeg`, `${M}/a`, `${M}/b`]
+    }
+  ],
+  [
+    'market',
+    'Suno through Market in camelCase, in resultJson',
+    {
+      state: 'success',
+      resultJson: JSON.stringify({
+        data: [{ audioUrl: `${T}/s/c.mp3`, streamAudioUrl: `${M}/c`, imageUrl: `${M}/c.jpeg` }]
+      })
+    },
+    { state: 'success', main: [`${T}/s/c.mp3`], extras: [`${M}/c.jpeg`, `${M}/c`] }
+  ],
+  [
+    'market',
+    'Suno utilities (WAV, stems, cover, video) list resultUrls',
+    { state: 'success', response: { resultUrls: [`${T}/s/a.wav`] } },
+    { state: 'success', main: [`${T}/s/a.wav`], extras: [] }
+  ],
+  [
+    'market',
+    'Seedance 2: first and last frames are extras after the watermarked copies',
+    {
+      state: 'success',
+      response: {
+        resultUrls: [`${T}/v/a.mp4`],
+        resultWaterMarkUrls: [`${T}/v/a-wm.mp4`],
+        firstFrameUrl: `${T}/v/first.png`,
+        lastFrameUrl: `${T}/v/last.png`
+      }
+    },
+    {
+      state: 'success',
+      main: [`${T}/v/a.mp4`],
+      extras: [`${T}/v/a-wm.mp4`, `${T}/v/first.png`, `${T}/v/last.png`]
+    }
+  ],
+  [
+    'market',
+    'OmniHuman subject detection: the masks are the files',
+    {
+      state: 'success',
+      response: { resultObject: { mask_urls: [`${T}/m/1.png`, `${T}/m/2.png`] } }
+    },
+    { state: 'success', main: [`${T}/m/1.png`, `${T}/m/2.png`], noFile: null }
+  ],
+  [
+    'market',
+    'Suno lyrics through Market: text, no file, and says so',
+    {
+      state: 'success',
+      response: { resultObject: { lyricsData: [{ text: '[Verse] ...', status: 'complete' }] } }
+    },
+    {
+      state: 'success',
+      main: [],
+      extras: [],
+      noFile: 'its result is lyrics (resultObject), not a file'
+    }
+  ],
+  [
+    'market',
+    'successFlag alone: 0 running, in words',
+    { successFlag: 0 },
+    { state: 'running', raw: '0', status: 'in progress' }
+  ],
+  [
+    'market',
+    'successFlag 1 with the files',
+    { successFlag: 1, response: { resultUrls: [`${T}/h/y.png`] } },
+    { state: 'success', main: [`${T}/h/y.png`] }
+  ],
+  [
+    'market',
+    'successFlag 3 is a failure',
+    { successFlag: 3, failCode: '500', failMsg: 'Upstream error' },
+    { state: 'failed', error: 'Upstream error (code 500, successFlag 3)' }
+  ],
+  [
+    'market',
     'documented failure with a string failCode',
     { state: 'fail', resultJson: '', failCode: '422', failMsg: 'Invalid prompt' },
     { state: 'failed', main: [], error: 'Invalid prompt (code 422, state fail)' }
@@ -331,6 +453,55 @@ describe('family adapters', () => {
     expect(new Set(paths).size).toBe(paths.length)
     for (const path of paths) expect(path).toMatch(/^\/api\/v1\/[a-z0-9/-]+$/i)
     expect(FAMILIES.runway.path).toBe('/api/v1/runway/record-detail')
+  })
+})
+
+describe('status in words', () => {
+  it.each([
+    ['veo', { successFlag: 0 }, 'generating'],
+    ['veo', { successFlag: 3, errorMessage: 'x' }, 'generation failed'],
+    ['suno', { status: 'TEXT_SUCCESS' }, 'lyrics ready'],
+    ['suno', { status: 'FIRST_SUCCESS' }, 'first track ready'],
+    ['suno-wav', { successFlag: 'PENDING' }, 'pending'],
+    ['4o-image', { status: 'GENERATING', successFlag: 0 }, 'generating'],
+    ['4o-image', { successFlag: 0 }, 'generating'],
+    ['runway', { state: 'queueing' }, 'queuing'],
+    ['aleph', { successFlag: 0 }, 'generating'],
+    [
+      'luma',
+      { successFlag: 4, response: { resultUrls: [`${T}/l.mp4`] } },
+      'success, callback failed'
+    ],
+    ['market', { state: 'waiting' }, 'waiting'],
+    ['market', { state: 'paused' }, 'state paused'],
+    ['veo', { successFlag: 7 }, 'successFlag 7'],
+    ['veo', { response: {} }, 'no status']
+  ] as Array<[FamilyName, unknown, string]>)('%s %j reads "%s"', (family, data, words) => {
+    expect(FAMILIES[family].read(data).status).toBe(words)
+  })
+
+  it('never shows a bare number, whatever the family and value', () => {
+    for (const name of FAMILY_NAMES) {
+      for (const value of [0, 1, 2, 3, 4, 5, 99, '0', '-1']) {
+        const data = { successFlag: value, status: value, state: value }
+        expect(FAMILIES[name].read(data).status).not.toMatch(/^-?\d+$/)
+      }
+    }
+  })
+})
+
+describe('when the task was created', () => {
+  it.each([
+    ['epoch ms', 1_698_765_400_000, 1_698_765_400_000],
+    ['epoch seconds', 1_698_765_400, 1_698_765_400_000],
+    ['a digit string', '1698765400000', 1_698_765_400_000],
+    ['an ISO date', '2023-10-31T15:16:40Z', 1_698_765_400_000],
+    ['nothing', undefined, null],
+    ['junk', 'soon', null],
+    ['zero', 0, null]
+  ])('reads createTime as %s', (_, createTime, createdAt) => {
+    const view = FAMILIES.market.read({ state: 'generating', createTime })
+    expect(view.createdAt).toBe(createdAt)
   })
 })
 

@@ -112,6 +112,51 @@ describe('task-ids without any URL', () => {
     expect(error?.message).toContain(`Input 'task-ids' ${problem}: expected `)
   })
 
+  it.each([
+    ['null', 'null', 'on line 1', '"null"'],
+    ['NULL among good IDs', 'ok-1\nNULL', 'on line 2', '"NULL"'],
+    ['undefined', 'ok-1, undefined', 'on line 1', '"undefined"'],
+    ['None', 'None', 'on line 1', '"None"'],
+    ['a JSON null', JSON.stringify(['ok-1', null]), 'in item 2', 'null'],
+    ['a JSON "null"', JSON.stringify(['null']), 'in item 1', '"null"'],
+    ['a JSON blank string', JSON.stringify(['  ']), 'in item 1', 'an empty task ID'],
+    [
+      'a task item with taskId null',
+      JSON.stringify([{ taskId: null, type: 'veo' }]),
+      'in item 1',
+      'an empty "taskId"'
+    ],
+    [
+      'a task item with a blank taskId',
+      JSON.stringify([{ taskId: ' ', type: 'veo' }]),
+      'in item 1',
+      'an empty "taskId"'
+    ]
+  ])(
+    'with %s is refused before any request, with a hint that the generation step failed',
+    (_, ids, where, what) => {
+      const error = thrown({ 'task-ids': ids, 'task-type': 'market' })
+      expect(error).toBeInstanceOf(InputError)
+      expect(error?.message).toBe(
+        `Input 'task-ids' has ${what} as the task ID ${where}, so the generation step that made it probably failed: expected the taskId of kie.ai's answer to the generation call; check that step's answer (its code and msg).`
+      )
+    }
+  )
+
+  it('refuses a task item with a null taskId in urls, and a "null" taskId beside a URL', () => {
+    const item = thrown({ urls: JSON.stringify([{ taskId: null, type: 'veo' }]) })
+    expect(item?.message).toMatch(
+      /^Input 'urls' has an empty "taskId" as the task ID in item 1, so the generation step that made it probably failed/
+    )
+    const pair = thrown({ urls: JSON.stringify([{ url: CAT, taskId: 'None' }]) })
+    expect(pair?.message).toMatch(/^Input 'urls' has "None" as the task ID in item 1, so/)
+  })
+
+  it('keeps skipping blank lines and commas in a plain list', () => {
+    const entries = inputs({ 'task-ids': '\n a-1 ,, \n\n,b-2,', 'task-type': 'veo' }).entries
+    expect(entries.map(e => e.taskId)).toEqual(['a-1', 'b-2'])
+  })
+
   it('with a space inside a plain ID is an error naming the line', () => {
     expect(thrown({ 'task-ids': 'ok-1\nt-2 t-3', 'task-type': 'veo' })?.message).toContain(
       "Input 'task-ids' has a task ID with a space inside on line 2: expected one task ID per line or between commas."

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { Http } from '../src/download/http.js'
-import { KieApi, isRecordMissing } from '../src/resolve/kie-api.js'
+import { KieApi, isRecordMissing, isTaskEnded } from '../src/resolve/kie-api.js'
 import { FAMILIES, FAMILY_NAMES, type FamilyName } from '../src/tasks/families.js'
 import { TaskWatcher, type TaskOutcome } from '../src/tasks/watch.js'
 import { Sandbox } from '../sandbox/index.ts'
@@ -51,6 +51,64 @@ describe('KieApi.lookup', () => {
     expect(isRecordMissing(e)).toBe(true)
     expect(e.retryable).toBe(false)
     expect(e.message).toMatch(/task details \(\/api\/v1\/jobs\/recordInfo\) answered 422/)
+  })
+
+  it.each([200, 404])(
+    'HTTP %i with body code 404 "Task Not Found" is a RecordMissingError saying so',
+    async status => {
+      nock(API).get(PATH).query(true).reply(status, { code: 404, msg: 'Task Not Found' })
+      const e = await failure(api.lookup(PATH, 't'))
+      expect(isRecordMissing(e)).toBe(true)
+      expect((e as unknown as { answer: string }).answer).toBe('404 "Task Not Found"')
+      expect(e.message).toMatch(/answered 404.*: task not found: "Task Not Found"/)
+    }
+  )
+
+  it('a bare HTTP 404 without kie.ai’s envelope points at base-url, not at the task', async () => {
+    nock(API).get(PATH).query(true).reply(404, '<html>Not Found</html>')
+    const e = await failure(api.lookup(PATH, 't'))
+    expect(isRecordMissing(e)).toBe(false)
+    expect(e.retryable).toBe(false)
+    expect(e.message).toMatch(/answered 404: .*check base-url/)
+  })
+
+  it.each([
+    ['HTTP 200, body 408', 200, 408, /answered 408: no result from upstream for over 10 minutes/],
+    ['HTTP 408, body 408', 408, 408, /answered 408: no result from upstream/],
+    ['HTTP 200, body 501', 200, 501, /answered 501: generation failed: "Generation failed"/],
+    ['HTTP 503, body 501', 503, 501, /answered 501 \(HTTP 503\): generation failed/]
+  ])('%s ends the task: final, with kie.ai’s message', async (_, status, code, message) => {
+    nock(API).get(PATH).query(true).reply(status, { code, msg: 'Generation failed' })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect([isTaskEnded(e), e.retryable, e.stopAll, isRecordMissing(e)]).toEqual([
+      true,
+      false,
+      false,
+      false
+    ])
+    expect(e.message).toMatch(message)
+  })
+
+  it('an HTTP 408 without kie.ai’s envelope is a timeout on the way: retryable, the task goes on', async () => {
+    nock(API).get(PATH).query(true).reply(408, 'Request Timeout')
+    const e = await failure(api.lookup(PATH, 't'))
+    expect([isTaskEnded(e), e.retryable]).toEqual([false, true])
+  })
+
+  it('433 stops the run, naming the sub-key limit', async () => {
+    nock(API).get(PATH).query(true).reply(200, { code: 433, msg: 'Sub-key usage exceeds limit' })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect([e.stopAll, e.retryable, isTaskEnded(e)]).toEqual([true, false, false])
+    expect(e.message).toMatch(/answered 433: sub-key limit exceeded.*"Sub-key usage exceeds limit"/)
+  })
+
+  it('400 says the task ID is missing or not valid', async () => {
+    nock(API).get(PATH).query(true).reply(400, { code: 400, msg: 'missing or invalid taskId' })
+    const e = await failure(api.lookup(PATH, 't'))
+    expect(e.retryable).toBe(false)
+    expect(e.message).toBe(
+      'kie.ai task details (/api/v1/jobs/recordInfo) answered 400: the task ID is missing or not valid (check task-ids): "missing or invalid taskId"'
+    )
   })
 
   it('another 422 (older than 14 days) is final and not "missing"', async () => {
@@ -189,8 +247,104 @@ describe('lookups against the sandbox, read by the family adapters', () => {
     await sandbox.registerTask({ type: 'market', taskId: 'text-1', outcome: 'text' })
     await expect(waitFor({ type: 'market', taskId: 'text-1' })).resolves.toMatchObject({
       state: 'failed',
-      error: 'market task text-1 finished, but produced no file to download'
+      error:
+        'market task text-1 finished, but produced no file to download: its result is text (resultObject), not a file'
     })
+  })
+
+  it.each([
+    ['snake_case', 'doc'],
+    ['camelCase', 'alt']
+  ] as const)(
+    'Suno through Market (%s): tracks are the main files, covers and streams the extras',
+    async (_, spelling) => {
+      const taskId = `suno-market-${spelling}`
+      const main = files('sm', 'main', 2)
+      const extras = files('sm', 'extra', 4)
+      await sandbox.registerTask({
+        type: 'market',
+        taskId,
+        marketResult: 'suno',
+        pendingLooks: 1,
+        files: main,
+        extras,
+        spelling
+      })
+      await expect(waitFor({ type: 'market', taskId })).resolves.toMatchObject({
+        state: 'success',
+        main: main.map(f => f.url),
+        extras: extras.map(f => f.url),
+        createdAt: 1_700_000_000_000
+      })
+    }
+  )
+
+  it.each([
+    ['frames', 1, 2],
+    ['masks', 2, 0]
+  ] as const)('Market %s: read from the model’s own fields', async (marketResult, n, x) => {
+    const taskId = `market-${marketResult}`
+    const main = files(marketResult, 'main', n)
+    const extras = files(marketResult, 'extra', x)
+    await sandbox.registerTask({ type: 'market', taskId, marketResult, files: main, extras })
+    await expect(waitFor({ type: 'market', taskId })).resolves.toMatchObject({
+      state: 'success',
+      main: main.map(f => f.url),
+      extras: extras.map(f => f.url)
+    })
+  })
+
+  it('Suno lyrics through Market finish with no file, and say they are lyrics', async () => {
+    await sandbox.registerTask({
+      type: 'market',
+      taskId: 'lyrics-1',
+      marketResult: 'suno',
+      outcome: 'text'
+    })
+    await expect(waitFor({ type: 'market', taskId: 'lyrics-1' })).resolves.toMatchObject({
+      state: 'failed',
+      error:
+        'market task lyrics-1 finished, but produced no file to download: its result is lyrics (resultObject), not a file'
+    })
+  })
+
+  it('404 "Task Not Found" at the first looks, then the task: found and read', async () => {
+    const main = files('nf', 'main', 1)
+    await sandbox.registerTask({ type: 'market', taskId: 'nf-1', notFoundLooks: 2, files: main })
+    sandbox.inject({
+      target: 'api',
+      url: 'nf-1',
+      fault: { kind: 'code', code: 404, httpStatus: 404 }
+    })
+    await expect(waitFor({ type: 'market', taskId: 'nf-1' })).resolves.toMatchObject({
+      state: 'success',
+      main: main.map(f => f.url)
+    })
+    const looks = sandbox.requests.filter(r => r.taskId === 'nf-1').map(r => r.status)
+    expect(looks).toEqual([404, 200, 200, 200])
+  })
+
+  it.each([
+    [408, 'Upstream service has not returned results for more than 10 minutes'],
+    [501, 'Generation failed']
+  ] as const)(
+    'a task that ends in %i fails at that look with kie.ai’s message',
+    async (code, msg) => {
+      const taskId = `ended-${code}`
+      await sandbox.registerTask({ type: 'veo', taskId, pendingLooks: 1, answerCode: code })
+      const outcome = await waitFor({ type: 'veo', taskId })
+      expect(outcome).toMatchObject({ state: 'failed', ms: 3000 })
+      expect((outcome as { error: string }).error).toContain(`veo task ${taskId} failed: `)
+      expect((outcome as { error: string }).error).toContain(`answered ${code}: `)
+      expect((outcome as { error: string }).error).toContain(`"${msg}"`)
+    }
+  )
+
+  it('433 from a lookup rejects the watch with a stop-all error', async () => {
+    await sandbox.registerTask({ type: 'market', taskId: 'limit-1', answerCode: 433 })
+    const e = await failure(waitFor({ type: 'market', taskId: 'limit-1' }))
+    expect(e.stopAll).toBe(true)
+    expect(e.message).toMatch(/sub-key limit/)
   })
 
   it("a task asked at another family's endpoint is not found after the grace period", async () => {

@@ -138,11 +138,29 @@ describe('KieApi.resolve', () => {
     expect((await failure(api.resolve(common))).rateLimited).toBe(false)
   })
 
-  it.each([401, 404, 451, 505])('body code %i is final', async code => {
+  it.each([401, 404, 408, 433, 451, 501, 505])('body code %i is final', async code => {
     nock(API).post('/api/v1/common/download-url').reply(200, { code, msg: 'no' })
     const e = await failure(api.resolve(common))
     expect(e.retryable).toBe(false)
-    expect(e.stopAll).toBe(code === 401)
+    expect(e.stopAll).toBe(code === 401 || code === 433)
+  })
+
+  it.each([
+    [408, 408],
+    [503, 422],
+    [500, 501]
+  ])('HTTP %i whose envelope says %i is final: the body code decides', async (status, code) => {
+    nock(API).post('/api/v1/common/download-url').reply(status, { code, msg: 'no' })
+    expect((await failure(api.resolve(common))).retryable).toBe(false)
+  })
+
+  it('433 stops the run and names the sub-key limit', async () => {
+    nock(API)
+      .post('/api/v1/common/download-url')
+      .reply(200, { code: 433, msg: 'Sub-key usage exceeds limit' })
+    const e = await failure(api.resolve(common))
+    expect(e.stopAll).toBe(true)
+    expect(e.message).toMatch(/answered 433: sub-key limit exceeded/)
   })
 
   it('explains a Cloudflare block instead of blaming the key', async () => {

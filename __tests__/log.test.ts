@@ -121,19 +121,25 @@ describe('step log', () => {
     expect(out.writes.join('')).not.toMatch(/^::(error|add-mask)/m)
   })
 
-  it('says what is still running, with state, progress and time', () => {
+  it('says what is still running, with the status in words, progress and time', () => {
     logWaiting([
       {
         taskId: '281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f',
         type: 'market',
-        raw: 'generating',
+        status: 'generating',
         progress: '0.48',
         sinceMs: 80_000
       },
-      { taskId: 'veo_task_abcdef123456', type: 'veo', raw: '0', progress: null, sinceMs: 31_000 }
+      {
+        taskId: 'veo_task_abcdef123456',
+        type: 'veo',
+        status: 'generating',
+        progress: null,
+        sinceMs: 31_000
+      }
     ])
     expect(shown()).toEqual([
-      '⏳ Waiting for 2 tasks: market task …5c6d7e8f generating 48% (1 min 20 s), veo task …ef123456 0 (31.0 s)'
+      '⏳ Waiting for 2 tasks: market task …5c6d7e8f generating 48% (1 min 20 s), veo task …ef123456 generating (31.0 s)'
     ])
   })
 
@@ -142,13 +148,13 @@ describe('step log', () => {
       Array.from({ length: 8 }, (_, i) => ({
         taskId: `t${i}`,
         type: 'suno',
-        raw: 'PENDING',
+        status: 'pending',
         progress: null,
         sinceMs: 3000
       }))
     )
     expect(shown()[0]).toMatch(
-      /^⏳ Waiting for 8 tasks: suno task t0 PENDING \(3\.0 s\), .*, and 3 more$/
+      /^⏳ Waiting for 8 tasks: suno task t0 pending \(3\.0 s\), .*, and 3 more$/
     )
   })
 

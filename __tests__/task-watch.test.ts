@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError, TransferError } from '../src/errors.js'
-import { RecordMissingError } from '../src/resolve/kie-api.js'
+import { RecordMissingError, TaskEndedError } from '../src/resolve/kie-api.js'
 import type { FamilyName } from '../src/tasks/families.js'
 import {
   type TaskWatcherOptions,
@@ -15,6 +15,8 @@ const URL_A = 'https://tempfile.aiquickdraw.com/v/a.png'
 const running4o = { status: 'GENERATING', successFlag: 0, progress: '0.48' }
 const done4o = { status: 'SUCCESS', successFlag: 1, response: { resultUrls: [URL_A] } }
 const recordNull = (): Error => new RecordMissingError('answered 422: "record is null"')
+const taskNotFound = (): Error =>
+  new RecordMissingError('answered 404: task not found: "Task Not Found"', '404 "Task Not Found"')
 
 /** A lookup answering from a script (the last entry repeats), recording when each look came. */
 function scripted(clock: RetryClock, ...answers: Array<unknown>) {
@@ -90,14 +92,14 @@ describe('TaskWatcher', () => {
     }
   })
 
-  it('fails a task still running at the deadline with its last status and progress', async () => {
+  it('fails a task still running at the deadline with its last status in words and progress', async () => {
     const clock = fakeClock()
     const { lookup, at } = scripted(clock, running4o)
     const outcome = await watcher(clock, lookup).watch(task)
     expect(outcome).toEqual({
       state: 'timeout',
       error:
-        '4o-image task task12345 is still generating after 900 s (last status: GENERATING, 48%)',
+        '4o-image task task12345 is still generating after 900 s (last status: generating, 48%)',
       ms: 900_000
     })
     // The last look is at the deadline, none after it.
@@ -143,6 +145,71 @@ describe('TaskWatcher', () => {
     expect(at[at.length - 1]).toBe(90_000)
     expect(outcome).toMatchObject({
       error: `veo task abc was not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
+    })
+  })
+
+  it('tolerates 404 "Task Not Found" during the grace period like 422, then reads the task', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, taskNotFound(), taskNotFound(), recordNull(), done4o)
+    await expect(watcher(clock, lookup).watch(task)).resolves.toMatchObject({ state: 'success' })
+    expect(at).toEqual([0, 3000, 7500, 14250])
+  })
+
+  it('fails a task that answers nothing but 404 at the end of the grace period, naming what kie.ai said', async () => {
+    const clock = fakeClock()
+    const { lookup, at } = scripted(clock, taskNotFound(), recordNull())
+    const outcome = await watcher(clock, lookup).watch({ taskId: 'm-404', type: 'market' })
+    expect(outcome).toEqual({
+      state: 'failed',
+      ms: 90_000,
+      error: `market task m-404 was not found: kie.ai answered 404 "Task Not Found" and 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than market) and that the task is less than 14 days old.`
+    })
+  })
+
+  it('fails the task at once on a 408 or 501 answer, with kie.ai’s message', async () => {
+    for (const [code, words] of [
+      [408, 'no result from upstream for over 10 minutes'],
+      [501, 'generation failed']
+    ] as const) {
+      const clock = fakeClock()
+      const said = `kie.ai task details (/api/v1/veo/record-info) answered ${code}: ${words}: "kie.ai said"`
+      const { lookup, at } = scripted(clock, running4o, new TaskEndedError(said), done4o)
+      await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
+        state: 'failed',
+        error: `4o-image task task12345 failed: ${said}`,
+        ms: 3000
+      })
+      expect(at).toEqual([0, 3000])
+    }
+  })
+
+  it('hands on when kie.ai says the task was created', async () => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, { ...done4o, createTime: 1_698_765_400_000 })
+    await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
+      state: 'success',
+      main: [URL_A],
+      extras: [],
+      ms: 0,
+      createdAt: 1_698_765_400_000
+    })
+  })
+
+  it.each([
+    ['veo', { successFlag: 0 }, 'generating'],
+    ['suno', { status: 'TEXT_SUCCESS' }, 'lyrics ready'],
+    ['veo', { successFlag: 9 }, 'successFlag 9']
+  ] as const)('a %s timeout says the status in words: %j -> %s', async (type, answer, words) => {
+    const clock = fakeClock()
+    const { lookup } = scripted(clock, answer)
+    const outcome = await watcher(clock, lookup, { deadline: START + 60_000 }).watch({
+      taskId: 't1',
+      type
+    })
+    expect(outcome).toEqual({
+      state: 'timeout',
+      error: `${type} task t1 is still generating after 60 s (last status: ${words})`,
+      ms: 60_000
     })
   })
 
@@ -226,7 +293,8 @@ describe('TaskWatcher', () => {
       watcher(clock, lookup).watch({ taskId: 'txt', type: 'market' })
     ).resolves.toMatchObject({
       state: 'failed',
-      error: 'market task txt finished, but produced no file to download'
+      error:
+        'market task txt finished, but produced no file to download: its result is text (resultObject), not a file'
     })
   })
 
@@ -290,7 +358,7 @@ describe('TaskWatcher', () => {
     const pending = w.watch({ taskId: 'r1', type: 'market' })
     await new Promise(resolve => setImmediate(resolve))
     expect(w.running()).toEqual([
-      { taskId: 'r1', type: 'market', raw: 'generating', progress: null, sinceMs: 3000 }
+      { taskId: 'r1', type: 'market', status: 'generating', progress: null, sinceMs: 3000 }
     ])
     release({ state: 'success', resultJson: { resultUrls: [URL_A] } })
     await expect(pending).resolves.toMatchObject({ state: 'success', ms: 3000 })

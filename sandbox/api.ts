@@ -12,17 +12,20 @@ export const INVALID_URL_MSG = 'Invalid URL (External file URLs are not supporte
 export const RECORD_NULL_MSG = 'record is null'
 
 // kie.ai's wording where known, else the documented meaning of the code.
-const DEFAULT_MSG: Record<number, string> = {
+export const DEFAULT_MSG: Record<number, string> = {
   200: 'success',
   401: 'You do not have access permissions',
   402: 'Credits insufficient',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Upstream service has not returned results for more than 10 minutes',
   422: 'Validation Error',
   429: 'Rate limit exceeded',
+  433: 'Sub-key usage exceeds limit',
   451: 'Failed to fetch the image. Kindly verify any access limits set by you or your service provider',
   455: 'Service Unavailable - System is currently undergoing maintenance',
   500: 'Server Error - An unexpected error occurred while processing the request',
+  501: 'Generation failed',
   505: 'Feature Disabled - The requested feature is currently disabled'
 }
 

@@ -149,6 +149,7 @@ function answer(
   const verdict = ctx.signer.verify(req.headers.host ?? '', path, rawQuery, ctx.now())
   if (!verdict.ok) return xmlError(verdict.status, verdict.code, verdict.message, {}, verdict.extra)
   if (!stored) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
+  if (stored.file.gone !== undefined) return goneError(stored.file.gone)
 
   const { file, spec, lastModified } = stored
   const headers = {
@@ -201,6 +202,13 @@ export function parseRange(
   if (end < start && m[2] !== '') return undefined // a-b with b < a is malformed: ignored
   if (start >= size) return 'unsatisfiable'
   return { start, end: Math.min(end, size - 1) }
+}
+
+/** A deleted object: R2 says NoSuchKey; a CDN in front may say 403 or 410 instead. */
+function goneError(status: 403 | 404 | 410): Reply {
+  if (status === 403) return xmlError(403, 'AccessDenied', 'Access Denied')
+  if (status === 410) return xmlError(410, 'Gone', 'The object has been removed.')
+  return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
 }
 
 function escapeXml(text: string): string {

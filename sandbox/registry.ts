@@ -42,6 +42,9 @@ export class FileRegistry {
     const objectPath = `v/${hash}/${rfc3986(name || 'file')}`
     const spec: ContentSpec = { seed: options.seed ?? url, size, contentType }
     const { sha256, md5 } = await digestsOf(spec)
+    if (options.gone !== undefined && ![403, 404, 410].includes(options.gone)) {
+      throw new RangeError(`register: gone must be 403, 404 or 410, got ${String(options.gone)}`)
+    }
     const file: RegisteredFile = {
       url,
       ...(taskId === undefined ? {} : { taskId }),
@@ -49,7 +52,8 @@ export class FileRegistry {
       contentType,
       sha256,
       etag: `"${md5}"`,
-      objectPath
+      objectPath,
+      ...(options.gone === undefined ? {} : { gone: options.gone })
     }
     const stored = { file, spec, lastModified: new Date(nowMs).toUTCString() }
     const previous = this.#byUrl.get(url)

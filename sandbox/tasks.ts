@@ -1,5 +1,6 @@
 // The task-details endpoints of every kie.ai family: registered tasks that wait, then succeed or fail, in kie.ai's shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { DEFAULT_MSG } from './api.ts'
 import type { SandboxContext } from './context.ts'
 import { faultReply, send, type Reply } from './wire.ts'
 import type {
@@ -34,7 +35,8 @@ const STEM_KEYS = ['vocalUrl', 'instrumentalUrl', 'drumsUrl', 'bassUrl', 'guitar
 const STEM_KEYS_MORE = ['keyboardUrl', 'percussionUrl', 'stringsUrl', 'synthUrl', 'fxUrl']
 
 interface StoredTask {
-  options: Required<Omit<RegisterTaskOptions, 'files' | 'extras'>>
+  options: Required<Omit<RegisterTaskOptions, 'files' | 'extras' | 'answerCode'>> &
+    Pick<RegisterTaskOptions, 'answerCode'>
   task: RegisteredTask
   looks: number
 }
@@ -64,7 +66,10 @@ export async function registerTask(
   if (typeof options.taskId !== 'string' || options.taskId === '') {
     throw new TypeError('registerTask: taskId must be a non-empty string')
   }
-  for (const key of ['nullLooks', 'pendingLooks'] as const) {
+  if (options.marketResult !== undefined && options.type !== 'market') {
+    throw new TypeError('registerTask: marketResult is for market tasks only')
+  }
+  for (const key of ['notFoundLooks', 'nullLooks', 'pendingLooks'] as const) {
     const n = options[key] ?? 0
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`registerTask: ${key} must be >= 0`)
   }
@@ -84,11 +89,14 @@ export async function registerTask(
     options: {
       type: options.type,
       taskId: options.taskId,
+      notFoundLooks: options.notFoundLooks ?? 0,
       nullLooks: options.nullLooks ?? 0,
       pendingLooks: options.pendingLooks ?? 0,
       outcome: options.outcome ?? 'success',
       spelling: options.spelling ?? 'doc',
-      failMsg: options.failMsg ?? 'Your prompt was flagged by the content policy'
+      failMsg: options.failMsg ?? 'Your prompt was flagged by the content policy',
+      answerCode: options.answerCode,
+      marketResult: options.marketResult ?? 'urls'
     },
     task,
     looks: 0
@@ -113,10 +121,17 @@ export async function handleTask(
   if (fault) entry.fault = fault.kind
   let reply: Reply | 'reset' | undefined = faultReply(fault)
   if (fault?.kind === 'code') {
-    reply = envelope(ctx, fault.code, fault.msg ?? 'error', null, 'doc', {
-      httpStatus: fault.httpStatus,
-      retryAfter: fault.retryAfter
-    })
+    reply = envelope(
+      ctx,
+      fault.code,
+      fault.msg ?? DEFAULT_MSG[fault.code] ?? 'error',
+      null,
+      'doc',
+      {
+        httpStatus: fault.httpStatus,
+        retryAfter: fault.retryAfter
+      }
+    )
   } else if (fault?.kind === 'signedUrl') {
     reply = envelope(ctx, 200, 'success', fault.data)
   }
@@ -140,10 +155,15 @@ function answer(ctx: SandboxContext, req: IncomingMessage, entry: LoggedRequest)
   if (!stored || stored.task.path !== entry.path) return envelope(ctx, 422, 'record is null')
   const { options } = stored
   stored.looks += 1
-  const step = stored.looks - options.nullLooks
+  // Right after creation kie.ai may not know the task yet: 404 "Task Not Found", then 422.
+  if (stored.looks <= options.notFoundLooks) return envelope(ctx, 404, 'Task Not Found')
+  const step = stored.looks - options.notFoundLooks - options.nullLooks
   if (step <= 0) {
     const msg = options.spelling === 'alt' ? 'recordInfo is null' : 'record is null'
     return envelope(ctx, 422, msg)
+  }
+  if (options.answerCode !== undefined && step > options.pendingLooks) {
+    return envelope(ctx, options.answerCode, DEFAULT_MSG[options.answerCode])
   }
   const phase: Phase =
     step <= options.pendingLooks ? { kind: 'pending', step } : { kind: options.outcome }
@@ -168,23 +188,8 @@ function taskData(stored: StoredTask, phase: Phase): Data {
         : { successFlag: success, ...ok }
 
   switch (options.type) {
-    case 'market': {
-      const state = ['waiting', 'queuing', 'generating'][Math.min(pendingStep, 3) - 1]
-      const result = done
-        ? { resultUrls: main, ...(extras.length ? { resultWaterMarkUrls: extras } : {}) }
-        : phase.kind === 'text'
-          ? { resultObject: { text: 'A text-only answer.' } }
-          : undefined
-      return {
-        ...base,
-        model: 'nano-banana',
-        param: JSON.stringify({ model: 'nano-banana', input: { image_urls: [TASK_INPUT_URL] } }),
-        state: phase.kind === 'pending' ? state : phase.kind === 'fail' ? 'fail' : 'success',
-        resultJson: result === undefined ? '' : alt ? result : JSON.stringify(result),
-        failCode: phase.kind === 'fail' ? (alt ? 422 : '422') : '',
-        failMsg: phase.kind === 'fail' ? options.failMsg : ''
-      }
-    }
+    case 'market':
+      return marketData(stored, base, phase)
     case '4o-image': {
       const status = { pending: 'GENERATING', fail: 'GENERATE_FAILED' }[phase.kind as string]
       return {
@@ -255,6 +260,69 @@ function taskData(stored: StoredTask, phase: Phase): Data {
     case 'suno-cover':
       return { ...base, ...flag(1), ...(done ? { response: { images: main } } : {}) }
   }
+}
+
+/**
+ * A Market record: `resultJson` as a JSON string with the same result parsed in `response`
+ * (2026-10), or in the 'alt' spelling resultJson as an object and no `response` (older clients).
+ */
+function marketData(stored: StoredTask, base: Data, phase: Phase): Data {
+  const { options } = stored
+  const alt = options.spelling === 'alt'
+  const pendingStep = phase.kind === 'pending' ? phase.step : 0
+  const state = ['waiting', 'queuing', 'generating'][Math.min(pendingStep, 3) - 1]
+  const result = marketResult(stored, phase)
+  const kind = options.marketResult
+  const model = { urls: 'nano-banana', suno: 'suno', frames: 'seedance-2', masks: 'omnihuman-1.5' }
+  return {
+    ...base,
+    model: model[kind],
+    param: JSON.stringify({ model: model[kind], input: { image_urls: [TASK_INPUT_URL] } }),
+    state: phase.kind === 'pending' ? state : phase.kind === 'fail' ? 'fail' : 'success',
+    // successFlag beside state: 0 waiting/queuing/generating, 1 success, 3 fail.
+    ...(alt ? {} : { successFlag: phase.kind === 'pending' ? 0 : phase.kind === 'fail' ? 3 : 1 }),
+    resultJson: result === undefined ? '' : alt ? result : JSON.stringify(result),
+    ...(alt || result === undefined ? {} : { response: result }),
+    failCode: phase.kind === 'fail' ? (alt ? 422 : '422') : '',
+    failMsg: phase.kind === 'fail' ? options.failMsg : ''
+  }
+}
+
+/** What a finished Market task answered, in the shape of its model; undefined while none. */
+function marketResult(stored: StoredTask, phase: Phase): Data | undefined {
+  const { options, task } = stored
+  const main = task.files.map(f => f.url)
+  const extras = task.extras.map(f => f.url)
+  const kind = options.marketResult
+  if (phase.kind === 'text') {
+    return kind === 'suno'
+      ? { resultObject: { lyricsData: [{ text: '[Verse]\nSandbox lyrics', status: 'complete' }] } }
+      : { resultObject: { text: 'A text-only answer.' } }
+  }
+  if (phase.kind !== 'success') return undefined
+  if (kind === 'suno') return { data: marketTracks(main, extras, options.spelling === 'alt') }
+  if (kind === 'masks') return { resultObject: { mask_urls: main } }
+  if (kind === 'frames') {
+    return { resultUrls: main, firstFrameUrl: extras[0], lastFrameUrl: extras[1] }
+  }
+  return { resultUrls: main, ...(extras.length ? { resultWaterMarkUrls: extras } : {}) }
+}
+
+/** Suno through Market: snake_case as documented, camelCase in the 'alt' spelling. */
+function marketTracks(main: string[], extras: string[], camel: boolean): Data[] {
+  return main.map((url, i) => {
+    const track: Data = {
+      id: `track-${i + 1}`,
+      audio_url: url,
+      stream_audio_url: extras[2 * i + 1] ?? null,
+      image_url: extras[2 * i] ?? null,
+      title: 'Sandbox song',
+      duration: 154.68
+    }
+    if (!camel) return track
+    const { audio_url, stream_audio_url, image_url, ...rest } = track
+    return { ...rest, audioUrl: audio_url, streamAudioUrl: stream_audio_url, imageUrl: image_url }
+  })
 }
 
 function sunoData(

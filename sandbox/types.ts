@@ -39,6 +39,11 @@ export interface RegisterOptions {
   taskId?: string
   /** Content seed (default: the url). */
   seed?: string
+  /**
+   * A file kie.ai has deleted while its links still get signed: the file host answers every
+   * validly signed request for it with this status (404 NoSuchKey, 403 AccessDenied, 410 Gone).
+   */
+  gone?: 403 | 404 | 410
 }
 
 /** What the sandbox knows about a registered file, with digests of its exact bytes. */
@@ -53,6 +58,8 @@ export interface RegisteredFile {
   etag: string
   /** Path of the object on the file host, without a leading slash: v/<hash>/<name>. */
   objectPath: string
+  /** Set for a file that is gone: the status the file host answers for it. */
+  gone?: 403 | 404 | 410
 }
 
 export type FaultTarget = 'api' | 'file'
@@ -164,7 +171,9 @@ export type TaskFile = Omit<RegisterOptions, 'taskId'>
 export interface RegisterTaskOptions {
   type: TaskFamily
   taskId: string
-  /** Looks answered 422 "record is null" first, as right after creation (default 0). */
+  /** Looks answered 404 "Task Not Found" first, as right after creation (default 0). */
+  notFoundLooks?: number
+  /** Looks answered 422 "record is null" next, as right after creation (default 0). */
   nullLooks?: number
   /** Looks answered "still running" after those (default 0), with the family's running states. */
   pendingLooks?: number
@@ -186,6 +195,20 @@ export interface RegisterTaskOptions {
   spelling?: 'doc' | 'alt'
   /** kie.ai's failure reason for 'fail' (default: a content-policy message). */
   failMsg?: string
+  /**
+   * Once the pending looks are over, every look answers this code instead of the outcome, with
+   * kie.ai's message: 408 (no result for 10 minutes), 501 (generation failed), 433 (sub-key
+   * limit). In the body of an HTTP 200, or as the HTTP status with errorStyle 'http'.
+   */
+  answerCode?: 408 | 433 | 501
+  /**
+   * market only: the shape of the result (default 'urls', `resultUrls`). 'suno': Suno through
+   * Market, tracks at `data[]` (`audio_url`, `stream_audio_url`, `image_url`; camelCase in the
+   * 'alt' spelling), extras as [cover, stream] per track, and lyrics (`resultObject.lyricsData`)
+   * for outcome 'text'; 'frames': Seedance 2's `firstFrameUrl`/`lastFrameUrl` (the first two
+   * extras); 'masks': OmniHuman's `resultObject.mask_urls` (the files), no `resultUrls`.
+   */
+  marketResult?: 'urls' | 'suno' | 'frames' | 'masks'
 }
 
 /** What registerTask set up: the endpoint to ask and the files it will list. */

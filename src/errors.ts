@@ -15,7 +15,12 @@ export interface TransferErrorOptions {
   retryAfterMs?: number
   /** The signed URL was refused or is too old: ask kie.ai for a fresh one before retrying. */
   refreshUrl?: boolean
-  /** Every other entry would fail the same way (401 bad key, 402 no credits): start no more. */
+  /**
+   * The file host says the object is not there (403, 404, 410): if a fresh signed URL meets the
+   * same, the file has expired on kie.ai and no retry can bring it back.
+   */
+  gone?: boolean
+  /** Every other entry would fail the same way (401 bad key, 402 no credits, 433 sub-key limit): start no more. */
   stopAll?: boolean
   /** kie.ai said "rate limited" (body or HTTP 429): the API governor waits it out, not `retries`. */
   rateLimited?: boolean
@@ -26,6 +31,7 @@ export class TransferError extends Error {
   readonly retryable: boolean
   readonly retryAfterMs?: number
   readonly refreshUrl: boolean
+  readonly gone: boolean
   readonly stopAll: boolean
   readonly rateLimited: boolean
 
@@ -35,6 +41,7 @@ export class TransferError extends Error {
     this.retryable = options.retryable ?? false
     this.retryAfterMs = options.retryAfterMs
     this.refreshUrl = options.refreshUrl ?? false
+    this.gone = options.gone ?? false
     this.stopAll = options.stopAll ?? false
     this.rateLimited = options.rateLimited ?? false
   }

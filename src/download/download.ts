@@ -285,9 +285,25 @@ function nextHop(from: string, location: string): string {
   return next.href
 }
 
+/** S3's words for a signature at fault: the next signed URL may do, the file is not gone. */
+const SIGNATURE_CODES = new Set([
+  'SignatureDoesNotMatch',
+  'ExpiredRequest',
+  'InvalidAccessKeyId',
+  'AuthorizationQueryParametersError',
+  'RequestTimeTooSkewed'
+])
+
+/** A 403 that blames the signature, or Cloudflare's block ("error code: 1010") on the way. */
+function notAboutTheFile(text: string, s3Code: string | undefined): boolean {
+  if (s3Code !== undefined && SIGNATURE_CODES.has(s3Code)) return true
+  return /Request has expired|error code: \d+/i.test(text)
+}
+
 /**
- * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature:
- * the cure is a fresh signed URL, so these ask for one (and count as a retry).
+ * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
+ * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
+ * the second, is a fresh signed URL, so these ask for one (and count as a retry).
  */
 async function hostError(
   message: IncomingMessage,
@@ -297,11 +313,14 @@ async function hostError(
   const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
   const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : ''
-  if (status === 403 || status === 400) {
-    return new TransferError(`file host refused the signed URL (HTTP ${status}${detail})`, {
-      retryable: true,
-      refreshUrl: true
-    })
+  if (status === 403 || status === 400 || status === 404 || status === 410) {
+    const refused = status === 403 || status === 400
+    return new TransferError(
+      refused
+        ? `file host refused the signed URL (HTTP ${status}${detail})`
+        : `file host answered HTTP ${status}${detail}`,
+      { retryable: true, refreshUrl: true, gone: status !== 400 && !notAboutTheFile(text, s3Code) }
+    )
   }
   const retryable = RETRYABLE_STATUSES.has(status)
   return new TransferError(`file host answered HTTP ${status}${detail}`, {

@@ -48,6 +48,9 @@ export interface ListedId {
 /** Task IDs longer than this are not kie.ai's (theirs are about 32 characters); it also caps echoes. */
 const MAX_TASK_ID = 200
 
+/** What a failed `jq -r .data.taskId` (or its Python or JavaScript peers) leaves in place of an ID. */
+const NO_ID_WORDS = new Set(['null', 'undefined', 'none'])
+
 const URL_FORM =
   'an absolute http(s) URL without user or password, e.g. https://tempfile.aiquickdraw.com/v/abc.png'
 const TYPES = `one of ${FAMILY_NAMES.join(', ')}`
@@ -165,6 +168,7 @@ function jsonEntry(item: unknown, origin: Origin, at: number): Listed {
   const record = jsonObject(item, origin, at, ['url', 'taskId', 'type'], expected)
   const taskId = jsonTaskIdField(record, origin, at, expected)
   if (record.url === undefined) {
+    if (taskId === null && 'taskId' in record) throw noTaskId(origin, at, 'an empty "taskId"')
     if (taskId === null) {
       throw new InputError(origin.input, `has neither a "url" nor a "taskId" ${where}`, expected)
     }
@@ -192,10 +196,13 @@ function jsonEntry(item: unknown, origin: Origin, at: number): Listed {
 function jsonTaskId(item: unknown, origin: Origin, at: number): ListedId {
   const expected = 'a task ID string or an object {"taskId": "...", "type": "..."}'
   if (typeof item === 'string') {
+    if (item.trim() === '') throw noTaskId(origin, at, 'an empty task ID')
     return { taskId: checkTaskId(item.trim(), origin, at), type: null, origin, at }
   }
+  if (item === null) throw noTaskId(origin, at, 'null')
   const record = jsonObject(item, origin, at, ['taskId', 'type'], expected)
   const taskId = jsonTaskIdField(record, origin, at, expected)
+  if (taskId === null && 'taskId' in record) throw noTaskId(origin, at, 'an empty "taskId"')
   if (taskId === null) {
     throw new InputError(origin.input, `has no "taskId" ${place(origin, at)}`, expected)
   }
@@ -253,9 +260,24 @@ function jsonType(record: Record<string, unknown>, origin: Origin, at: number): 
   throw new InputError(origin.input, `has an unknown task type${shown} ${place(origin, at)}`, TYPES)
 }
 
+/**
+ * A task ID that is not one: what a generation step that failed hands on (`null` from
+ * `jq -r .data.taskId`, an empty string, a JSON null). Said before any request is made.
+ */
+function noTaskId(origin: Origin, at: number, what: string): InputError {
+  return new InputError(
+    origin.input,
+    `has ${what} as the task ID ${place(origin, at)}, so the generation step that made it probably failed`,
+    "the taskId of kie.ai's answer to the generation call; check that step's answer (its code and msg)"
+  )
+}
+
 function checkTaskId(id: string, origin: Origin, at: number): string {
   const where = place(origin, at)
   const expected = `a task ID such as task12345, at most ${MAX_TASK_ID} characters`
+  if (NO_ID_WORDS.has(id.toLowerCase())) {
+    throw noTaskId(origin, at, origin.quote ? `"${id}"` : 'null, undefined or None')
+  }
   // A line break would be harmless in JSON but confusing everywhere else; control characters never belong.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(id)) {

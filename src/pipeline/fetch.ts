@@ -38,6 +38,8 @@ export function jobLabel(job: FileJob): string {
 /**
  * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
  * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
+ * A file the host says is gone (403, 404, 410) with the fresh URL too has expired on kie.ai: it
+ * fails at once, after two download-url calls, and no retry asks again.
  */
 export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downloaded> {
   const label = jobLabel(job)
@@ -58,6 +60,11 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
     })
+  /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
+  const refusedAgain = (error: TransferError): TransferError => {
+    signed = undefined
+    return error.gone ? expiredError(error, job.createdAt, ctx.clock.now()) : error
+  }
   return withRetry(
     label,
     ctx.policy,
@@ -71,14 +78,14 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
           return await fetchOnce(signed.url)
         } catch (error) {
           if (!(error instanceof TransferError && error.refreshUrl)) throw error
+          if (refreshed) throw refusedAgain(error)
           signed = undefined
-          if (refreshed) throw error
           refreshed = true
           signed = await fresh()
           try {
             return await fetchOnce(signed.url)
           } catch (again) {
-            if (again instanceof TransferError && again.refreshUrl) signed = undefined
+            if (again instanceof TransferError && again.refreshUrl) throw refusedAgain(again)
             throw again
           }
         }
@@ -86,6 +93,37 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     },
     ctx.signal
   )
+}
+
+/** kie.ai keeps generated files this long; their links often die sooner. */
+const KEPT_DAYS = 14
+
+/**
+ * The final error of a file whose fresh signed URL met "gone" too: that the file has expired on
+ * kie.ai and when its task was created when kie.ai said so (first, as a long error is cut at its
+ * end), then what the host said.
+ */
+export function expiredError(
+  error: TransferError,
+  createdAt: number | undefined,
+  now: number
+): TransferError {
+  const created =
+    createdAt === undefined
+      ? ''
+      : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${age(now - createdAt)}`
+  return new TransferError(
+    `the file has expired on kie.ai (kept up to ${KEPT_DAYS} days, links often die sooner${created}): ` +
+      `${error.message} again with a fresh signed URL`
+  )
+}
+
+/** "3 days ago", "5 hours ago", "less than an hour ago". */
+function age(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000)
+  if (hours >= 48) return `${Math.floor(hours / 24)} days ago`
+  if (hours >= 1) return `${hours} hour${hours === 1 ? '' : 's'} ago`
+  return 'less than an hour ago'
 }
 
 /**

@@ -37,6 +37,8 @@ export interface FileOrigin {
   /** 1-based position among its task's results ({n}); 1 for a listed URL. */
   n: number
   extra: boolean
+  /** When kie.ai says the file's task was created (epoch ms), if it does: a dead link tells it. */
+  createdAt?: number
 }
 
 /** One file of the run, as the stages see it while it moves through them. */

@@ -443,7 +443,8 @@ export class Pipeline {
               family: entry.type,
               endpoint: entry.endpoint,
               n: i + 1,
-              extra
+              extra,
+              createdAt: outcome.createdAt
             },
             position,
             sameTask

@@ -83,7 +83,8 @@ export function failureSummary(run: RunResult): string | null {
 
 /**
  * The step's one error, or null when the step passes. A stopped run (bad key 401, no credits 402,
- * cancelled) fails whatever `fail-on-error` says: every later run would fail the same way.
+ * sub-key limit 433, cancelled) fails whatever `fail-on-error` says: every later run would fail
+ * the same way.
  */
 export function failureMessage(run: RunResult, failOnError: boolean): string | null {
   if (run.stopped || failOnError) return failureSummary(run)

@@ -105,7 +105,8 @@ export function logWaiting(
   running: Array<{
     taskId: string
     type: string
-    raw: string
+    /** The status in words ("generating", "lyrics ready"). */
+    status: string
     progress: string | null
     sinceMs: number
   }>
@@ -115,7 +116,7 @@ export function logWaiting(
     .slice(0, WAITING_SHOWN)
     .map(
       r =>
-        `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.raw, 30) || 'pending'}` +
+        `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.status, 30) || 'pending'}` +
         `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`
     )
   const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : ''

@@ -7,16 +7,32 @@ import { maskSignedUrl, oneLine } from '../util/safe-text.js'
 
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {
+  400: 'bad request',
   401: 'unauthorized: the API key is missing or invalid',
   402: 'insufficient credits on the kie.ai account',
   404: 'resource or endpoint not found (check base-url and endpoint)',
+  408: 'no result from upstream for over 10 minutes; kie.ai gave the task up',
   422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',
   429: 'rate limited',
+  433: 'sub-key limit exceeded: this API key has used up the limit the kie.ai account set for it',
   451: 'kie.ai failed to fetch the image',
   455: 'service under maintenance',
   500: 'kie.ai server error',
+  501: 'generation failed',
   505: 'feature disabled'
 }
+
+/** What kie.ai's body code means on a task lookup, where it differs from download-url. */
+const LOOKUP_MEANINGS: Record<number, string> = {
+  ...CODE_MEANINGS,
+  400: 'the task ID is missing or not valid (check task-ids)',
+  404: 'task not found'
+}
+
+/** Account limits: every other call would be refused the same way, so the run stops. */
+const STOP_ALL_CODES = new Set([401, 402, 433])
+/** A lookup answering these has ended the task for good: no later look can change it. */
+const TASK_ENDED_CODES = new Set([408, 501])
 
 /** kie.ai answers with a small JSON envelope; anything bigger is not an answer. */
 const MAX_ANSWER_BYTES = 1024 * 1024
@@ -82,7 +98,8 @@ export class KieApi {
 
   /**
    * One look at a task's details: `GET {base}{path}?taskId=...`, returning the envelope's `data`.
-   * A 422 "record is null" throws a RecordMissingError (kie.ai says it right after a task is created).
+   * A 404 "Task Not Found" or 422 "record is null" throws a RecordMissingError (kie.ai says either
+   * right after a task is created); a 408 or 501 a TaskEndedError (the task is over, unfinished).
    */
   async lookup(path: string, taskId: string, signal?: AbortSignal): Promise<unknown> {
     const what = `kie.ai task details (${path})`
@@ -98,16 +115,18 @@ export class KieApi {
     const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
     const envelope = parseEnvelope(text)
     if (status >= 200 && status < 300 && envelope?.code === 200) return envelope.data
-    const error = apiError(
-      what,
-      status,
-      envelope,
-      text,
-      parseRetryAfter(message.headers['retry-after'])
-    )
+    const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
+    // kie.ai's own codes mean the lookup's things; a bare HTTP status means what it means anywhere.
+    const meanings = envelope?.code === undefined ? CODE_MEANINGS : LOOKUP_MEANINGS
+    const error = apiError(what, status, envelope, text, retryAfterMs, meanings)
     const code = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : status
-    if (code === 422 && RECORD_MISSING.test(envelope?.msg ?? '')) {
-      throw new RecordMissingError(error.message)
+    const said = oneLine(envelope?.msg ?? '', 60)
+    // 404 "Task Not Found" only in kie.ai's envelope: a bare HTTP 404 is more likely a wrong base-url.
+    if (envelope?.code === 404 || (code === 422 && RECORD_MISSING.test(envelope?.msg ?? ''))) {
+      throw new RecordMissingError(error.message, `${code}${said ? ` "${said}"` : ''}`)
+    }
+    if (TASK_ENDED_CODES.has(code) && envelope?.code === code) {
+      throw new TaskEndedError(error.message)
     }
     throw error
   }
@@ -116,15 +135,35 @@ export class KieApi {
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
 const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i
 
-/** A 422 "record is null" from a task lookup: not there yet, or not in this family, or too old. */
+/**
+ * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
+ * or too old.
+ */
 export class RecordMissingError extends TransferError {
   readonly recordMissing = true
+  /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
+  readonly answer: string
+
+  constructor(message: string, answer = '422 "record is null"') {
+    super(message)
+    this.answer = answer
+  }
 }
 
-/** True for a lookup's 422 "record is null" (the watcher tolerates it for a grace period). */
-export function isRecordMissing(error: unknown): boolean {
+/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
+export function isRecordMissing(error: unknown): error is { recordMissing: true; answer?: string } {
   // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
   return (error as { recordMissing?: unknown } | null)?.recordMissing === true
+}
+
+/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
+export class TaskEndedError extends TransferError {
+  readonly taskEnded = true
+}
+
+/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
+export function isTaskEnded(error: unknown): error is Error {
+  return (error as { taskEnded?: unknown } | null)?.taskEnded === true
 }
 
 /**
@@ -181,7 +220,8 @@ function apiError(
   status: number,
   envelope: Envelope | undefined,
   text: string,
-  retryAfterMs: number | undefined
+  retryAfterMs: number | undefined,
+  meanings: Record<number, string> = CODE_MEANINGS
 ): TransferError {
   const httpOk = status >= 200 && status < 300
   // The body code is kie.ai's verdict when it gives one; otherwise the HTTP status speaks.
@@ -192,16 +232,17 @@ function apiError(
       retryable: true
     })
   }
-  const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused')
+  const meaning = meanings[code] ?? (code >= 500 ? 'server error' : 'request refused')
   const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text)
   // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
   const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`
+  // kie.ai's envelope speaks for the answer: an HTTP 408 whose body says 408 is final, not a timeout.
   const retryable =
-    RETRYABLE_STATUSES.has(status) || (bodyCode !== undefined && RETRYABLE_KIE_CODES.has(bodyCode))
+    bodyCode !== undefined ? RETRYABLE_KIE_CODES.has(bodyCode) : RETRYABLE_STATUSES.has(status)
   return new TransferError(`${what} answered ${code}${via}: ${meaning}${said}`, {
     retryable,
     retryAfterMs: retryable ? retryAfterMs : undefined,
-    stopAll: code === 401 || code === 402,
+    stopAll: STOP_ALL_CODES.has(code),
     // Body code 429 (kie.ai's usual HTTP 200 form) or HTTP 429: the run's API governor slows every
     // call down and re-sends this one; it is not a fault and spends none of `retries`.
     rateLimited: code === 429 || status === 429

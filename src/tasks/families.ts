@@ -1,5 +1,5 @@
 // The kie.ai model families in task mode: where each one's task details live and how to read them.
-import { type Obj, codeText, list, messageText, obj, pick, rawText, urls } from './read.js'
+import { type Obj, codeText, list, messageText, obj, pick, rawText, timeMs, urls } from './read.js'
 
 /** Every `task-type` value, in the order the README's table lists them. */
 export const FAMILY_NAMES = [
@@ -26,6 +26,11 @@ export interface TaskView {
   state: 'running' | 'success' | 'failed' | 'unknown'
   /** The raw status value as kie.ai sent it, for logs (e.g. "GENERATING", "0", "queuing"). */
   raw: string
+  /**
+   * The status in words for people ("generating", "lyrics ready"); a value no document names is
+   * shown with its field ("successFlag 7"), never as a bare number.
+   */
+  status: string
   /** Progress as kie.ai reports it, when it does (e.g. "0.48"), else null. */
   progress: string | null
   /** Result file URLs, in kie.ai's order (results: main). */
@@ -34,6 +39,10 @@ export interface TaskView {
   extras: string[]
   /** On failure: kie.ai's reason with its code, e.g. `content policy (code 400, status GENERATE_FAILED)`. */
   error: string | null
+  /** Why a finished task lists no file, when the answer says (e.g. its result is lyrics text). */
+  noFile: string | null
+  /** When kie.ai says the task was created (`createTime`), epoch ms; null when it does not. */
+  createdAt: number | null
 }
 
 /** One family: its endpoint and how to read its answer. */
@@ -61,13 +70,44 @@ export interface FamilySpec {
   runningUnlessMessage?: string[]
   /** Where the failure reason lives: failCode/failMsg or errorCode/errorMessage. */
   failure: 'fail' | 'error'
+  /** Words for this family's numeric status values (successFlag); named values use STATUS_WORDS. */
+  words?: Record<string, string>
   /** The generated files (results: main). Never read `param`, `paramJson`, `generateParam`: inputs. */
   main: (data: Obj) => unknown[]
   /** Thumbnails, covers, watermarked, stream and origin copies (results: all). */
   extras?: (data: Obj) => unknown[]
+  /** Why a success lists no file, when the answer tells (text-only results). */
+  noFile?: (data: Obj) => string | null
 }
 
-const FLAG = { status: ['successFlag'], running: ['0'], success: ['1'], failed: ['2', '3'] }
+/** Named status values in words, compared case-insensitively; each family's own flags are in its `words`. */
+const STATUS_WORDS: Record<string, string> = {
+  WAIT: 'waiting',
+  WAITING: 'waiting',
+  QUEUING: 'queuing',
+  QUEUEING: 'queuing',
+  GENERATING: 'generating',
+  PENDING: 'pending',
+  TEXT_SUCCESS: 'lyrics ready',
+  FIRST_SUCCESS: 'first track ready',
+  SUCCESS: 'success',
+  FAIL: 'failed',
+  CALLBACK_EXCEPTION: 'success, callback failed',
+  CREATE_TASK_FAILED: 'task creation failed',
+  GENERATE_FAILED: 'generation failed',
+  GENERATE_AUDIO_FAILED: 'generation failed',
+  GENERATE_WAV_FAILED: 'generation failed',
+  GENERATE_MP4_FAILED: 'generation failed',
+  SENSITIVE_WORD_ERROR: 'refused for sensitive words'
+}
+
+const FLAG = {
+  status: ['successFlag'],
+  running: ['0'],
+  success: ['1'],
+  failed: ['2', '3'],
+  words: { 0: 'generating', 1: 'success', 2: 'failed', 3: 'generation failed' }
+}
 const response = (d: Obj): Obj => obj(d.response)
 const resultUrls = (o: Obj): unknown => pick(o, 'resultUrls', 'result_urls')
 const sunoSide = (failed: string) => ({
@@ -84,13 +124,16 @@ const sunoSide = (failed: string) => ({
 export const FAMILY_SPECS: Record<FamilyName, FamilySpec> = {
   market: {
     path: '/api/v1/jobs/recordInfo',
-    status: ['state'],
-    running: ['waiting', 'queuing', 'generating'],
-    success: ['success'],
-    failed: ['fail'],
+    // `successFlag` beside `state` (0 waiting/queuing/generating, 1 success, 3 fail).
+    status: ['state', 'successFlag'],
+    running: ['waiting', 'queuing', 'generating', '0'],
+    success: ['success', '1'],
+    failed: ['fail', '3'],
     failure: 'fail',
-    main: d => [resultUrls(obj(d.resultJson))],
-    extras: d => [obj(d.resultJson).resultWaterMarkUrls]
+    words: { 0: 'in progress', 1: 'success', 3: 'failed' },
+    main: d => marketMain(marketResult(d)),
+    extras: d => marketExtras(marketResult(d)),
+    noFile: d => marketNoFile(marketResult(d))
   },
   '4o-image': {
     path: '/api/v1/gpt4o-image/record-info',
@@ -99,6 +142,7 @@ export const FAMILY_SPECS: Record<FamilyName, FamilySpec> = {
     success: ['SUCCESS', '1'],
     failed: ['CREATE_TASK_FAILED', 'GENERATE_FAILED', '2'],
     failure: 'error',
+    words: { 0: 'generating', 1: 'success', 2: 'failed' },
     main: d => [resultUrls(response(d))]
   },
   'flux-kontext': {
@@ -133,6 +177,7 @@ export const FAMILY_SPECS: Record<FamilyName, FamilySpec> = {
     failed: [],
     runningUnlessMessage: ['0'],
     failure: 'error',
+    words: { 0: 'generating', 1: 'success' },
     main: d => [response(d).resultVideoUrl],
     extras: d => [response(d).resultImageUrl]
   },
@@ -142,6 +187,7 @@ export const FAMILY_SPECS: Record<FamilyName, FamilySpec> = {
     // 4: the callback failed, the files exist.
     success: ['1', '4'],
     failure: 'error',
+    words: { ...FLAG.words, 4: 'success, callback failed' },
     main: d => [resultUrls(response(d))],
     extras: d => [response(d).originUrls]
   },
@@ -203,6 +249,55 @@ function sunoTracks(d: Obj): Obj[] {
   return list(pick(response(d), 'sunoData', 'suno_data')).map(obj)
 }
 
+/**
+ * The Market result: `data.response` (resultJson already parsed; kie.ai says prefer it), else
+ * `resultJson` (a JSON string, or an object). A response that lists no file yields to a
+ * resultJson that does.
+ */
+function marketResult(d: Obj): Obj {
+  const response = obj(d.response)
+  const parsed = obj(d.resultJson)
+  if (marketMain(response).length > 0) return response
+  if (marketMain(parsed).length > 0) return parsed
+  return Object.keys(response).length > 0 ? response : parsed
+}
+
+/** Suno through Market: tracks at `data[]`, snake_case as documented, camelCase accepted. */
+function marketTracks(r: Obj): Obj[] {
+  return list(pick(r, 'data', 'sunoData')).map(obj)
+}
+
+/** `resultUrls`, else Suno's tracks, else OmniHuman's masks: the first that lists a file. */
+function marketMain(r: Obj): unknown[] {
+  const masks = obj(r.resultObject)
+  const found = [
+    [resultUrls(r)],
+    marketTracks(r).map(t => pick(t, 'audio_url', 'audioUrl')),
+    [pick(masks, 'mask_urls', 'maskUrls')]
+  ]
+  return found.find(candidates => urls(...candidates).length > 0) ?? []
+}
+
+function marketExtras(r: Obj): unknown[] {
+  return [
+    r.resultWaterMarkUrls,
+    ...marketTracks(r).flatMap(t => [
+      pick(t, 'image_url', 'imageUrl'),
+      pick(t, 'stream_audio_url', 'streamAudioUrl')
+    ]),
+    pick(r, 'firstFrameUrl', 'first_frame_url'),
+    pick(r, 'lastFrameUrl', 'last_frame_url')
+  ]
+}
+
+/** A text model (lyrics, MIDI, chat) answers `resultObject` instead of files. */
+function marketNoFile(r: Obj): string | null {
+  const text = r.resultObject
+  if (text === undefined || text === null) return null
+  const what = list(obj(text).lyricsData).length > 0 ? 'lyrics' : 'text'
+  return `its result is ${what} (resultObject), not a file`
+}
+
 /** The reader for one family's answers. */
 export function adapter(spec: FamilySpec): FamilyAdapter {
   return { path: spec.path, read: data => readTask(spec, data) }
@@ -226,13 +321,16 @@ function readTask(spec: FamilySpec, data: unknown): TaskView {
   const view: TaskView = {
     state: 'unknown',
     raw: raw || '(no status)',
+    status: statusWord(spec, field, raw),
     progress:
       typeof progressValue === 'string' || typeof progressValue === 'number'
         ? rawText(progressValue, 20) || null
         : null,
     main,
     extras,
-    error: null
+    error: null,
+    noFile: main.length > 0 ? null : safeText(() => spec.noFile?.(d) ?? null),
+    createdAt: timeMs(d.createTime)
   }
   const is = (values: string[] | undefined): boolean =>
     raw !== '' && (values ?? []).some(v => v.toUpperCase() === raw.trim().toUpperCase())
@@ -255,6 +353,21 @@ function failureReason(spec: FamilySpec, d: Obj): { code: string; message: strin
   return spec.failure === 'fail'
     ? { code: codeText(d.failCode), message: messageText(d.failMsg) }
     : { code: codeText(d.errorCode), message: messageText(d.errorMessage) }
+}
+
+/** The status in words: the family's word for a flag, the shared word for a name, else field and value. */
+function statusWord(spec: FamilySpec, field: string | undefined, raw: string): string {
+  if (field === undefined || raw === '') return 'no status'
+  const value = raw.trim()
+  return spec.words?.[value] ?? STATUS_WORDS[value.toUpperCase()] ?? `${field} ${value}`
+}
+
+function safeText(get: () => string | null): string | null {
+  try {
+    return get()
+  } catch {
+    return null
+  }
 }
 
 /** The http(s) URLs a getter finds; a getter tripping over an odd shape finds none. */

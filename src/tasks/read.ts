@@ -79,3 +79,14 @@ export function codeText(value: unknown): string {
 export function messageText(value: unknown): string {
   return typeof value === 'string' ? oneLine(value, 300) : ''
 }
+
+/**
+ * A moment kie.ai reports (`createTime`) as epoch ms: epoch ms or seconds as a number or a digit
+ * string, or a date text Date.parse reads; anything else, or a moment before 2020, gives null.
+ */
+export function timeMs(value: unknown): number | null {
+  const text = typeof value === 'string' ? value.trim() : ''
+  const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN
+  const ms = Number.isFinite(n) ? (n < 1e11 ? n * 1000 : n) : text ? Date.parse(text) : NaN
+  return Number.isFinite(ms) && ms >= Date.UTC(2020, 0, 1) ? Math.round(ms) : null
+}

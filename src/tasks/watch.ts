@@ -1,6 +1,6 @@
 // Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
 import { CancelledError } from '../errors.js'
-import { isRecordMissing } from '../resolve/kie-api.js'
+import { isRecordMissing, isTaskEnded } from '../resolve/kie-api.js'
 import { type RetryClock, classify } from '../util/retry.js'
 import { oneLine } from '../util/safe-text.js'
 import { FAMILIES, type FamilyName, type TaskView } from './families.js'
@@ -11,7 +11,7 @@ export const MAX_INTERVAL_MS = 30_000
 export const INTERVAL_GROWTH = 1.5
 /** Never two lookups of one task within this (4o and Suno allow 3 per second per task). */
 export const MIN_SPACING_MS = 1_000
-/** kie.ai answers 422 "record is null" right after a task is created. */
+/** kie.ai answers 404 "Task Not Found" or 422 "record is null" right after a task is created. */
 export const DEFAULT_GRACE_MS = 90_000
 
 export interface WatchedTask {
@@ -20,15 +20,22 @@ export interface WatchedTask {
 }
 
 export type TaskOutcome =
-  | { state: 'success'; main: string[]; extras: string[]; ms: number }
+  | {
+      state: 'success'
+      main: string[]
+      extras: string[]
+      ms: number
+      /** When kie.ai says the task was created (epoch ms), if it does: a dead link's message tells it. */
+      createdAt?: number
+    }
   | { state: 'failed' | 'timeout'; error: string; ms: number }
 
 /** A task still being waited for, for the "still running" log line. */
 export interface RunningTask {
   taskId: string
   type: FamilyName
-  /** Last status as kie.ai sent it, or "not found yet" / "no answer yet". */
-  raw: string
+  /** Last status in words ("generating", "lyrics ready"), or "not found yet" / "no answer yet". */
+  status: string
   progress: string | null
   /** Time since this task's watch began. */
   sinceMs: number
@@ -40,7 +47,7 @@ export interface TaskWatcherOptions {
   clock: RetryClock
   /** Epoch ms after which no task is looked up again: step start + `wait`. */
   deadline: number
-  /** How long 422 "record is null" is tolerated from a task's first look. */
+  /** How long 404 / 422 "record is null" is tolerated from a task's first look. */
   graceMs?: number
   signal: AbortSignal
   /** Told once per task and raw value of a status no document names. */
@@ -50,7 +57,8 @@ export interface TaskWatcherOptions {
 interface Progress {
   task: WatchedTask
   startedAt: number
-  raw: string
+  /** The last status in words. */
+  status: string
   progress: string | null
 }
 
@@ -64,12 +72,12 @@ export class TaskWatcher {
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS
   }
 
-  /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402). */
+  /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402/433). */
   async watch(task: WatchedTask): Promise<TaskOutcome> {
     const entry: Progress = {
       task,
       startedAt: this.#options.clock.now(),
-      raw: 'no answer yet',
+      status: 'no answer yet',
       progress: null
     }
     this.#running.add(entry)
@@ -85,7 +93,7 @@ export class TaskWatcher {
     const now = this.#options.clock.now()
     return [...this.#running].map(e => ({
       ...e.task,
-      raw: e.raw,
+      status: e.status,
       progress: e.progress,
       sinceMs: now - e.startedAt
     }))
@@ -102,7 +110,8 @@ export class TaskWatcher {
     let firstLookAt: number | undefined
     let looks = 0
     let found = false
-    let missing = false
+    /** What kie.ai said while it did not know the task: `404 "Task Not Found"`, `422 "record is null"`. */
+    const missing = new Set<string>()
     let lastError: string | undefined
 
     for (;;) {
@@ -115,8 +124,10 @@ export class TaskWatcher {
       } catch (raw) {
         if (signal.aborted || raw instanceof CancelledError) throw new CancelledError()
         if (isRecordMissing(raw)) {
-          missing = true
-          if (!found) entry.raw = 'not found yet'
+          missing.add(raw.answer ?? '422 "record is null"')
+          if (!found) entry.status = 'not found yet'
+        } else if (isTaskEnded(raw)) {
+          return fail(`${label} failed: ${raw.message}`)
         } else {
           const error = classify(raw)
           if (error.stopAll) throw error
@@ -133,13 +144,21 @@ export class TaskWatcher {
       if (view) {
         found = true
         lastError = undefined
-        entry.raw = view.raw
+        entry.status = view.status
         entry.progress = view.progress
         if (view.state === 'success') {
           if (view.main.length === 0) {
-            return fail(`${label} finished, but produced no file to download`)
+            const why = view.noFile ? `: ${view.noFile}` : ''
+            return fail(`${label} finished, but produced no file to download${why}`)
           }
-          return { state: 'success', main: view.main, extras: view.extras, ms: elapsed() }
+          const { main, extras, createdAt } = view
+          return {
+            state: 'success',
+            main,
+            extras,
+            ms: elapsed(),
+            createdAt: createdAt ?? undefined
+          }
         }
         if (view.state === 'failed') return fail(`${label} failed: ${view.error}`)
         if (view.state === 'unknown' && !unknownSeen.has(view.raw)) {
@@ -149,13 +168,13 @@ export class TaskWatcher {
       }
 
       // A task kie.ai has never heard of gets the grace period, not the whole wait.
-      const notFound = missing && !found
+      const notFound = missing.size > 0 && !found
       const endAt = notFound ? Math.min(deadline, firstLookAt + this.#graceMs) : deadline
       const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()))
       interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH)
       const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt)
       if (clock.now() >= endAt || nextAt - lookedAt < MIN_SPACING_MS) {
-        if (notFound) return fail(notFoundMessage(label, task, looks, elapsed()))
+        if (notFound) return fail(notFoundMessage(label, task, [...missing], looks, elapsed()))
         const ms = elapsed()
         const error = timeoutMessage({ label, entry, looks, found, lastError, ms })
         return { state: 'timeout', error, ms }
@@ -165,10 +184,16 @@ export class TaskWatcher {
   }
 }
 
-function notFoundMessage(label: string, task: WatchedTask, looks: number, ms: number): string {
+function notFoundMessage(
+  label: string,
+  task: WatchedTask,
+  answers: string[],
+  looks: number,
+  ms: number
+): string {
   const when = looks === 1 ? 'at its only look' : `${looks} times over ${seconds(ms)} s`
   return (
-    `${label} was not found: kie.ai answered 422 "record is null" ${when}. ` +
+    `${label} was not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
     `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
     'task is less than 14 days old.'
   )
@@ -184,7 +209,7 @@ interface Ending {
 }
 
 function timeoutMessage({ label, entry, looks, found, lastError, ms }: Ending): string {
-  const status = [entry.raw, formatProgress(entry.progress)].filter(Boolean).join(', ')
+  const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ')
   const last = lastError ? `last error: ${lastError}` : `last status: ${status}`
   if (looks === 1) {
     return `${label} was not finished at the first look, and wait allows no more time (${last})`

@@ -10,8 +10,12 @@ export const MAX_RETRY_AFTER_MS = 120_000
 
 /** HTTP statuses worth another attempt. Every other 4xx and the rest of 5xx (e.g. 505) are final. */
 export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
-/** kie.ai body codes worth another attempt: rate limited, maintenance, server error. */
-export const RETRYABLE_KIE_CODES = new Set([429, 455, 500])
+/**
+ * kie.ai body codes worth another attempt: rate limited, maintenance, server error, and a
+ * gateway's 502-504 passed on in the body. Its 408 (no result for 10 minutes) and 501
+ * (generation failed) are final, whatever the HTTP status says.
+ */
+export const RETRYABLE_KIE_CODES = new Set([429, 455, 500, 502, 503, 504])
 
 /** Node network error codes that say "the path failed", not "the request was wrong". */
 const RETRYABLE_NETWORK_CODES = new Set([
