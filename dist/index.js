@@ -3301,6 +3301,7 @@ class TransferError extends Error {
     retryable;
     retryAfterMs;
     refreshUrl;
+    gone;
     stopAll;
     rateLimited;
     constructor(message, options = {}) {
@@ -3309,6 +3310,7 @@ class TransferError extends Error {
         this.retryable = options.retryable ?? false;
         this.retryAfterMs = options.retryAfterMs;
         this.refreshUrl = options.refreshUrl ?? false;
+        this.gone = options.gone ?? false;
         this.stopAll = options.stopAll ?? false;
         this.rateLimited = options.rateLimited ?? false;
     }
@@ -3824,6 +3826,16 @@ function codeText(value) {
 function messageText(value) {
     return typeof value === 'string' ? oneLine(value, 300) : '';
 }
+/**
+ * A moment kie.ai reports (`createTime`) as epoch ms: epoch ms or seconds as a number or a digit
+ * string, or a date text Date.parse reads; anything else, or a moment before 2020, gives null.
+ */
+function timeMs(value) {
+    const text = typeof value === 'string' ? value.trim() : '';
+    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    const ms = Number.isFinite(n) ? (n < 1e11 ? n * 1000 : n) : text ? Date.parse(text) : NaN;
+    return Number.isFinite(ms) && ms >= Date.UTC(2020, 0, 1) ? Math.round(ms) : null;
+}
 
 ;// CONCATENATED MODULE: ./src/tasks/families.ts
 // The kie.ai model families in task mode: where each one's task details live and how to read them.
@@ -3844,7 +3856,33 @@ const FAMILY_NAMES = [
     'suno-mp4',
     'suno-cover'
 ];
-const FLAG = { status: ['successFlag'], running: ['0'], success: ['1'], failed: ['2', '3'] };
+/** Named status values in words, compared case-insensitively; each family's own flags are in its `words`. */
+const STATUS_WORDS = {
+    WAIT: 'waiting',
+    WAITING: 'waiting',
+    QUEUING: 'queuing',
+    QUEUEING: 'queuing',
+    GENERATING: 'generating',
+    PENDING: 'pending',
+    TEXT_SUCCESS: 'lyrics ready',
+    FIRST_SUCCESS: 'first track ready',
+    SUCCESS: 'success',
+    FAIL: 'failed',
+    CALLBACK_EXCEPTION: 'success, callback failed',
+    CREATE_TASK_FAILED: 'task creation failed',
+    GENERATE_FAILED: 'generation failed',
+    GENERATE_AUDIO_FAILED: 'generation failed',
+    GENERATE_WAV_FAILED: 'generation failed',
+    GENERATE_MP4_FAILED: 'generation failed',
+    SENSITIVE_WORD_ERROR: 'refused for sensitive words'
+};
+const FLAG = {
+    status: ['successFlag'],
+    running: ['0'],
+    success: ['1'],
+    failed: ['2', '3'],
+    words: { 0: 'generating', 1: 'success', 2: 'failed', 3: 'generation failed' }
+};
 const response = (d) => obj(d.response);
 const resultUrls = (o) => pick(o, 'resultUrls', 'result_urls');
 const sunoSide = (failed) => ({
@@ -3860,13 +3898,16 @@ const sunoSide = (failed) => ({
 const FAMILY_SPECS = {
     market: {
         path: '/api/v1/jobs/recordInfo',
-        status: ['state'],
-        running: ['waiting', 'queuing', 'generating'],
-        success: ['success'],
-        failed: ['fail'],
+        // `successFlag` beside `state` (0 waiting/queuing/generating, 1 success, 3 fail).
+        status: ['state', 'successFlag'],
+        running: ['waiting', 'queuing', 'generating', '0'],
+        success: ['success', '1'],
+        failed: ['fail', '3'],
         failure: 'fail',
-        main: d => [resultUrls(obj(d.resultJson))],
-        extras: d => [obj(d.resultJson).resultWaterMarkUrls]
+        words: { 0: 'in progress', 1: 'success', 3: 'failed' },
+        main: d => marketMain(marketResult(d)),
+        extras: d => marketExtras(marketResult(d)),
+        noFile: d => marketNoFile(marketResult(d))
     },
     '4o-image': {
         path: '/api/v1/gpt4o-image/record-info',
@@ -3875,6 +3916,7 @@ const FAMILY_SPECS = {
         success: ['SUCCESS', '1'],
         failed: ['CREATE_TASK_FAILED', 'GENERATE_FAILED', '2'],
         failure: 'error',
+        words: { 0: 'generating', 1: 'success', 2: 'failed' },
         main: d => [resultUrls(response(d))]
     },
     'flux-kontext': {
@@ -3909,6 +3951,7 @@ const FAMILY_SPECS = {
         failed: [],
         runningUnlessMessage: ['0'],
         failure: 'error',
+        words: { 0: 'generating', 1: 'success' },
         main: d => [response(d).resultVideoUrl],
         extras: d => [response(d).resultImageUrl]
     },
@@ -3918,6 +3961,7 @@ const FAMILY_SPECS = {
         // 4: the callback failed, the files exist.
         success: ['1', '4'],
         failure: 'error',
+        words: { ...FLAG.words, 4: 'success, callback failed' },
         main: d => [resultUrls(response(d))],
         extras: d => [response(d).originUrls]
     },
@@ -3972,6 +4016,53 @@ const FAMILY_SPECS = {
 function sunoTracks(d) {
     return list(pick(response(d), 'sunoData', 'suno_data')).map(obj);
 }
+/**
+ * The Market result: `data.response` (resultJson already parsed; kie.ai says prefer it), else
+ * `resultJson` (a JSON string, or an object). A response that lists no file yields to a
+ * resultJson that does.
+ */
+function marketResult(d) {
+    const response = obj(d.response);
+    const parsed = obj(d.resultJson);
+    if (marketMain(response).length > 0)
+        return response;
+    if (marketMain(parsed).length > 0)
+        return parsed;
+    return Object.keys(response).length > 0 ? response : parsed;
+}
+/** Suno through Market: tracks at `data[]`, snake_case as documented, camelCase accepted. */
+function marketTracks(r) {
+    return list(pick(r, 'data', 'sunoData')).map(obj);
+}
+/** `resultUrls`, else Suno's tracks, else OmniHuman's masks: the first that lists a file. */
+function marketMain(r) {
+    const masks = obj(r.resultObject);
+    const found = [
+        [resultUrls(r)],
+        marketTracks(r).map(t => pick(t, 'audio_url', 'audioUrl')),
+        [pick(masks, 'mask_urls', 'maskUrls')]
+    ];
+    return found.find(candidates => urls(...candidates).length > 0) ?? [];
+}
+function marketExtras(r) {
+    return [
+        r.resultWaterMarkUrls,
+        ...marketTracks(r).flatMap(t => [
+            pick(t, 'image_url', 'imageUrl'),
+            pick(t, 'stream_audio_url', 'streamAudioUrl')
+        ]),
+        pick(r, 'firstFrameUrl', 'first_frame_url'),
+        pick(r, 'lastFrameUrl', 'last_frame_url')
+    ];
+}
+/** A text model (lyrics, MIDI, chat) answers `resultObject` instead of files. */
+function marketNoFile(r) {
+    const text = r.resultObject;
+    if (text === undefined || text === null)
+        return null;
+    const what = list(obj(text).lyricsData).length > 0 ? 'lyrics' : 'text';
+    return `its result is ${what} (resultObject), not a file`;
+}
 /** The reader for one family's answers. */
 function adapter(spec) {
     return { path: spec.path, read: data => readTask(spec, data) };
@@ -3990,12 +4081,15 @@ function readTask(spec, data) {
     const view = {
         state: 'unknown',
         raw: raw || '(no status)',
+        status: statusWord(spec, field, raw),
         progress: typeof progressValue === 'string' || typeof progressValue === 'number'
             ? rawText(progressValue, 20) || null
             : null,
         main,
         extras,
-        error: null
+        error: null,
+        noFile: main.length > 0 ? null : safeText(() => spec.noFile?.(d) ?? null),
+        createdAt: timeMs(d.createTime)
     };
     const is = (values) => raw !== '' && (values ?? []).some(v => v.toUpperCase() === raw.trim().toUpperCase());
     const reason = failureReason(spec, d);
@@ -4020,6 +4114,21 @@ function failureReason(spec, d) {
         ? { code: codeText(d.failCode), message: messageText(d.failMsg) }
         : { code: codeText(d.errorCode), message: messageText(d.errorMessage) };
 }
+/** The status in words: the family's word for a flag, the shared word for a name, else field and value. */
+function statusWord(spec, field, raw) {
+    if (field === undefined || raw === '')
+        return 'no status';
+    const value = raw.trim();
+    return spec.words?.[value] ?? STATUS_WORDS[value.toUpperCase()] ?? `${field} ${value}`;
+}
+function safeText(get) {
+    try {
+        return get();
+    }
+    catch {
+        return null;
+    }
+}
 /** The http(s) URLs a getter finds; a getter tripping over an odd shape finds none. */
 function safeUrls(get) {
     try {
@@ -4037,6 +4146,8 @@ function safeUrls(get) {
 
 /** Task IDs longer than this are not kie.ai's (theirs are about 32 characters); it also caps echoes. */
 const MAX_TASK_ID = 200;
+/** What a failed `jq -r .data.taskId` (or its Python or JavaScript peers) leaves in place of an ID. */
+const NO_ID_WORDS = new Set(['null', 'undefined', 'none']);
 const URL_FORM = 'an absolute http(s) URL without user or password, e.g. https://tempfile.aiquickdraw.com/v/abc.png';
 const entry_list_TYPES = `one of ${FAMILY_NAMES.join(', ')}`;
 /** `on line 3` or `in item 2`: where in its own list an item stands. */
@@ -4126,6 +4237,8 @@ function jsonEntry(item, origin, at) {
     const record = jsonObject(item, origin, at, ['url', 'taskId', 'type'], expected);
     const taskId = jsonTaskIdField(record, origin, at, expected);
     if (record.url === undefined) {
+        if (taskId === null && 'taskId' in record)
+            throw noTaskId(origin, at, 'an empty "taskId"');
         if (taskId === null) {
             throw new InputError(origin.input, `has neither a "url" nor a "taskId" ${where}`, expected);
         }
@@ -4148,10 +4261,16 @@ function jsonEntry(item, origin, at) {
 function jsonTaskId(item, origin, at) {
     const expected = 'a task ID string or an object {"taskId": "...", "type": "..."}';
     if (typeof item === 'string') {
+        if (item.trim() === '')
+            throw noTaskId(origin, at, 'an empty task ID');
         return { taskId: checkTaskId(item.trim(), origin, at), type: null, origin, at };
     }
+    if (item === null)
+        throw noTaskId(origin, at, 'null');
     const record = jsonObject(item, origin, at, ['taskId', 'type'], expected);
     const taskId = jsonTaskIdField(record, origin, at, expected);
+    if (taskId === null && 'taskId' in record)
+        throw noTaskId(origin, at, 'an empty "taskId"');
     if (taskId === null) {
         throw new InputError(origin.input, `has no "taskId" ${place(origin, at)}`, expected);
     }
@@ -4192,9 +4311,19 @@ function jsonType(record, origin, at) {
     const shown = origin.quote && typeof value === 'string' ? ` "${oneLine(value, 40)}"` : '';
     throw new InputError(origin.input, `has an unknown task type${shown} ${place(origin, at)}`, entry_list_TYPES);
 }
+/**
+ * A task ID that is not one: what a generation step that failed hands on (`null` from
+ * `jq -r .data.taskId`, an empty string, a JSON null). Said before any request is made.
+ */
+function noTaskId(origin, at, what) {
+    return new InputError(origin.input, `has ${what} as the task ID ${place(origin, at)}, so the generation step that made it probably failed`, "the taskId of kie.ai's answer to the generation call; check that step's answer (its code and msg)");
+}
 function checkTaskId(id, origin, at) {
     const where = place(origin, at);
     const expected = `a task ID such as task12345, at most ${MAX_TASK_ID} characters`;
+    if (NO_ID_WORDS.has(id.toLowerCase())) {
+        throw noTaskId(origin, at, origin.quote ? `"${id}"` : 'null, undefined or None');
+    }
     // A line break would be harmless in JSON but confusing everywhere else; control characters never belong.
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(id)) {
@@ -4967,8 +5096,12 @@ const BACKOFF_CAP_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 120_000;
 /** HTTP statuses worth another attempt. Every other 4xx and the rest of 5xx (e.g. 505) are final. */
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** kie.ai body codes worth another attempt: rate limited, maintenance, server error. */
-const RETRYABLE_KIE_CODES = new Set([429, 455, 500]);
+/**
+ * kie.ai body codes worth another attempt: rate limited, maintenance, server error, and a
+ * gateway's 502-504 passed on in the body. Its 408 (no result for 10 minutes) and 501
+ * (generation failed) are final, whatever the HTTP status says.
+ */
+const RETRYABLE_KIE_CODES = new Set([429, 455, 500, 502, 503, 504]);
 /** Node network error codes that say "the path failed", not "the request was wrong". */
 const RETRYABLE_NETWORK_CODES = new Set([
     'ECONNRESET',
@@ -6070,19 +6203,34 @@ function nextHop(from, location) {
     }
     return next.href;
 }
+/** S3's words for a signature at fault: the next signed URL may do, the file is not gone. */
+const SIGNATURE_CODES = new Set([
+    'SignatureDoesNotMatch',
+    'ExpiredRequest',
+    'InvalidAccessKeyId',
+    'AuthorizationQueryParametersError',
+    'RequestTimeTooSkewed'
+]);
+/** A 403 that blames the signature, or Cloudflare's block ("error code: 1010") on the way. */
+function notAboutTheFile(text, s3Code) {
+    if (s3Code !== undefined && SIGNATURE_CODES.has(s3Code))
+        return true;
+    return /Request has expired|error code: \d+/i.test(text);
+}
 /**
- * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature:
- * the cure is a fresh signed URL, so these ask for one (and count as a retry).
+ * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
+ * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
+ * the second, is a fresh signed URL, so these ask for one (and count as a retry).
  */
 async function hostError(message, status, signal) {
     const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '');
     const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1];
     const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : '';
-    if (status === 403 || status === 400) {
-        return new TransferError(`file host refused the signed URL (HTTP ${status}${detail})`, {
-            retryable: true,
-            refreshUrl: true
-        });
+    if (status === 403 || status === 400 || status === 404 || status === 410) {
+        const refused = status === 403 || status === 400;
+        return new TransferError(refused
+            ? `file host refused the signed URL (HTTP ${status}${detail})`
+            : `file host answered HTTP ${status}${detail}`, { retryable: true, refreshUrl: true, gone: status !== 400 && !notAboutTheFile(text, s3Code) });
     }
     const retryable = RETRYABLE_STATUSES.has(status);
     return new TransferError(`file host answered HTTP ${status}${detail}`, {
@@ -7189,7 +7337,7 @@ function logWaiting(running) {
         return;
     const shown = running
         .slice(0, WAITING_SHOWN)
-        .map(r => `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.raw, 30) || 'pending'}` +
+        .map(r => `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.status, 30) || 'pending'}` +
         `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`);
     const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : '';
     core_info(`⏳ Waiting for ${plural(running.length, 'task')}: ${shown.join(', ')}${more}`);
@@ -7487,16 +7635,30 @@ class Governor {
 
 /** What each documented code means, for error messages people can act on. */
 const CODE_MEANINGS = {
+    400: 'bad request',
     401: 'unauthorized: the API key is missing or invalid',
     402: 'insufficient credits on the kie.ai account',
     404: 'resource or endpoint not found (check base-url and endpoint)',
+    408: 'no result from upstream for over 10 minutes; kie.ai gave the task up',
     422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',
     429: 'rate limited',
+    433: 'sub-key limit exceeded: this API key has used up the limit the kie.ai account set for it',
     451: 'kie.ai failed to fetch the image',
     455: 'service under maintenance',
     500: 'kie.ai server error',
+    501: 'generation failed',
     505: 'feature disabled'
 };
+/** What kie.ai's body code means on a task lookup, where it differs from download-url. */
+const LOOKUP_MEANINGS = {
+    ...CODE_MEANINGS,
+    400: 'the task ID is missing or not valid (check task-ids)',
+    404: 'task not found'
+};
+/** Account limits: every other call would be refused the same way, so the run stops. */
+const STOP_ALL_CODES = new Set([401, 402, 433]);
+/** A lookup answering these has ended the task for good: no later look can change it. */
+const TASK_ENDED_CODES = new Set([408, 501]);
 /** kie.ai answers with a small JSON envelope; anything bigger is not an answer. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 class KieApi {
@@ -7542,7 +7704,8 @@ class KieApi {
     }
     /**
      * One look at a task's details: `GET {base}{path}?taskId=...`, returning the envelope's `data`.
-     * A 422 "record is null" throws a RecordMissingError (kie.ai says it right after a task is created).
+     * A 404 "Task Not Found" or 422 "record is null" throws a RecordMissingError (kie.ai says either
+     * right after a task is created); a 408 or 501 a TaskEndedError (the task is over, unfinished).
      */
     async lookup(path, taskId, signal) {
         const what = `kie.ai task details (${path})`;
@@ -7552,24 +7715,49 @@ class KieApi {
         const envelope = parseEnvelope(text);
         if (status >= 200 && status < 300 && envelope?.code === 200)
             return envelope.data;
-        const error = apiError(what, status, envelope, text, parseRetryAfter(message.headers['retry-after']));
+        const retryAfterMs = parseRetryAfter(message.headers['retry-after']);
+        // kie.ai's own codes mean the lookup's things; a bare HTTP status means what it means anywhere.
+        const meanings = envelope?.code === undefined ? CODE_MEANINGS : LOOKUP_MEANINGS;
+        const error = apiError(what, status, envelope, text, retryAfterMs, meanings);
         const code = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : status;
-        if (code === 422 && RECORD_MISSING.test(envelope?.msg ?? '')) {
-            throw new RecordMissingError(error.message);
+        const said = oneLine(envelope?.msg ?? '', 60);
+        // 404 "Task Not Found" only in kie.ai's envelope: a bare HTTP 404 is more likely a wrong base-url.
+        if (envelope?.code === 404 || (code === 422 && RECORD_MISSING.test(envelope?.msg ?? ''))) {
+            throw new RecordMissingError(error.message, `${code}${said ? ` "${said}"` : ''}`);
+        }
+        if (TASK_ENDED_CODES.has(code) && envelope?.code === code) {
+            throw new TaskEndedError(error.message);
         }
         throw error;
     }
 }
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
 const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i;
-/** A 422 "record is null" from a task lookup: not there yet, or not in this family, or too old. */
+/**
+ * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
+ * or too old.
+ */
 class RecordMissingError extends TransferError {
     recordMissing = true;
+    /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
+    answer;
+    constructor(message, answer = '422 "record is null"') {
+        super(message);
+        this.answer = answer;
+    }
 }
-/** True for a lookup's 422 "record is null" (the watcher tolerates it for a grace period). */
+/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
 function isRecordMissing(error) {
     // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
     return error?.recordMissing === true;
+}
+/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
+class TaskEndedError extends TransferError {
+    taskEnded = true;
+}
+/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
+function isTaskEnded(error) {
+    return error?.taskEnded === true;
 }
 /**
  * A signed URL must be http(s) and never weaker than the API itself: an https API handing out an
@@ -7613,7 +7801,7 @@ function parseEnvelope(text) {
     };
 }
 /** An error naming the code, its documented meaning and kie.ai's own words. */
-function apiError(what, status, envelope, text, retryAfterMs) {
+function apiError(what, status, envelope, text, retryAfterMs, meanings = CODE_MEANINGS) {
     const httpOk = status >= 200 && status < 300;
     // The body code is kie.ai's verdict when it gives one; otherwise the HTTP status speaks.
     const bodyCode = envelope?.code !== undefined && envelope.code !== 200 ? envelope.code : undefined;
@@ -7623,15 +7811,16 @@ function apiError(what, status, envelope, text, retryAfterMs) {
             retryable: true
         });
     }
-    const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused');
+    const meaning = meanings[code] ?? (code >= 500 ? 'server error' : 'request refused');
     const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text);
     // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
     const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`;
-    const retryable = RETRYABLE_STATUSES.has(status) || (bodyCode !== undefined && RETRYABLE_KIE_CODES.has(bodyCode));
+    // kie.ai's envelope speaks for the answer: an HTTP 408 whose body says 408 is final, not a timeout.
+    const retryable = bodyCode !== undefined ? RETRYABLE_KIE_CODES.has(bodyCode) : RETRYABLE_STATUSES.has(status);
     return new TransferError(`${what} answered ${code}${via}: ${meaning}${said}`, {
         retryable,
         retryAfterMs: retryable ? retryAfterMs : undefined,
-        stopAll: code === 401 || code === 402,
+        stopAll: STOP_ALL_CODES.has(code),
         // Body code 429 (kie.ai's usual HTTP 200 form) or HTTP 429: the run's API governor slows every
         // call down and re-sends this one; it is not a fault and spends none of `retries`.
         rateLimited: code === 429 || status === 429
@@ -7660,7 +7849,7 @@ const MAX_INTERVAL_MS = 30_000;
 const INTERVAL_GROWTH = 1.5;
 /** Never two lookups of one task within this (4o and Suno allow 3 per second per task). */
 const MIN_SPACING_MS = 1_000;
-/** kie.ai answers 422 "record is null" right after a task is created. */
+/** kie.ai answers 404 "Task Not Found" or 422 "record is null" right after a task is created. */
 const DEFAULT_GRACE_MS = 90_000;
 class TaskWatcher {
     #options;
@@ -7670,12 +7859,12 @@ class TaskWatcher {
         this.#options = options;
         this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     }
-    /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402). */
+    /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402/433). */
     async watch(task) {
         const entry = {
             task,
             startedAt: this.#options.clock.now(),
-            raw: 'no answer yet',
+            status: 'no answer yet',
             progress: null
         };
         this.#running.add(entry);
@@ -7691,7 +7880,7 @@ class TaskWatcher {
         const now = this.#options.clock.now();
         return [...this.#running].map(e => ({
             ...e.task,
-            raw: e.raw,
+            status: e.status,
             progress: e.progress,
             sinceMs: now - e.startedAt
         }));
@@ -7707,7 +7896,8 @@ class TaskWatcher {
         let firstLookAt;
         let looks = 0;
         let found = false;
-        let missing = false;
+        /** What kie.ai said while it did not know the task: `404 "Task Not Found"`, `422 "record is null"`. */
+        const missing = new Set();
         let lastError;
         for (;;) {
             if (signal.aborted)
@@ -7722,9 +7912,12 @@ class TaskWatcher {
                 if (signal.aborted || raw instanceof CancelledError)
                     throw new CancelledError();
                 if (isRecordMissing(raw)) {
-                    missing = true;
+                    missing.add(raw.answer ?? '422 "record is null"');
                     if (!found)
-                        entry.raw = 'not found yet';
+                        entry.status = 'not found yet';
+                }
+                else if (isTaskEnded(raw)) {
+                    return fail(`${label} failed: ${raw.message}`);
                 }
                 else {
                     const error = classify(raw);
@@ -7743,13 +7936,21 @@ class TaskWatcher {
             if (view) {
                 found = true;
                 lastError = undefined;
-                entry.raw = view.raw;
+                entry.status = view.status;
                 entry.progress = view.progress;
                 if (view.state === 'success') {
                     if (view.main.length === 0) {
-                        return fail(`${label} finished, but produced no file to download`);
+                        const why = view.noFile ? `: ${view.noFile}` : '';
+                        return fail(`${label} finished, but produced no file to download${why}`);
                     }
-                    return { state: 'success', main: view.main, extras: view.extras, ms: elapsed() };
+                    const { main, extras, createdAt } = view;
+                    return {
+                        state: 'success',
+                        main,
+                        extras,
+                        ms: elapsed(),
+                        createdAt: createdAt ?? undefined
+                    };
                 }
                 if (view.state === 'failed')
                     return fail(`${label} failed: ${view.error}`);
@@ -7759,14 +7960,14 @@ class TaskWatcher {
                 }
             }
             // A task kie.ai has never heard of gets the grace period, not the whole wait.
-            const notFound = missing && !found;
+            const notFound = missing.size > 0 && !found;
             const endAt = notFound ? Math.min(deadline, firstLookAt + this.#graceMs) : deadline;
             const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()));
             interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH);
             const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt);
             if (clock.now() >= endAt || nextAt - lookedAt < MIN_SPACING_MS) {
                 if (notFound)
-                    return fail(notFoundMessage(label, task, looks, elapsed()));
+                    return fail(notFoundMessage(label, task, [...missing], looks, elapsed()));
                 const ms = elapsed();
                 const error = timeoutMessage({ label, entry, looks, found, lastError, ms });
                 return { state: 'timeout', error, ms };
@@ -7775,14 +7976,14 @@ class TaskWatcher {
         }
     }
 }
-function notFoundMessage(label, task, looks, ms) {
+function notFoundMessage(label, task, answers, looks, ms) {
     const when = looks === 1 ? 'at its only look' : `${looks} times over ${watch_seconds(ms)} s`;
-    return (`${label} was not found: kie.ai answered 422 "record is null" ${when}. ` +
+    return (`${label} was not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
         `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
         'task is less than 14 days old.');
 }
 function timeoutMessage({ label, entry, looks, found, lastError, ms }) {
-    const status = [entry.raw, formatProgress(entry.progress)].filter(Boolean).join(', ');
+    const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ');
     const last = lastError ? `last error: ${lastError}` : `last status: ${status}`;
     if (looks === 1) {
         return `${label} was not finished at the first look, and wait allows no more time (${last})`;
@@ -7819,6 +8020,8 @@ function jobLabel(job) {
 /**
  * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
  * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
+ * A file the host says is gone (403, 404, 410) with the fresh URL too has expired on kie.ai: it
+ * fails at once, after two download-url calls, and no retry asks again.
  */
 async function fetchFile(job, ctx) {
     const label = jobLabel(job);
@@ -7839,6 +8042,11 @@ async function fetchFile(job, ctx) {
         onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
         onProgress: p => ctx.onProgress(label, p)
     });
+    /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
+    const refusedAgain = (error) => {
+        signed = undefined;
+        return error.gone ? expiredError(error, job.createdAt, ctx.clock.now()) : error;
+    };
     return withRetry(label, ctx.policy, async () => {
         signed ??= await fresh();
         // A slot per attempt: an entry sleeping before its next attempt holds no connection.
@@ -7852,9 +8060,9 @@ async function fetchFile(job, ctx) {
             catch (error) {
                 if (!(error instanceof TransferError && error.refreshUrl))
                     throw error;
-                signed = undefined;
                 if (refreshed)
-                    throw error;
+                    throw refusedAgain(error);
+                signed = undefined;
                 refreshed = true;
                 signed = await fresh();
                 try {
@@ -7862,12 +8070,35 @@ async function fetchFile(job, ctx) {
                 }
                 catch (again) {
                     if (again instanceof TransferError && again.refreshUrl)
-                        signed = undefined;
+                        throw refusedAgain(again);
                     throw again;
                 }
             }
         }, ctx.signal);
     }, ctx.signal);
+}
+/** kie.ai keeps generated files this long; their links often die sooner. */
+const KEPT_DAYS = 14;
+/**
+ * The final error of a file whose fresh signed URL met "gone" too: that the file has expired on
+ * kie.ai and when its task was created when kie.ai said so (first, as a long error is cut at its
+ * end), then what the host said.
+ */
+function expiredError(error, createdAt, now) {
+    const created = createdAt === undefined
+        ? ''
+        : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${age(now - createdAt)}`;
+    return new TransferError(`the file has expired on kie.ai (kept up to ${KEPT_DAYS} days, links often die sooner${created}): ` +
+        `${error.message} again with a fresh signed URL`);
+}
+/** "3 days ago", "5 hours ago", "less than an hour ago". */
+function age(ms) {
+    const hours = Math.floor(ms / 3_600_000);
+    if (hours >= 48)
+        return `${Math.floor(hours / 24)} days ago`;
+    if (hours >= 1)
+        return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+    return 'less than an hour ago';
 }
 /**
  * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
@@ -8608,7 +8839,8 @@ class Pipeline {
                     family: entry.type,
                     endpoint: entry.endpoint,
                     n: i + 1,
-                    extra
+                    extra,
+                    createdAt: outcome.createdAt
                 }, position, sameTask));
                 // A file an earlier run placed (a run cancelled half-way through this task) is kept.
                 for (const job of jobs)
@@ -8808,7 +9040,8 @@ function failureSummary(run) {
 }
 /**
  * The step's one error, or null when the step passes. A stopped run (bad key 401, no credits 402,
- * cancelled) fails whatever `fail-on-error` says: every later run would fail the same way.
+ * sub-key limit 433, cancelled) fails whatever `fail-on-error` says: every later run would fail
+ * the same way.
  */
 function failureMessage(run, failOnError) {
     if (run.stopped || failOnError)
