@@ -15,7 +15,7 @@ import {
   contentRange
 } from './ranged.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
-import { maskSignedUrl, oneLine, redactUrl } from '../util/safe-text.js'
+import { maskSignedUrl, oneLine, redactUrl, scrub } from '../util/safe-text.js'
 
 export type { Spare } from './ranged.js'
 
@@ -214,7 +214,7 @@ function fileFacts(message: IncomingMessage): FileFacts {
       (wireLength === null || wireLength === range.total)
     if (!whole) {
       throw new TransferError(
-        `file host sent Content-Range "${oneLine(rangeHeader, 60)}", which is not the whole file`,
+        `file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`,
         { retryable: true }
       )
     }
@@ -296,7 +296,7 @@ async function hostError(
 ): Promise<TransferError> {
   const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
-  const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : ''
+  const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : ''
   if (status === 403 || status === 400) {
     return new TransferError(`file host refused the signed URL (HTTP ${status}${detail})`, {
       retryable: true,

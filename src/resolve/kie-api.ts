@@ -3,7 +3,7 @@ import { EndpointPaths, type EndpointName } from '../constants.js'
 import { TransferError } from '../errors.js'
 import { type Http, readText } from '../download/http.js'
 import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from '../util/retry.js'
-import { maskSignedUrl, oneLine } from '../util/safe-text.js'
+import { maskSignedUrl, oneLine, scrub } from '../util/safe-text.js'
 
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {
@@ -142,7 +142,7 @@ function checkSignedUrl(signed: string, baseUrl: string, what: string): void {
   const allowed = apiIsHttps ? ['https:'] : ['https:', 'http:']
   if (!allowed.includes(url.protocol)) {
     throw new TransferError(
-      `${what}: refused a download URL with scheme "${oneLine(url.protocol, 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`
+      `${what}: refused a download URL with scheme "${oneLine(scrub(url.protocol), 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`
     )
   }
   if (url.username || url.password) {
@@ -193,7 +193,8 @@ function apiError(
     })
   }
   const meaning = CODE_MEANINGS[code] ?? (code >= 500 ? 'server error' : 'request refused')
-  const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text)
+  // kie.ai's own words may echo the key (a proxy quoting the request): scrubbed before they go anywhere.
+  const said = envelope?.msg ? `: "${oneLine(scrub(envelope.msg), 200)}"` : plainTextHint(text)
   // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
   const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`
   const retryable =
@@ -214,6 +215,6 @@ function plainTextHint(text: string): string {
   if (cloudflare) {
     return `: Cloudflare "error code: ${cloudflare[1]}" (the request was blocked on its way, not a bad key)`
   }
-  const snippet = oneLine(text, 120)
+  const snippet = oneLine(scrub(text), 120)
   return snippet ? `: "${snippet}"` : ''
 }
