@@ -91,6 +91,12 @@ export type Fault =
   /** Send the body at this many bytes per second (e.g. 1: a trickle no idle timer notices). */
   | { kind: 'trickle'; bytesPerSecond: number }
   /**
+   * Answer 200 with no Content-Length, then `bytes` spaces every `everyMs`, never ending: a body
+   * that flows fast enough for any rate rule and is never complete (spaces before a JSON value are
+   * still JSON, so nothing but time tells it from a slow answer).
+   */
+  | { kind: 'drip'; bytes: number; everyMs: number }
+  /**
    * file only: send the body encoded, with that Content-Encoding ('deflate-raw' is sent as
    * "deflate" without the zlib wrapper, as some hosts do); Content-Length is of the encoded bytes
    * for objects up to 16 MiB, absent (chunked) above.

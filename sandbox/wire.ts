@@ -87,9 +87,29 @@ export function faultReply(fault: Fault | undefined): Reply | 'reset' | undefine
         status: fault.status ?? 302,
         headers: { Location: fault.location, 'Content-Length': 0 }
       }
+    case 'drip':
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: drip(fault.bytes, fault.everyMs)
+      }
     default:
       return undefined
   }
+}
+
+/** An endless body: `bytes` spaces every `everyMs`, until the stream is destroyed (send() does). */
+function drip(bytes: number, everyMs: number): Readable {
+  let timer: NodeJS.Timeout | undefined
+  return new Readable({
+    read() {
+      timer ??= setInterval(() => this.push(Buffer.alloc(bytes, 0x20)), everyMs)
+    },
+    destroy(error, done) {
+      clearInterval(timer)
+      done(error)
+    }
+  })
 }
 
 /** Send a reply (or reset the socket), applying latency and the fault's stall or cut. */

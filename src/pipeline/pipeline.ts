@@ -118,9 +118,11 @@ export class Pipeline {
         rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
         onPause: (pauseMs, rate) =>
           core.info(
-            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`
+            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`
           )
       })
+      // Tasks are waited for until the step's start + `wait`: no lookup, nor a rate-limit pause it meets, lasts past it.
+      const deadline = this.startedAt + settings.waitMs
       // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
       // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
       // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
@@ -158,10 +160,11 @@ export class Pipeline {
               if (this.stopped) throw new TransferError('not started', { stopAll: true })
               return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx))
             },
-            signal
+            signal,
+            deadline
           ),
         clock: this.clock,
-        deadline: this.startedAt + settings.waitMs,
+        deadline,
         signal: AbortSignal.any([this.signal, this.stopping.signal]),
         onUnknownStatus: (task, raw) =>
           core.info(

@@ -1,6 +1,7 @@
 // The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
 import { EndpointPaths, type EndpointName } from '../constants.js'
 import { TransferError } from '../errors.js'
+import type { IncomingMessage } from 'node:http'
 import { type Http, readText } from '../download/http.js'
 import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from '../util/retry.js'
 import { maskSignedUrl, oneLine, scrub } from '../util/safe-text.js'
@@ -61,7 +62,7 @@ export class KieApi {
     )
     const status = message.statusCode ?? 0
     // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
+    const text = await this.answer(message, what, signal)
     const envelope = parseEnvelope(text)
     const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
 
@@ -95,7 +96,7 @@ export class KieApi {
       signal
     )
     const status = message.statusCode ?? 0
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
+    const text = await this.answer(message, what, signal)
     const envelope = parseEnvelope(text)
     if (status >= 200 && status < 300 && envelope?.code === 200) return envelope.data
     const error = apiError(
@@ -110,6 +111,11 @@ export class KieApi {
       throw new RecordMissingError(error.message)
     }
     throw error
+  }
+
+  /** The answer's text: an envelope of a few KiB, so it must be whole within `timeout` too. */
+  private answer(message: IncomingMessage, what: string, signal?: AbortSignal): Promise<string> {
+    return readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal, this.timeoutMs)
   }
 }
 
