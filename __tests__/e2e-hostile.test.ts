@@ -1,8 +1,13 @@
 // The bundled action against hosts and disks that cannot be trusted: `wait` bounds task mode, Range parts never mix versions, an echoed key stays out of files, paths stay inside.
 import { describe, expect, it } from '@jest/globals'
-import type { Fault, RegisteredTask, Sandbox } from '../sandbox/index.ts'
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import type { EtagStyle, Fault, RegisteredTask, Sandbox } from '../sandbox/index.ts'
 import type { DistRun } from '../scripts/runner.ts'
 import { useSandbox } from './helpers/sandbox-suite.js'
+
+const MiB = 1024 * 1024
 
 let sandbox: Sandbox
 
@@ -23,6 +28,15 @@ function slowTask(): Promise<RegisteredTask> {
 
 const tasksOutput = (r: DistRun): Array<Record<string, unknown>> =>
   JSON.parse(r.outputs.tasks ?? '[]')
+
+const sha256 = (file: string): string =>
+  createHash('sha256').update(readFileSync(file)).digest('hex')
+
+/** Temp files left in the destination. */
+function leftovers(r: DistRun): string[] {
+  const dir = path.join(r.workspace.dir, 'kie-downloads')
+  return existsSync(dir) ? readdirSync(dir).filter(f => f.endsWith('.part')) : []
+}
 
 /** Every text the step left for people and later steps: log, outputs, summary. */
 const everything = (r: DistRun): string =>
@@ -72,4 +86,71 @@ describe('wait bounds task mode', () => {
     },
     35_000
   )
+})
+
+describe('Range parts never mix two versions of a file', () => {
+  // Above the action's split threshold (8 MiB) with room to spare: a split is proposed at once.
+  const SIZE = 20 * MiB
+  let n = 0
+
+  it.each<[string, EtagStyle]>([
+    ['no ETag (Last-Modified only)', 'none'],
+    ['a weak ETag', 'weak'],
+    ['a strong ETag dropped from ranged answers, If-Range ignored', 'wholeOnly'],
+    ['a strong ETag (a changed object answers If-Range with 200)', 'strong']
+  ])(
+    'a file that changes between requests, with %s, is saved whole as one version',
+    async (_, etag) => {
+      const file = await sandbox.register({
+        url: `https://tempfile.aiquickdraw.com/v/changing-${++n}.mp4`,
+        size: SIZE,
+        etag,
+        versions: 2
+      })
+      // The main stream takes about a second: a part asked for beside it is answered long before
+      // the main stream reaches the part's first byte.
+      sandbox.inject({
+        target: 'file',
+        url: file.url,
+        fault: { kind: 'trickle', bytesPerSecond: 20 * MiB }
+      })
+      const r = await run({ urls: file.url, retries: '1' })
+      // The version the main stream read (the first GET's), whole: never a mix of the two.
+      expect(r.code).toBe(0)
+      expect(r.files[0]).toMatchObject({
+        status: 'downloaded',
+        bytes: SIZE,
+        sha256: file.versions[0].sha256
+      })
+      expect(sha256(r.files[0].path as string)).toBe(file.versions[0].sha256)
+      expect(leftovers(r)).toEqual([])
+      // A part, if any was asked for, named the version the main stream was reading.
+      const parts = sandbox.requests.filter(q => q.target === 'file' && q.headers.range)
+      expect(parts.every(q => q.headers['if-range'] === file.versions[0].etag)).toBe(true)
+    },
+    30_000
+  )
+
+  it('a file whose Range part was cut is fetched again in one stream when its attempt fails', async () => {
+    const file = await sandbox.register({
+      url: `https://tempfile.aiquickdraw.com/v/cut-part-${++n}.mp4`,
+      size: SIZE
+    })
+    // Attempt 1: the main stream stalls after 2 MiB (abandoned after `timeout`); its part is cut once.
+    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'stall', afterBytes: 2 * MiB } })
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    const r = await run({ urls: file.url, timeout: '1', retries: '2' })
+    expect(r.code).toBe(0)
+    expect(r.files[0]).toMatchObject({ status: 'downloaded', sha256: file.sha256 })
+    const gets = sandbox.requests.filter(q => q.target === 'file')
+    const plain = gets.flatMap((q, i) => (q.headers.range ? [] : [i]))
+    // Attempt 1 split (its part was cut); attempt 2 asked for nothing but the whole file.
+    expect(plain).toHaveLength(2)
+    expect(gets.slice(0, plain[1]).some(q => q.headers.range)).toBe(true)
+    expect(gets.slice(plain[1] + 1).filter(q => q.headers.range)).toEqual([])
+  }, 30_000)
 })

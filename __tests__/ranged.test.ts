@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -188,6 +188,96 @@ describe('ranged tail', () => {
     })
     await oneStreamDespite({ kind: 'status', status: 403 }, 3)
     expect(ranged().map(r => r.status)).toEqual([403])
+  })
+
+  it('asks every part with If-Range and the main answer’s strong ETag', async () => {
+    holdMainUntilRanged()
+    await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(1),
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(ranged().map(r => r.headers['if-range'])).toEqual([file.etag])
+  })
+
+  it.each(['none', 'weak'] as const)(
+    'never splits a file whose answer has no strong ETag (%s): one version, whole',
+    async etag => {
+      const changing = await sandbox.register({
+        url: `https://tempfile.aiquickdraw.com/v/changing-${etag}.mp4`,
+        size: 6 * MiB,
+        etag,
+        versions: 2
+      })
+      const onPartFailed = jest.fn()
+      const got = await download(http, await signed(changing.url), dest, {
+        timeoutMs: 5_000,
+        spare: pool(3),
+        splitThresholdBytes: THRESHOLD,
+        onPartFailed
+      })
+      expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
+      expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
+      expect(ranged()).toEqual([])
+      expect(onPartFailed).not.toHaveBeenCalled()
+    }
+  )
+
+  it('drops a part whose 206 carries no ETag (a host that strips validators and ignores If-Range): one version, one stream', async () => {
+    const changing = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/v/changing-stripped.mp4',
+      size: 6 * MiB,
+      etag: 'wholeOnly',
+      versions: 2
+    })
+    sandbox.inject({
+      target: 'file',
+      url: changing.url,
+      fault: { kind: 'awaitRange', afterBytes: 512 * 1024 }
+    })
+    const onPartFailed = jest.fn()
+    const spare = pool(3)
+    const got = await download(http, await signed(changing.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD,
+      onPartFailed
+    })
+    expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
+    expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
+    // The one part tried was answered (206, another version, no ETag), then no more were tried.
+    expect(ranged().map(r => [r.status, r.headers['if-range']])).toEqual([
+      [206, changing.versions[0].etag]
+    ])
+    expect(onPartFailed).toHaveBeenCalled()
+    expect(spare.released).toBe(spare.taken)
+  })
+
+  it('a committed part whose retry is answered with the whole object hands its range back to the main stream', async () => {
+    // The main stream takes ~1.5 s; the part is cut, and its retry gets a 200 (the object changed).
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
+    })
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'ignoreRange' } })
+    const onPartFailed = jest.fn()
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(1),
+      splitThresholdBytes: THRESHOLD,
+      onPartFailed
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    // Cut, then a 200: no third try of the same part, and no new split.
+    expect(ranged().map(r => r.status)).toEqual([206, 200])
+    expect(onPartFailed).toHaveBeenCalledTimes(2)
   })
 
   it('streams a body without Content-Length in one piece', async () => {

@@ -39,7 +39,22 @@ export interface RegisterOptions {
   taskId?: string
   /** Content seed (default: the url). */
   seed?: string
+  /**
+   * The ETag the file host sends: 'strong' (default: the content's MD5, as R2 gives single-part
+   * objects), 'weak' (`W/"<md5>"`), 'none' (Last-Modified only), or 'wholeOnly' (strong on an
+   * answer with the whole object, none on a 206, and If-Range ignored: a CDN that strips
+   * validators from ranged answers).
+   */
+  etag?: EtagStyle
+  /**
+   * Versions of the content (default 1). With more, every GET of the object answers the next
+   * version in turn, as an object replaced between requests: a client that joins the bytes of two
+   * answers gets a file that is neither. Each version has its own strong ETag.
+   */
+  versions?: number
 }
+
+export type EtagStyle = 'strong' | 'weak' | 'none' | 'wholeOnly'
 
 /** What the sandbox knows about a registered file, with digests of its exact bytes. */
 export interface RegisteredFile {
@@ -53,6 +68,8 @@ export interface RegisteredFile {
   etag: string
   /** Path of the object on the file host, without a leading slash: v/<hash>/<name>. */
   objectPath: string
+  /** Every version's digest and strong ETag, in the order GETs take them (the first is sha256, etag). */
+  versions: Array<{ sha256: string; etag: string }>
 }
 
 export type FaultTarget = 'api' | 'file'

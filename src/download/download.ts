@@ -62,6 +62,8 @@ export interface DownloadOptions {
   spare?: Spare
   /** Least bytes left for a split (default SPLIT_THRESHOLD_BYTES). */
   splitThresholdBytes?: number
+  /** Told when a Range part of this file failed: the caller's later attempts should not split it. */
+  onPartFailed?: () => void
 }
 
 export interface Progress {
@@ -137,6 +139,7 @@ export async function download(
       acceptRanges: facts.acceptRanges,
       spare: options.spare,
       splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+      onPartFailed: options.onPartFailed,
       onBytes: bytes => {
         written = bytes
         if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {

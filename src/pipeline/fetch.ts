@@ -50,11 +50,14 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     return { url: await resolve(job, label, ctx), at: ctx.clock.now() }
   }
   const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
+  // Once a Range part of this file failed, its later attempts take it in one stream.
+  let oneStream = false
   const fetchOnce = (url: string): Promise<Downloaded> =>
     download(ctx.http, url, ctx.dest, {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      spare: ctx.fileSlots,
+      spare: oneStream ? undefined : ctx.fileSlots,
+      onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
     })
