@@ -1,7 +1,7 @@
 // The bundled action against hosts and disks that cannot be trusted: `wait` bounds task mode, Range parts never mix versions, an echoed key stays out of files, paths stay inside.
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { EtagStyle, Fault, RegisteredTask, Sandbox } from '../sandbox/index.ts'
 import type { DistRun } from '../scripts/runner.ts'
@@ -153,4 +153,103 @@ describe('Range parts never mix two versions of a file', () => {
     expect(gets.slice(0, plain[1]).some(q => q.headers.range)).toBe(true)
     expect(gets.slice(plain[1] + 1).filter(q => q.headers.range)).toEqual([])
   }, 30_000)
+})
+
+describe('an API key echoed by kie.ai is stored nowhere', () => {
+  /** Every file the step wrote: workspace, outputs, summary, manifest (RUNNER_TEMP), record. */
+  function written(r: DistRun): Map<string, string> {
+    const out = new Map<string, string>()
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name)
+        if (statSync(full).isDirectory()) walk(full)
+        else out.set(full, readFileSync(full, 'latin1'))
+      }
+    }
+    walk(path.dirname(r.workspace.dir))
+    return out
+  }
+
+  /** The key as written and as the base64 of its Authorization header. */
+  const forms = (): string[] => [
+    sandbox.apiKey,
+    Buffer.from(`Bearer ${sandbox.apiKey}`).toString('base64')
+  ]
+  const echo = (): string =>
+    `internal error for key ${forms()[0]} (authorization: Basic ${forms()[1]})`
+
+  function expectNowhere(r: DistRun, files: string[]): void {
+    const found = written(r)
+    // The files that must exist do: the check below is not vacuous.
+    for (const name of files) expect([...found.keys()].some(f => f.endsWith(name))).toBe(true)
+    for (const [file, text] of found) {
+      for (const form of forms())
+        expect({ file, leaks: text.includes(form) }).toEqual({ file, leaks: false })
+    }
+    // The log too, but for the runner's own mask command.
+    const log = r.log.split('\n').filter(l => !l.startsWith('::add-mask::'))
+    for (const form of forms()) expect(log.join('\n')).not.toContain(form)
+  }
+
+  it('in a download-url answer {"code": 500, "msg": "... <key>"}', async () => {
+    const good = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/k/good.png',
+      size: 900
+    })
+    const bad = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/k/bad.png',
+      size: 900
+    })
+    sandbox.inject({
+      target: 'api',
+      url: bad.url,
+      fault: { kind: 'code', code: 500, msg: echo() },
+      times: Infinity
+    })
+    const r = await run({ urls: `${good.url}\n${bad.url}`, retries: '0' })
+    expect(r.code).toBe(1)
+    expect(r.files[1].error).toMatch(
+      /answered 500: kie\.ai server error: "internal error for key \*\*\* \(authorization: Basic \*\*\*\)"/
+    )
+    expectNowhere(r, ['output', 'summary', 'good.png', '.kie-download.json', '.json'])
+  })
+
+  it("in a failed task's failMsg", async () => {
+    const good = await sandbox.registerTask({
+      type: 'market',
+      taskId: 'echo-good-0000',
+      files: [{ url: 'https://tempfile.aiquickdraw.com/k/task-good.png', size: 900 }]
+    })
+    const failed = await sandbox.registerTask({
+      type: 'runway',
+      taskId: 'echo-failed-0000',
+      outcome: 'fail',
+      failMsg: echo()
+    })
+    const r = await run({
+      'task-ids': JSON.stringify([good, failed].map(t => ({ taskId: t.taskId, type: t.type })))
+    })
+    expect(r.code).toBe(1)
+    expect(tasksOutput(r)[1].error).toMatch(
+      /failed: internal error for key \*\*\* \(authorization: Basic \*\*\*\)/
+    )
+    expectNowhere(r, ['output', 'summary', 'task-good.png', '.kie-download.json'])
+  })
+})
+
+describe('inputs that would lead the log or the outputs astray', () => {
+  it('a path with a line break is an input error before any request, and no workflow command starts', async () => {
+    const file = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/p/x.png',
+      size: 900
+    })
+    const r = await run({ urls: file.url, path: 'dl\n::warning::pwn' })
+    expect(r.code).toBe(1)
+    expect(r.log).toMatch(
+      /^::error::Input 'path' is "dl ::warning::pwn", with a control character or line break in it: expected one line of text\.$/m
+    )
+    expect(r.log).not.toMatch(/^::warning::/m)
+    expect(r.outputs).toEqual({})
+    expect(sandbox.requests).toEqual([])
+  })
 })
