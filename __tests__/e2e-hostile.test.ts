@@ -1,10 +1,21 @@
 // The bundled action against hosts and disks that cannot be trusted: `wait` bounds task mode, Range parts never mix versions, an echoed key stays out of files, paths stay inside.
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 import type { EtagStyle, Fault, RegisteredTask, Sandbox } from '../sandbox/index.ts'
-import type { DistRun } from '../scripts/runner.ts'
+import { type DistRun, makeWorkspace } from '../scripts/runner.ts'
 import { useSandbox } from './helpers/sandbox-suite.js'
 
 const MiB = 1024 * 1024
@@ -252,4 +263,55 @@ describe('inputs that would lead the log or the outputs astray', () => {
     expect(r.outputs).toEqual({})
     expect(sandbox.requests).toEqual([])
   })
+})
+
+describe('a record never vouches for a file outside the destination', () => {
+  it.each(['task', 'url'] as const)(
+    'a skip re-run (%s) after sub/ was replaced by a symlink to an outside folder holding a same-size, same-mtime file',
+    async mode => {
+      const task = await sandbox.registerTask({
+        type: 'market',
+        taskId: `record-${mode}-0000`,
+        files: [{ url: `https://tempfile.aiquickdraw.com/r/${mode}-result.png`, size: 4000 }]
+      })
+      const inputs =
+        mode === 'task'
+          ? { 'task-ids': task.taskId, 'task-type': 'market' }
+          : { urls: task.files[0].url }
+      const workspace = makeWorkspace()
+      const settings = { ...inputs, filename: 'sub/{name}', 'if-exists': 'skip' }
+      const first = await run(settings, { workspace })
+      expect(first.code).toBe(0)
+      const dest = path.join(workspace.dir, 'kie-downloads')
+      const placed = first.files[0].path as string
+      expect(path.dirname(placed)).toBe(path.join(dest, 'sub'))
+
+      // Outside the workspace: a folder with a file of the same name, size and mtime.
+      const outside = path.join(path.dirname(workspace.dir), 'outside')
+      mkdirSync(outside)
+      const planted = path.join(outside, path.basename(placed))
+      writeFileSync(planted, Buffer.alloc(4000, 0x41))
+      const { mtime } = statSync(placed)
+      utimesSync(planted, mtime, mtime)
+      renameSync(path.join(dest, 'sub'), path.join(path.dirname(workspace.dir), 'moved'))
+      symlinkSync(outside, path.join(dest, 'sub'))
+
+      const again = await run(settings, { workspace })
+      const root = realpathSync(dest)
+      for (const f of again.files) {
+        // No reported path resolves outside the destination, nor claims the old file's hash.
+        const real = f.path && existsSync(f.path as string) ? realpathSync(f.path as string) : null
+        expect(real === null || !path.relative(root, real).startsWith('..')).toBe(true)
+        expect(f).toMatchObject({ status: 'failed', path: null, sha256: null })
+        expect(f.error).toMatch(/outside the destination/)
+      }
+      expect(again.files).toHaveLength(1)
+      expect(again.code).toBe(1)
+      // Nothing outside was touched.
+      expect(readdirSync(outside)).toEqual([path.basename(placed)])
+      expect(readFileSync(planted, 'latin1')).toBe('A'.repeat(4000))
+      expect(statSync(planted).mtimeMs).toBe(mtime.getTime())
+    },
+    30_000
+  )
 })

@@ -188,6 +188,12 @@ export class Destination {
     return { size: stats.size, mtimeMs: stats.mtimeMs }
   }
 
+  /** Whether the folder the name would stand in exists and leads outside the destination (a symlink). */
+  async leadsOutside(relPath: string): Promise<boolean> {
+    const folder = this.p.dirname(this.pathOf(relPath))
+    return (await this.exists(folder)) && !(await this.folderInside(folder))
+  }
+
   /** Anything at all standing at the name (a file, a link, a folder). */
   async occupied(relPath: string): Promise<boolean> {
     return this.exists(this.pathOf(relPath))
