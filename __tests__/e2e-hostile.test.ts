@@ -274,7 +274,7 @@ describe('a record never vouches for a file outside the destination', () => {
         taskId: `record-${mode}-0000`,
         files: [{ url: `https://tempfile.aiquickdraw.com/r/${mode}-result.png`, size: 4000 }]
       })
-      const inputs =
+      const inputs: Record<string, string> =
         mode === 'task'
           ? { 'task-ids': task.taskId, 'task-type': 'market' }
           : { urls: task.files[0].url }
