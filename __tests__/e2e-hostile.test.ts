@@ -1,5 +1,6 @@
 // The bundled action against hosts and disks that cannot be trusted: `wait` bounds task mode, Range parts never mix versions, an echoed key stays out of files, paths stay inside.
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   existsSync,
@@ -311,6 +312,82 @@ describe('a record never vouches for a file outside the destination', () => {
       expect(readdirSync(outside)).toEqual([path.basename(placed)])
       expect(readFileSync(planted, 'latin1')).toBe('A'.repeat(4000))
       expect(statSync(planted).mtimeMs).toBe(mtime.getTime())
+    },
+    30_000
+  )
+})
+
+describe('a full disk', () => {
+  const DISK = 2 * MiB
+  const SIZE = 700 * 1024
+
+  /**
+   * The destination folder on a disk of 2 MiB: a tmpfs where this machine lets the test mount one,
+   * else the action preloaded with helpers/full-disk.cjs, which fails writes past 2 MiB the same way.
+   */
+  function smallDisk(dest: string, how: 'tmpfs' | 'injected') {
+    mkdirSync(dest, { recursive: true })
+    const mounted =
+      how === 'tmpfs' &&
+      process.platform === 'linux' &&
+      spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK}`, 'tmpfs', dest]).status === 0
+    if (mounted) return { options: {}, cleanup: () => void spawnSync('umount', [dest]) }
+    return {
+      options: {
+        nodeArgs: ['--require', path.join(import.meta.dirname, 'helpers', 'full-disk.cjs')],
+        env: { KIE_TEST_DISK_DIR: dest, KIE_TEST_DISK_BYTES: String(DISK) }
+      },
+      cleanup: () => undefined
+    }
+  }
+
+  it.each(['tmpfs', 'injected'] as const)(
+    'says "no space left", removes the temp file, keeps finished files and the record, starts nothing more (%s)',
+    async how => {
+      const files = []
+      for (let i = 1; i <= 4; i++) {
+        files.push(
+          await sandbox.register({
+            url: `https://tempfile.aiquickdraw.com/d/${how}-${i}.png`,
+            size: SIZE
+          })
+        )
+      }
+      const workspace = makeWorkspace()
+      const dest = path.join(workspace.dir, 'kie-downloads')
+      const disk = smallDisk(dest, how)
+      try {
+        // One at a time, in list order: two fit, the third meets the full disk, the fourth never starts.
+        const r = await run(
+          { urls: files.map(f => f.url).join('\n'), concurrency: '1', 'if-exists': 'skip' },
+          { workspace, ...disk.options }
+        )
+        expect(r.code).toBe(1)
+        const full = `no space left on the device holding ${dest}`
+        expect(r.files.map(f => [f.status, f.error])).toEqual([
+          ['downloaded', null],
+          ['downloaded', null],
+          ['failed', full],
+          ['failed', 'not started']
+        ])
+        expect(r.log).toContain(`■ Stopped: ${full}. Nothing more will start.`)
+        for (const f of r.files.slice(0, 2)) expect(sha256(f.path as string)).toBe(f.sha256)
+        // Nothing partial: the two finished files and the record of exactly those.
+        expect(readdirSync(dest).sort()).toEqual([
+          '.kie-download.json',
+          `${how}-1.png`,
+          `${how}-2.png`
+        ])
+        const record = JSON.parse(readFileSync(path.join(dest, '.kie-download.json'), 'utf8'))
+        expect(
+          Object.values(record.files)
+            .map(f => (f as { path: string }).path)
+            .sort()
+        ).toEqual([`${how}-1.png`, `${how}-2.png`])
+        expect(r.outputs.count).toBe('2')
+      } finally {
+        disk.cleanup()
+      }
     },
     30_000
   )

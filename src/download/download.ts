@@ -168,6 +168,8 @@ export async function download(
     }
     if (outer?.aborted) throw new CancelledError()
     if (error instanceof TransferError) throw error
+    const full = dest.diskFull(error)
+    if (full) throw full
     const classified = classify(error)
     throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
       retryable: classified.retryable

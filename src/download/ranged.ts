@@ -213,11 +213,22 @@ export class Assembly {
     }
   }
 
-  /** Segments write at once into the one handle: safe, as every write names its position (pwritev). */
+  /**
+   * Segments write at once into the one handle: safe, as every write names its position (pwritev).
+   * A short write (a disk filling up) is followed by a write of the rest, which then says why
+   * (ENOSPC, EDQUOT) in its error.
+   */
   async writeAt(pieces: Buffer[], position: number, bytes: number): Promise<void> {
-    const { bytesWritten } = await this.o.handle.writev(pieces, position)
-    if (bytesWritten !== bytes) {
-      throw new TransferError(`short write to the temp file: ${bytesWritten} of ${bytes} bytes`)
+    let rest = pieces
+    for (let at = position, left = bytes; ;) {
+      const { bytesWritten } = await this.o.handle.writev(rest, at)
+      if (bytesWritten === left) return
+      if (bytesWritten === 0) {
+        throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`)
+      }
+      at += bytesWritten
+      left -= bytesWritten
+      rest = after(rest, bytesWritten)
     }
   }
 
@@ -582,6 +593,20 @@ class SegmentWriter extends Writable {
       } else done(stopping ? new StopAtEnd() : null)
     }, done)
   }
+}
+
+/** The pieces without their first `bytes` bytes. */
+function after(pieces: Buffer[], bytes: number): Buffer[] {
+  const out: Buffer[] = []
+  let skip = bytes
+  for (const piece of pieces) {
+    if (skip >= piece.length) skip -= piece.length
+    else {
+      out.push(skip > 0 ? piece.subarray(skip) : piece)
+      skip = 0
+    }
+  }
+  return out
 }
 
 /** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */

@@ -60,7 +60,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
-    })
+    }).catch(stopOn401(ctx))
   return withRetry(
     label,
     ctx.policy,
@@ -68,6 +68,8 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       signed ??= await fresh()
       // A slot per attempt: an entry sleeping before its next attempt holds no connection.
       return ctx.fileSlots.run(async () => {
+        // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
+        if (ctx.stopped()) throw new TransferError('not started')
         // Waiting for a slot may have aged the URL past its life: exchange it before use.
         if (!signed || stale(signed)) signed = await fresh()
         try {
@@ -92,8 +94,9 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
 }
 
 /**
- * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
- * next queued call: that call then sees the stop and is never sent.
+ * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
+ * governor hands the freed slot to the next queued call (or the file slot to the next download):
+ * that call then sees the stop and is never sent.
  */
 export function stopOn401(ctx: Pick<FetchContext, 'stop'>): (error: unknown) => never {
   return error => {

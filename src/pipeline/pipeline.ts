@@ -95,6 +95,8 @@ export class Pipeline {
         timeoutMs: settings.timeoutMs,
         signal: this.signal,
         onWait: message => core.info(message)
+      }).catch((error: unknown) => {
+        throw this.dest.diskFull(error) ?? error
       })
       this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message =>
         core.warning(message)
@@ -339,6 +341,8 @@ export class Pipeline {
       return { kind: 'downloaded', file, ms: this.clock.now() - started }
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.signal.aborted
+      // A full disk: every other download would fail the same way.
+      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
       return {
         kind: 'failed',
         error: cancelled ? 'cancelled' : errorMessage(error),
@@ -400,7 +404,9 @@ export class Pipeline {
       }
     } catch (error) {
       await this.dest.removeTemp(file.tempPath)
-      return { ...row, error: errorMessage(error), ms: work.ms }
+      const full = this.dest.diskFull(error)
+      if (full) this.stop(full.message)
+      return { ...row, error: errorMessage(full ?? error), ms: work.ms }
     }
   }
 
@@ -539,7 +545,8 @@ export class Pipeline {
       await this.record.save()
     } catch (error) {
       // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-      core.warning(`Could not save the record of this run's files: ${errorMessage(error)}`)
+      const why = errorMessage(this.dest.diskFull(error) ?? error)
+      core.warning(`Could not save the record of this run's files: ${why}`)
     }
   }
 

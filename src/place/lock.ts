@@ -124,7 +124,14 @@ async function tryCreate(lockPath: string, dir: string): Promise<FileHandle | un
 /** Writes who holds the lock and keeps its mtime fresh until released. */
 async function hold(handle: FileHandle, lockPath: string, staleMs: number): Promise<ReleaseLock> {
   const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
-  await handle.writeFile(JSON.stringify(holder))
+  try {
+    await handle.writeFile(JSON.stringify(holder))
+  } catch (error) {
+    // A full disk: an empty lock left behind would make the next run wait for nobody.
+    await handle.close().catch(() => undefined)
+    await unlink(lockPath).catch(() => undefined)
+    throw error
+  }
   const { ino } = await handle.stat()
   // Through our own handle: a heartbeat can never freshen a lock another run has made since.
   const heartbeat = setInterval(
