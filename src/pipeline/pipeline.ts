@@ -13,6 +13,7 @@ import { DownloadRecord } from '../place/record.js'
 import {
   logFile,
   logProgress,
+  logRepeatedTask,
   logRetry,
   logStart,
   logStopped,
@@ -188,9 +189,11 @@ export class Pipeline {
       }, WAITING_LOG_EVERY_MS)
       waiting.unref()
 
+      this.noteRepeats()
       const listed: FileJob[] = []
       for (const slot of this.slots) {
         if (slot.kind === 'url') listed.push(slot.job)
+        else if (slot.repeats) this.running.push(this.runRepeat(slot, slot.repeats))
         else if (slot.jobs.peek()) this.settleRecordedTask(slot)
         else this.running.push(this.runTask(slot, watcher))
       }
@@ -238,10 +241,12 @@ export class Pipeline {
         if (jobs.length === 0) {
           const { taskId, type, endpoint } = slot.entry
           const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false }
+          const sameAs = slot.repeats?.placeholderIndex
           files.push({
             ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
             url: null,
-            error: task.error ?? 'produced no file'
+            error: task.error ?? 'produced no file',
+            ...(sameAs === undefined ? {} : { sameAs })
           })
         }
       }
@@ -256,6 +261,7 @@ export class Pipeline {
   }
 
   private buildSlots(entries: Entry[]): void {
+    const tasks = new Map<string, Extract<Slot, { kind: 'task' }>>()
     for (const entry of entries) {
       const position = this.slots.length
       if (entry.kind === 'url') {
@@ -264,7 +270,16 @@ export class Pipeline {
           job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
         })
       } else {
-        this.slots.push({ kind: 'task', entry, jobs: deferred<FileJob[]>() })
+        // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
+        const key = `${entry.type}\n${entry.taskId}`
+        const slot: Slot = {
+          kind: 'task',
+          entry,
+          jobs: deferred<FileJob[]>(),
+          repeats: tasks.get(key)
+        }
+        if (!slot.repeats) tasks.set(key, slot)
+        this.slots.push(slot)
       }
     }
   }
@@ -499,6 +514,39 @@ export class Pipeline {
     slot.jobs.resolve(jobs)
     logTask(result)
     await this.recordTask(entry, jobs)
+  }
+
+  /**
+   * A task listed again: no lookup of its own. Once the first listing has its files, each is
+   * mirrored here (named and reported as the first, with this position), and so is its state.
+   */
+  private async runRepeat(
+    slot: Extract<Slot, { kind: 'task' }>,
+    first: Extract<Slot, { kind: 'task' }>
+  ): Promise<void> {
+    const position = this.slots.indexOf(slot)
+    const jobs = (await first.jobs.promise).map(original => {
+      const { url, taskId, family, endpoint, n, extra } = original
+      const job = newJob({ url, taskId, family, endpoint, n, extra }, position)
+      job.dupOf = original.dupOf ?? original
+      return job
+    })
+    const result = this.taskResults.get(first)
+    if (result) this.taskResults.set(slot, { ...result, ms: 0 })
+    for (const job of jobs) this.start(job)
+    slot.jobs.resolve(jobs)
+  }
+
+  /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
+  private noteRepeats(): void {
+    const entries = new Map<Extract<Slot, { kind: 'task' }>, number[]>()
+    for (const slot of this.slots) {
+      if (slot.kind !== 'task' || !slot.repeats) continue
+      let seen = entries.get(slot.repeats)
+      if (!seen) entries.set(slot.repeats, (seen = [slot.repeats.entry.index]))
+      seen.push(slot.entry.index)
+    }
+    for (const [first, at] of entries) logRepeatedTask(first.entry.type, first.entry.taskId, at)
   }
 
   /** A task the record settled: its files are kept, and no API call is made. */

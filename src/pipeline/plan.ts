@@ -32,7 +32,7 @@ export async function plan(
           recorded.set(slot.job, known)
           slot.job.name = known.path
         }
-      } else {
+      } else if (!slot.repeats) {
         const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record)
         if (jobs) slot.jobs.resolve(jobs)
       }
