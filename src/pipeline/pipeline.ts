@@ -532,7 +532,7 @@ export class Pipeline {
       return job
     })
     const result = this.taskResults.get(first)
-    if (result) this.taskResults.set(slot, { ...result, ms: 0 })
+    if (result) this.taskResults.set(slot, { ...result })
     for (const job of jobs) this.start(job)
     slot.jobs.resolve(jobs)
   }
