@@ -356,7 +356,7 @@ export class Pipeline {
       return { kind: 'downloaded', file, ms: this.clock.now() - started }
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.signal.aborted
-      // A full disk: every other download would fail the same way.
+      // A full disk (a 401/402 was said already): every other download would fail the same way.
       if (error instanceof TransferError && error.stopAll) this.stop(error.message)
       return {
         kind: 'failed',
