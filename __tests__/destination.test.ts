@@ -145,6 +145,34 @@ describe('Destination', () => {
     expect(await dest.occupied('folder.png')).toBe(true)
   })
 
+  it('leadsOutside() tells a name whose folder is a symlink to elsewhere', async () => {
+    const dest = await Destination.open(dir)
+    mkdirSync(path.join(dir, 'sub'))
+    symlinkSync(outside, path.join(dir, 'evil'))
+    symlinkSync(path.join(dir, 'sub'), path.join(dir, 'alias'))
+    expect(await dest.leadsOutside('evil/x.png')).toBe(true)
+    expect(await dest.leadsOutside('sub/x.png')).toBe(false)
+    // A symlink to a folder inside the destination is inside, as for a placement.
+    expect(await dest.leadsOutside('alias/x.png')).toBe(false)
+    expect(await dest.leadsOutside('missing/x.png')).toBe(false)
+    expect(await dest.leadsOutside('x.png')).toBe(false)
+  })
+
+  it('diskFull() says a full disk or a spent quota plainly, as an error that stops the run', async () => {
+    const dest = await Destination.open(dir)
+    const errno = (code: string): Error => Object.assign(new Error(`${code}: write`), { code })
+    expect(dest.diskFull(errno('ENOSPC'))).toMatchObject({
+      message: `no space left on the device holding ${dir}`,
+      stopAll: true,
+      retryable: false
+    })
+    expect(dest.diskFull(errno('EDQUOT'))?.message).toBe(
+      `the disk quota is used up on the device holding ${dir}`
+    )
+    expect(dest.diskFull(errno('EACCES'))).toBeNull()
+    expect(dest.diskFull(new Error('other'))).toBeNull()
+  })
+
   it('hash() gives bytes and sha256 of a file', async () => {
     const dest = await Destination.open(dir)
     writeFileSync(path.join(dir, 'a.txt'), 'abc')

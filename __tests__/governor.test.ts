@@ -225,6 +225,103 @@ describe('Governor lookup cap', () => {
   })
 })
 
+describe('Governor and the deadline of the work a call serves', () => {
+  it('gives a call up at once when the pause asked for ends after its deadline, saying how long', async () => {
+    const clock = new VirtualClock()
+    const gov = governor(clock, 4)
+    let sent = 0
+    const error = await clock
+      .run(
+        gov.run(
+          'lookup',
+          async () => {
+            sent++
+            await clock.sleep(10)
+            throw limited(60_000)
+          },
+          undefined,
+          8_000
+        )
+      )
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TransferError)
+    expect(error).toMatchObject({ retryable: true, rateLimited: true, retryAfterMs: 60_000 })
+    expect((error as Error).message).toMatch(
+      /answered 429, rate limited: "Rate limit exceeded" \(the pause it asks for, 60\.0 s, ends past this call's deadline\)$/
+    )
+    expect(sent).toBe(1)
+    expect(clock.now()).toBe(10)
+    expect(clock.pending).toBe(0)
+  })
+
+  it('re-sends through short pauses until the next one would pass the deadline', async () => {
+    const clock = new VirtualClock()
+    const gov = governor(clock, 4)
+    const sentAt: number[] = []
+    const error = await clock
+      .run(
+        gov.run(
+          'lookup',
+          async () => {
+            sentAt.push(clock.now())
+            throw limited(1_000)
+          },
+          undefined,
+          3_500
+        )
+      )
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ rateLimited: true, retryable: true })
+    expect(sentAt).toEqual([0, 1000, 2000, 3000])
+    // Ended by the deadline, not by the 120 s budget.
+    expect(clock.now()).toBe(3000)
+  })
+
+  it('fails a queued call at once when a pause begins that outlasts its deadline; one without a deadline waits', async () => {
+    const clock = new VirtualClock()
+    const gov = governor(clock, 1)
+    let limitedOnce = true
+    const first = gov.run('resolve', async () => {
+      await clock.sleep(10)
+      if (limitedOnce) {
+        limitedOnce = false
+        throw limited(60_000)
+      }
+      return 'first'
+    })
+    const queued = gov.run('lookup', async () => 'late', undefined, 5_000)
+    const patient = gov.run('resolve', async () => clock.now())
+    const early = await clock.run(queued).then(
+      () => null,
+      (e: unknown) => e
+    )
+    expect(early).toMatchObject({ rateLimited: true, retryable: true, retryAfterMs: 60_000 })
+    expect(clock.now()).toBe(10)
+    const [again, patientAt] = await clock.run(Promise.all([first, patient]))
+    expect(again).toBe('first')
+    expect(patientAt).toBeGreaterThanOrEqual(60_010)
+  })
+
+  it('reports a pause without a rate when the server said when to come back and none was measured', async () => {
+    const clock = new VirtualClock()
+    const pauses: Array<[number, number | null]> = []
+    const gov = new Governor({
+      concurrency: 2,
+      clock,
+      rateLimitBudgetMs: 120_000,
+      onPause: (ms, rate) => pauses.push([ms, rate])
+    })
+    let n = 0
+    await clock.run(
+      gov.run('resolve', async () => {
+        if (n++ === 0) throw limited(2_000)
+        return 'ok'
+      })
+    )
+    expect(pauses).toEqual([[2_000, null]])
+  })
+})
+
 describe('Governor budget and cancel', () => {
   it('gives a call up with a clear, final error once it has met rate limits for the budget', async () => {
     const clock = new VirtualClock()

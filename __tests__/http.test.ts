@@ -56,6 +56,13 @@ describe('Http and readText', () => {
     expect(text.length).toBe(10 * 1024 + 2)
   })
 
+  it('abandons an answer that is not whole within its limit, however fast it flows', async () => {
+    const message = await client.request('GET', `${base}/steady`, 'kie.ai test')
+    const e = await failure(readText(message, 'kie.ai test', 65536, 5_000, undefined, 300))
+    expect(e).toMatchObject({ retryable: true })
+    expect(e.message).toBe('kie.ai test: the answer was not complete within 0.3 s')
+  })
+
   it('a cancel before the answer destroys the request at once', async () => {
     const controller = new AbortController()
     const closed = new Promise<void>(resolve =>

@@ -449,6 +449,62 @@ describe('bad settings', () => {
   })
 })
 
+describe('one-line inputs', () => {
+  it('refuses a path with a line break before anything else, so no workflow command can start', () => {
+    const error = thrown({ urls: CAT, path: 'dl\n::warning::pwn' })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message).toBe(
+      'Input \'path\' is "dl ::warning::pwn", with a control character or line break in it: expected one line of text.'
+    )
+  })
+
+  it.each([
+    ['filename', '{name}\r\n'],
+    ['filename', 'a\u0000{name}'],
+    ['base-url', 'https://api.kie.ai/\nx'],
+    ['task-type', 'market\tveo'],
+    ['urls-file', 'list.txt\n'],
+    ['wait', '1\u001b'],
+    ['shard', '1\n/2'],
+    ['if-exists', 'skip\u2028'],
+    ['concurrency', '4\u0085']
+  ])('refuses a control character in %s (%j)', (name, value) => {
+    // The runner trims an input's ends: only what stands inside counts.
+    const error = thrown({ urls: CAT, [name]: ` x${value}x ` })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message).toContain(`Input '${name}' is`)
+    expect(error?.message).toContain('with a control character or line break in it')
+  })
+
+  it('accepts line breaks in the list inputs', () => {
+    expect(inputs({ urls: `${CAT}\n${DOG}\n` }).entries).toHaveLength(2)
+  })
+})
+
+describe('base-url over plain http', () => {
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.1.2.3/kie',
+    'http://[::1]:9000',
+    'http://localhost'
+  ])('is allowed to this machine: %s', url => {
+    expect(inputs({ urls: CAT, 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
+  })
+
+  it.each([
+    'http://api.kie.ai',
+    'http://10.0.0.5:8080',
+    'http://128.0.0.1',
+    'http://localhost.evil.example'
+  ])('is refused to any other host, saying why: %s', url => {
+    const error = thrown({ urls: CAT, 'base-url': url })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error?.message).toMatch(
+      /^Input 'base-url' is ".*": plain http would send the API key unencrypted to .*: expected an https:\/\/ URL \(http:\/\/ only for 127\.0\.0\.1, ::1 or localhost/
+    )
+  })
+})
+
 describe('good settings', () => {
   it('are read from the action.yml defaults', () => {
     const settings = inputs({ urls: CAT })

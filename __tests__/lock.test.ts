@@ -9,6 +9,8 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
+  truncateSync,
   utimesSync,
   writeFileSync
 } from 'node:fs'
@@ -124,6 +126,62 @@ describe('acquireLock', () => {
     plantLock({ pid: deadPid(), host: 'another-machine', since: 'x' })
     await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(LockTimeoutError)
     expect(existsSync(lockPath())).toBe(true)
+  })
+
+  it('takes over, after one timeout, a lock dated ahead of this clock that stood still all along', async () => {
+    plantLock({ pid: 1, host: 'another-machine', since: 'later' }, -60 * 60 * 1000)
+    const lines: string[] = []
+    const started = Date.now()
+    const release = await acquireLock(dir, {
+      timeoutMs: 200,
+      pollMs: 20,
+      onWait: l => lines.push(l)
+    })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200)
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: process.pid })
+    await release()
+  })
+
+  it('waits out a lock dated ahead whose heartbeat moves: its holder is alive on a clock ahead of ours', async () => {
+    plantLock({ pid: 1, host: 'another-machine', since: 'later' }, -60 * 60 * 1000)
+    let ahead = 60 * 60 * 1000
+    const beat = setInterval(() => {
+      ahead += 1000
+      const when = new Date(Date.now() + ahead)
+      utimesSync(lockPath(), when, when)
+    }, 30)
+    try {
+      await expect(acquireLock(dir, { timeoutMs: 200, pollMs: 20 })).rejects.toThrow(
+        LockTimeoutError
+      )
+    } finally {
+      clearInterval(beat)
+    }
+    expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: 1 })
+  })
+
+  it('reads at most a few KiB of a huge lock file', async () => {
+    // 1 GiB that is all hole: reading it whole would cost a gibibyte of memory.
+    writeFileSync(lockPath(), JSON.stringify({ pid: 7, host: 'big-host', since: 'now' }))
+    truncateSync(lockPath(), 1024 * 1024 * 1024)
+    const lines: string[] = []
+    // The peak resident size (KiB) only grows: a whole read would raise it by a gibibyte.
+    const peakBefore = process.resourceUsage().maxRSS
+    await expect(acquireLock(dir, { timeoutMs: 0, onWait: l => lines.push(l) })).rejects.toThrow(
+      LockTimeoutError
+    )
+    expect(process.resourceUsage().maxRSS - peakBefore).toBeLessThan(128 * 1024)
+    // The holder is not JSON once the zeros are read with it: an unknown process, said so.
+    expect(lines[0]).toMatch(/another run that is writing to .* \(a process\)/)
+  })
+
+  it('refuses a symlink standing where the lock goes, without following it', async () => {
+    writeFileSync(path.join(dir, 'target'), JSON.stringify({ pid: 9, host: 'x', since: 'y' }))
+    symlinkSync(path.join(dir, 'target'), lockPath())
+    await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(
+      `${lockPath()} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
+    )
   })
 
   it('keeps its own lock fresh while held, so no waiting run takes it over', async () => {

@@ -155,3 +155,64 @@ describe('stops and cancels', () => {
     expect(kie.calls).toEqual([])
   })
 })
+
+describe('a task listed more than once', () => {
+  it('is looked up and fetched once; every position reports the same files, and the log says so', async () => {
+    kie.tasks.set('dup', { looks: 1, main: [R('d1.png'), R('d2.png')] })
+    kie.tasks.set('other', { looks: 0, main: [R('o.png')] })
+    const r = await run({ 'task-ids': 'dup,other,dup,dup', filename: '{index}-{name}' })
+    expect(r.failed).toBe(false)
+    expect(kie.calls.filter(c => c === 'lookup dup')).toHaveLength(2)
+    expect(kie.calls.filter(c => c.startsWith('resolve'))).toHaveLength(3)
+    expect(r.files.map(f => [f.taskId, f.name, f.status])).toEqual([
+      ['dup', '1-d1.png', 'downloaded'],
+      ['dup', '2-d2.png', 'downloaded'],
+      ['other', '3-o.png', 'downloaded'],
+      ['dup', '1-d1.png', 'downloaded'],
+      ['dup', '2-d2.png', 'downloaded'],
+      ['dup', '1-d1.png', 'downloaded'],
+      ['dup', '2-d2.png', 'downloaded']
+    ])
+    expect(JSON.parse(r.outputs.tasks).map((t: { state: string }) => t.state)).toEqual([
+      'success',
+      'success',
+      'success',
+      'success'
+    ])
+    expect(r.outputs.count).toBe('3')
+    expect(r.log).toMatch(
+      /↷ market task dup is listed 3 times \(entries 1, 3, 4\): looked up and downloaded once/
+    )
+    // The totals count each file once.
+    expect(r.log).toMatch(/^3 downloaded;/m)
+    expect(r.summary).toMatch(/^\| 1, 4, 6 \| ↳\u00a0`1-d1\.png`/m)
+  })
+
+  it('a failed task listed twice is one failure, reported at both positions', async () => {
+    const r = await run({ 'task-ids': 'missing,missing', wait: '0', 'fail-on-error': 'false' })
+    expect(kie.calls).toEqual(['lookup missing'])
+    expect(r.files.map(f => [f.taskId, f.status])).toEqual([
+      ['missing', 'failed'],
+      ['missing', 'failed']
+    ])
+    expect(r.files[1].error).toBe(r.files[0].error)
+    expect(r.log).toMatch(/^::warning::1 of 1 file failed/m)
+  })
+
+  it('a skip re-run settles every position from the record, without a lookup', async () => {
+    kie.tasks.set('dup', { looks: 0, main: [R('s.png')] })
+    const ws = makeWorkspace()
+    await run({ 'task-ids': 'dup\ndup', 'if-exists': 'skip' }, ws)
+    kie.calls.length = 0
+    const again = await run({ 'task-ids': 'dup\ndup', 'if-exists': 'skip' }, ws)
+    expect(kie.calls).toEqual([])
+    expect(again.files.map(f => [f.name, f.status])).toEqual([
+      ['s.png', 'skipped'],
+      ['s.png', 'skipped']
+    ])
+    expect(JSON.parse(again.outputs.tasks).map((t: { state: string }) => t.state)).toEqual([
+      'skipped',
+      'skipped'
+    ])
+  })
+})

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -6,6 +6,7 @@ import path from 'node:path'
 import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
 import { type Spare, download } from '../src/download/download.js'
+import { Assembly } from '../src/download/ranged.js'
 import { Http, readText } from '../src/download/http.js'
 import {
   COMMON_PATH,
@@ -190,6 +191,96 @@ describe('ranged tail', () => {
     expect(ranged().map(r => r.status)).toEqual([403])
   })
 
+  it('asks every part with If-Range and the main answer’s strong ETag', async () => {
+    holdMainUntilRanged()
+    await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(1),
+      splitThresholdBytes: THRESHOLD
+    })
+    expect(ranged().map(r => r.headers['if-range'])).toEqual([file.etag])
+  })
+
+  it.each(['none', 'weak'] as const)(
+    'never splits a file whose answer has no strong ETag (%s): one version, whole',
+    async etag => {
+      const changing = await sandbox.register({
+        url: `https://tempfile.aiquickdraw.com/v/changing-${etag}.mp4`,
+        size: 6 * MiB,
+        etag,
+        versions: 2
+      })
+      const onPartFailed = jest.fn()
+      const got = await download(http, await signed(changing.url), dest, {
+        timeoutMs: 5_000,
+        spare: pool(3),
+        splitThresholdBytes: THRESHOLD,
+        onPartFailed
+      })
+      expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
+      expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
+      expect(ranged()).toEqual([])
+      expect(onPartFailed).not.toHaveBeenCalled()
+    }
+  )
+
+  it('drops a part whose 206 carries no ETag (a host that strips validators and ignores If-Range): one version, one stream', async () => {
+    const changing = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/v/changing-stripped.mp4',
+      size: 6 * MiB,
+      etag: 'wholeOnly',
+      versions: 2
+    })
+    sandbox.inject({
+      target: 'file',
+      url: changing.url,
+      fault: { kind: 'awaitRange', afterBytes: 512 * 1024 }
+    })
+    const onPartFailed = jest.fn()
+    const spare = pool(3)
+    const got = await download(http, await signed(changing.url), dest, {
+      timeoutMs: 5_000,
+      spare,
+      splitThresholdBytes: THRESHOLD,
+      onPartFailed
+    })
+    expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
+    expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
+    // The one part tried was answered (206, another version, no ETag), then no more were tried.
+    expect(ranged().map(r => [r.status, r.headers['if-range']])).toEqual([
+      [206, changing.versions[0].etag]
+    ])
+    expect(onPartFailed).toHaveBeenCalled()
+    expect(spare.released).toBe(spare.taken)
+  })
+
+  it('a committed part whose retry is answered with the whole object hands its range back to the main stream', async () => {
+    // The main stream takes ~1.5 s; the part is cut, and its retry gets a 200 (the object changed).
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
+    })
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'ignoreRange' } })
+    const onPartFailed = jest.fn()
+    const got = await download(http, await signed(file.url), dest, {
+      timeoutMs: 5_000,
+      spare: pool(1),
+      splitThresholdBytes: THRESHOLD,
+      onPartFailed
+    })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    // Cut, then a 200: no third try of the same part, and no new split.
+    expect(ranged().map(r => r.status)).toEqual([206, 200])
+    expect(onPartFailed).toHaveBeenCalledTimes(2)
+  }, 15_000)
+
   it('streams a body without Content-Length in one piece', async () => {
     sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'chunked' } })
     const got = await download(http, await signed(file.url), dest, {
@@ -233,5 +324,47 @@ describe('ranged tail', () => {
     expect(error).toBeInstanceOf(CancelledError)
     expect(readdirSync(path.join(root, 'out'))).toEqual([])
     expect(slots).toMatchObject({ taken: 1, released: 1 })
+  })
+})
+
+describe('writes into the temp file', () => {
+  /** An Assembly over a handle whose writev follows a script of how many bytes each call takes. */
+  function assemblyWriting(script: Array<number | Error>) {
+    const written: Buffer[] = []
+    const handle = {
+      writev: async (pieces: Buffer[], position: number) => {
+        const step = script.shift() ?? Infinity
+        if (step instanceof Error) throw step
+        const data = Buffer.concat(pieces).subarray(0, step)
+        written.push(Buffer.concat([Buffer.from(`@${position}:`), data]))
+        return { bytesWritten: data.length, buffers: pieces }
+      }
+    }
+    const assembly = new Assembly({
+      handle: handle as never,
+      stop: new AbortController(),
+      codings: [],
+      wireLength: null,
+      size: null,
+      etag: null,
+      acceptRanges: true,
+      splitThresholdBytes: THRESHOLD,
+      onBytes: () => undefined
+    } as never)
+    return { assembly, written }
+  }
+
+  it('writes the rest after a short write, at the right place', async () => {
+    const { assembly, written } = assemblyWriting([3, 2])
+    await assembly.writeAt([Buffer.from('abcd'), Buffer.from('efgh')], 100, 8)
+    expect(written.map(String)).toEqual(['@100:abc', '@103:de', '@105:fgh'])
+  })
+
+  it('a short write followed by a full disk rejects with the disk’s own error', async () => {
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC'
+    })
+    const { assembly } = assemblyWriting([3, enospc])
+    await expect(assembly.writeAt([Buffer.from('abcdefgh')], 0, 8)).rejects.toBe(enospc)
   })
 })

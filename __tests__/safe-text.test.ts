@@ -4,9 +4,12 @@ import fc from 'fast-check'
 import os from 'node:os'
 import {
   escapeHtml,
+  hasControlChars,
   maskSignedUrl,
   oneLine,
   redactUrl,
+  scrub,
+  scrubKey,
   startMasking,
   stripQueries
 } from '../src/util/safe-text.js'
@@ -296,5 +299,74 @@ describe('maskSignedUrl', () => {
     maskSignedUrl(SIGNED)
     const lines = writes.join('').split(os.EOL).filter(Boolean)
     expect(lines.every(line => line.startsWith('::add-mask::'))).toBe(true)
+  })
+})
+
+describe('scrub', () => {
+  const KEY = 'sk-9f8e7d6c5b4a39281706f5e4d3c2b1a0'
+  const SIGNATURE = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9'
+  let restoreStdout: () => void
+
+  beforeEach(() => {
+    startMasking()
+    ;({ restore: restoreStdout } = captureStdout())
+  })
+
+  afterEach(() => {
+    restoreStdout()
+    startMasking()
+  })
+
+  it('replaces the key as written, URL-encoded and as the base64 of its Authorization header', () => {
+    const key = `${KEY}+/=`
+    scrubKey(key)
+    const header = Buffer.from(`Bearer ${key}`).toString('base64')
+    const text = `bad key ${key}; sent ?key=${encodeURIComponent(key)}, header ${header}.`
+    expect(scrub(text)).toBe('bad key ***; sent ?key=***, header ***.')
+  })
+
+  it('replaces the signature of every signed URL registered this run, wherever it stands as a word', () => {
+    maskSignedUrl(`https://h.example/a.png?X-Amz-Date=1&X-Amz-Signature=${SIGNATURE}`)
+    maskSignedUrl(`https://h.example/b.png?X-Amz-Signature=${'f'.repeat(64)}`)
+    expect(
+      scrub(`<SignatureProvided>${SIGNATURE}</SignatureProvided> "sig":"${'f'.repeat(64)}"`)
+    ).toBe('<SignatureProvided>***</SignatureProvided> "sig":"***"')
+    // A longer word that only contains it is another value.
+    expect(scrub(`x${SIGNATURE}`)).toBe(`x${SIGNATURE}`)
+  })
+
+  it('replaces the values of a query signed some other way, padding and all', () => {
+    maskSignedUrl('https://h.example/a.png?token=b3BhcXVlLXNlY3JldA%3D%3D&e=9')
+    expect(scrub('the token b3BhcXVlLXNlY3JldA== expired')).toBe('the token ***== expired')
+  })
+
+  it('replaces the shared credential as written and decoded', () => {
+    const credential = 'AKIAEXAMPLE/20250115/auto/s3/aws4_request'
+    maskSignedUrl(
+      `https://h.example/a.png?X-Amz-Credential=${encodeURIComponent(credential)}&X-Amz-Signature=${SIGNATURE}`
+    )
+    expect(scrub(`Credential=${credential} or ${encodeURIComponent(credential)}`)).toBe(
+      'Credential=*** or ***'
+    )
+  })
+
+  it('forgets everything at the start of the next run', () => {
+    scrubKey(KEY)
+    startMasking()
+    expect(scrub(`key ${KEY}`)).toBe(`key ${KEY}`)
+  })
+
+  it('leaves text without a secret as it is, and leaves short values alone', () => {
+    scrubKey('short')
+    expect(scrub('a short message, code 500')).toBe('a short message, code 500')
+  })
+})
+
+describe('hasControlChars', () => {
+  it('finds line breaks and control characters, and only those', () => {
+    for (const text of ['a\nb', 'a\rb', 'a\tb', 'a\u0000b', 'a\u001bb', 'a\u0085b', 'a\u2028b']) {
+      expect(hasControlChars(text)).toBe(true)
+    }
+    expect(hasControlChars('kie-downloads/sub dir/é.png')).toBe(false)
   })
 })

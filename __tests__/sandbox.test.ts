@@ -1,6 +1,7 @@
 // The sandbox's file host guards what the other tests rely on: signatures, expiry, no Authorization header.
 // (The rest of the sandbox is exercised by every test that runs the action against it.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import { Sandbox } from '../sandbox/index.ts'
 
 const IMAGE_URL = 'https://tempfile.aiquickdraw.com/v/test-image.png'
@@ -70,5 +71,47 @@ describe('kie.ai sandbox file host', () => {
     expect(sb.requests).toHaveLength(1)
     expect(sb.requests[0]).toMatchObject({ target: 'file', status: 400, url: IMAGE_URL })
     expect(sb.requests[0].headers.authorization).toBe(`Bearer ${sb.apiKey}`)
+  })
+
+  it('answers each GET of a file with several versions with the next one, and each ETag style as asked', async () => {
+    const url = 'https://tempfile.aiquickdraw.com/v/versions.png'
+    const file = await sb.register({ url, size: 5000, versions: 2, etag: 'wholeOnly' })
+    const signed = await signedUrlFor(sb, url)
+    const digest = async (res: Response): Promise<string> =>
+      createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex')
+    const first = await fetch(signed)
+    expect(first.headers.get('etag')).toBe(file.versions[0].etag)
+    expect(await digest(first)).toBe(file.versions[0].sha256)
+    // A ranged GET gets the next version, no ETag, and If-Range is not honoured.
+    const part = await fetch(signed, {
+      headers: { range: 'bytes=0-', 'if-range': file.versions[0].etag }
+    })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('etag')).toBeNull()
+    expect(await digest(part)).toBe(file.versions[1].sha256)
+    expect(file.versions[0].sha256).not.toBe(file.versions[1].sha256)
+
+    for (const etag of ['weak', 'none'] as const) {
+      const other = `https://tempfile.aiquickdraw.com/v/etag-${etag}.png`
+      const registered = await sb.register({ url: other, size: 5000, etag })
+      const res = await fetch(await signedUrlFor(sb, other))
+      expect(res.headers.get('etag')).toBe(etag === 'weak' ? `W/${registered.etag}` : null)
+      expect(res.headers.get('last-modified')).not.toBeNull()
+      await res.arrayBuffer()
+    }
+  })
+
+  it('a drip fault answers 200, then spaces that never end', async () => {
+    sb.inject({ target: 'file', url: IMAGE_URL, fault: { kind: 'drip', bytes: 100, everyMs: 20 } })
+    const controller = new AbortController()
+    const res = await fetch(await signedUrlFor(sb, IMAGE_URL), { signal: controller.signal })
+    expect(res.status).toBe(200)
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    let got = 0
+    while (got < 500) got += ((await reader.read()).value ?? new Uint8Array()).length
+    controller.abort()
+    expect(got).toBeGreaterThanOrEqual(500)
   })
 })

@@ -10,7 +10,15 @@ import {
   summaryMarkdown,
   writeSummary
 } from '../src/report/summary.js'
-import { WORKSPACE, allGood, badKey, many, withFailures, withTasks } from './golden/runs.js'
+import {
+  WORKSPACE,
+  allGood,
+  badKey,
+  bigTask,
+  many,
+  withFailures,
+  withTasks
+} from './golden/runs.js'
 
 const GOLDEN = path.join(import.meta.dirname, 'golden')
 
@@ -82,6 +90,27 @@ describe('job summary', () => {
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
     expect(md).toContain('| 19999 | `img-19999.png` |')
     expect(md).toMatch(/_\d+ more entries are not shown/)
+  })
+
+  it('shows a task with 10,000 results by its row, its first files and a count of the rest', () => {
+    const md = summaryMarkdown(bigTask(10_000))
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(md).toMatch(/\*\*market\*\* task `batch00000…0000000000` · 10000.files/)
+    expect(md).toContain('| 2 | ↳\u00a0`batch0000000000000000000000000000_1.png`')
+    const shown = md.match(/^\| \d+ \| ↳/gm)?.length ?? 0
+    expect(shown).toBeGreaterThan(1000)
+    expect(md).toContain(
+      `↳\u00a0_… and ${10_000 - shown} more files of this task, in the manifest_`
+    )
+    // The listed URL before it is shown too, and the closing note counts what is left out.
+    expect(md).toContain('| 1 | `img-1.png` |')
+    expect(md).toContain(`_${10_000 - shown} more entries are not shown`)
+  })
+
+  it('shows a task that fits whole without a count row', () => {
+    const md = summaryMarkdown(bigTask(30))
+    expect(md).not.toContain('more files of this task')
+    expect(md.match(/^\| \d+ \| ↳/gm)).toHaveLength(30)
   })
 
   it('appends the Markdown to GITHUB_STEP_SUMMARY', async () => {

@@ -252,6 +252,36 @@ describe('TaskWatcher', () => {
     })
   })
 
+  it('ends the wait at once when kie.ai asks to come back only after the deadline', async () => {
+    const clock = fakeClock()
+    const limited = new TransferError('kie.ai answered 429: rate limited', {
+      retryable: true,
+      rateLimited: true,
+      retryAfterMs: 60_000
+    })
+    const { lookup, at } = scripted(clock, running4o, limited)
+    const outcome = await watcher(clock, lookup, { deadline: START + 8_000 }).watch(task)
+    expect(outcome).toEqual({
+      state: 'timeout',
+      error:
+        '4o-image task task12345 is still generating after 3 s (last error: kie.ai answered 429: rate limited)',
+      ms: 3000
+    })
+    // No sleep towards a look the server has ruled out.
+    expect(at).toEqual([0, 3000])
+    expect(clock.sleeps).toEqual([3000])
+
+    const clock2 = fakeClock()
+    const { lookup: first } = scripted(clock2, limited)
+    const outcome2 = await watcher(clock2, first, { deadline: START + 8_000 }).watch(task)
+    expect(outcome2).toEqual({
+      state: 'timeout',
+      error:
+        '4o-image task task12345 got no answer from kie.ai at the first look, and wait allows no more time (last error: kie.ai answered 429: rate limited)',
+      ms: 0
+    })
+  })
+
   it('fails the task on a final lookup error', async () => {
     const clock = fakeClock()
     const { lookup, at } = scripted(clock, new TransferError('answered 404, not found'))

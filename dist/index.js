@@ -3658,6 +3658,15 @@ const SHARED_PARAMS = /[?&]X-Amz-(?:Credential|Security-Token)=([^&#]+)/gi;
 /** Shared credentials already registered this run: the runner checks every later line against every mask. */
 const registered = new Set();
 /**
+ * What scrub() replaces. `phrases` (the API key in its forms, shared credentials: a handful) are
+ * found wherever they stand; `words` (one signature per signed URL: thousands) are found as whole
+ * words, one set lookup per word of the text, so scrubbing costs the same whatever their number.
+ */
+const phrases = new Set();
+const words = new Set();
+/** A word as scrub() looks words up: the characters of keys, hex and base64(url), percent escapes; `=` ends one. */
+const WORD = /[A-Za-z0-9%._~+/-]{8,}/g;
+/**
  * Registers what makes a signed URL a bearer credential with the runner's masker: its signature
  * (one mask per URL), and the credential and session token it shares with every other URL of the
  * run, once each, as written and decoded. Without its signature a presigned URL opens nothing, so
@@ -3667,12 +3676,17 @@ const registered = new Set();
  */
 function maskSignedUrl(url) {
     const signature = SIGNATURE_PARAM.exec(url)?.[1];
-    if (signature)
+    if (signature) {
         mask(signature);
+        addWord(signature);
+    }
     else {
         const query = /\?([^#]*)/.exec(url)?.[1];
-        if (query)
+        if (query) {
             mask(query);
+            for (const pair of query.split('&'))
+                addWord(pair.slice(pair.indexOf('=') + 1));
+        }
     }
     for (const [, value] of url.matchAll(SHARED_PARAMS)) {
         if (registered.has(value))
@@ -3680,11 +3694,51 @@ function maskSignedUrl(url) {
         registered.add(value);
         mask(value);
         mask(safe_text_lenientDecode(value));
+        addPhrase(value);
+        addPhrase(safe_text_lenientDecode(value));
     }
 }
-/** Forgets which shared credentials were registered: each run (step) tells the runner afresh. */
+/**
+ * Registers the API key with scrub() as written, URL-encoded, and as the base64 of its
+ * `Authorization` header value (`Bearer <key>`), the forms a server could echo it in. The runner's
+ * own mask (core.setSecret) covers the log only; scrub() keeps it out of files too.
+ */
+function scrubKey(key) {
+    addPhrase(key);
+    addPhrase(encodeURIComponent(key));
+    addPhrase(Buffer.from(`Bearer ${key}`).toString('base64'));
+}
+/**
+ * Text from kie.ai or a file host (a `msg`, a `failMsg`, an error body) with the API key and every
+ * signature registered this run replaced by `***`, the runner's own mark. Applied where such text
+ * enters the run, before it can reach a result, an output, the manifest, the record or the summary.
+ */
+function scrub(text) {
+    let out = text;
+    for (const phrase of phrases)
+        if (out.includes(phrase))
+            out = out.replaceAll(phrase, '***');
+    if (words.size === 0)
+        return out;
+    return out.replace(WORD, word => (words.has(word) ? '***' : word));
+}
+/** Forgets what this run registered: each run (step) tells the runner, and scrub(), afresh. */
 function startMasking() {
     registered.clear();
+    phrases.clear();
+    words.clear();
+}
+function addPhrase(secret) {
+    if (secret.length >= MIN_SECRET_LENGTH)
+        phrases.add(secret);
+}
+/** A word as WORD finds it: both the value as written and decoded, padding (`=`) left off. */
+function addWord(secret) {
+    for (const form of new Set([secret, safe_text_lenientDecode(secret)])) {
+        const word = form.replace(/=+$/, '');
+        if (word.length >= MIN_SECRET_LENGTH)
+            words.add(word);
+    }
 }
 function mask(secret) {
     // A very short value (`?v=1`) would blank out ordinary words all over the log.
@@ -3724,6 +3778,12 @@ function stripQueries(text) {
 }
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** True when text holds a control character or a line break: what oneLine() would flatten. */
+function hasControlChars(text) {
+    return CONTROL_CHAR.test(text);
+}
 /**
  * Untrusted text (kie.ai's `msg`, names from URLs) made safe for one log line: no line breaks or
  * control characters, so it can never start a `::workflow-command::` line, and bounded in length.
@@ -3800,14 +3860,17 @@ function urls(...values) {
     const found = values.flatMap(v => (Array.isArray(v) ? v : [v])).filter(isHttpUrl);
     return [...new Set(found)];
 }
-/** A raw value as short text for logs and errors: strings as they are, others as JSON. */
+/**
+ * A raw value as short text for logs and errors: strings as they are, others as JSON. Every text
+ * read here comes from kie.ai, so it is scrubbed of the key and signatures it might echo.
+ */
 function rawText(value, max = 60) {
     if (value === undefined)
         return '';
     if (typeof value === 'string')
-        return oneLine(value, max);
+        return oneLine(scrub(value), max);
     try {
-        return oneLine(JSON.stringify(value) ?? '', max);
+        return oneLine(scrub(JSON.stringify(value) ?? ''), max);
     }
     catch {
         return '';
@@ -3818,13 +3881,13 @@ function codeText(value) {
     if (typeof value === 'number' && Number.isFinite(value) && value !== 0)
         return String(value);
     if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') {
-        return oneLine(value, 40);
+        return oneLine(scrub(value), 40);
     }
     return '';
 }
 /** A non-empty message string, flattened and capped, else ''. */
 function messageText(value) {
-    return typeof value === 'string' ? oneLine(value, 300) : '';
+    return typeof value === 'string' ? oneLine(scrub(value), 300) : '';
 }
 /**
  * A moment kie.ai reports (`createTime`) as epoch ms: epoch ms or seconds as a number or a digit
@@ -4397,6 +4460,20 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 function shown(value) {
     return `"${oneLine(value, 40)}"`;
 }
+/**
+ * Refuses an input meant to hold one line when it holds a control character or a line break: a
+ * `path` with a line break would start a workflow command in the log and break the `dir` output.
+ */
+function refuseControlChars(name) {
+    const value = getInput(name);
+    if (hasControlChars(value)) {
+        throw new InputError(name, `is ${shown(value)}, with a control character or line break in it`, 'one line of text');
+    }
+}
+/** True for a host name that is this machine: 127.0.0.0/8, ::1 or localhost (as URL gives them). */
+function isLoopback(hostname) {
+    return /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === 'localhost';
+}
 function oneOf(name, allowed) {
     const value = getInput(name);
     if (!allowed.includes(value)) {
@@ -4605,20 +4682,28 @@ function isInside(root, target) {
 
 
 
+
 /** The longest `wait`: GitHub stops a job after 6 hours anyway. */
 const MAX_WAIT_SECONDS = 21_600;
 const inputs_TYPES = `one of ${FAMILY_NAMES.join(', ')}`;
+/** Inputs that hold lists over several lines; every other input holds one line (the key has its own check). */
+const MULTI_LINE = new Set([Inputs.ApiKey, Inputs.Urls, Inputs.TaskIds]);
 /** Reads all inputs. Throws InputError, naming the input, before any request is made. */
 function getInputs() {
     const apiKey = getInput(Inputs.ApiKey, { required: true });
-    // Masked before anything else can print it, even when it is about to be rejected.
+    // Masked before anything else can print it, even when it is about to be rejected; scrubbed from
+    // whatever kie.ai or a file host says back, before that reaches a file.
     core_setSecret(apiKey);
+    scrubKey(apiKey);
     if (!apiKey) {
         throw new InputError(Inputs.ApiKey, 'is empty', 'a kie.ai API key, e.g. ${{ secrets.KIE_API_KEY }}');
     }
     if (/\s/.test(apiKey)) {
         throw new InputError(Inputs.ApiKey, 'contains whitespace or a line break', 'the key alone, as kie.ai shows it');
     }
+    for (const name of Object.values(Inputs))
+        if (!MULTI_LINE.has(name))
+            refuseControlChars(name);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const entries = readEntries(workspace);
     const filename = getInput(Inputs.Filename);
@@ -4727,8 +4812,13 @@ function readTaskType() {
 function shardKey(entry) {
     return entry.kind === 'url' ? entry.url : `task:${entry.taskId}`;
 }
+/** An http(s) API root; plain http only to this machine, as the key goes with every call. */
 function checkBaseUrl(value) {
-    return checkUrl(value, Inputs.BaseUrl, value).replace(/\/+$/, '');
+    const url = new URL(checkUrl(value, Inputs.BaseUrl, value));
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(Inputs.BaseUrl, `is ${shown(value)}: plain http would send the API key unencrypted to ${oneToken(url.host)}`, 'an https:// URL (http:// only for 127.0.0.1, ::1 or localhost, e.g. a local test server)');
+    }
+    return url.href.replace(/\/+$/, '');
 }
 function oneToken(token) {
     return shown(token).slice(1, -1);
@@ -5341,13 +5431,18 @@ class Watchdog {
 }
 /**
  * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
- * Watchdog's rules over `timeoutMs`. An abort of `signal` (the one given to Http.request) rejects
- * with CancelledError.
+ * Watchdog's rules over `timeoutMs`, or when it is not complete within `wholeMs` (an API answer is
+ * a few KiB: one that flows at 4 KiB/s for minutes is not an answer). An abort of `signal` (the
+ * one given to Http.request) rejects with CancelledError.
  */
-async function readText(message, what, maxBytes, timeoutMs, signal) {
+async function readText(message, what, maxBytes, timeoutMs, signal, wholeMs = Infinity) {
     const chunks = [];
     let size = 0;
-    const watchdog = new Watchdog(timeoutMs, reason => message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true })));
+    const abandon = (reason) => void message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true }));
+    const watchdog = new Watchdog(timeoutMs, abandon);
+    const whole = Number.isFinite(wholeMs)
+        ? setTimeout(() => abandon(`the answer was not complete within ${wholeMs / 1000} s`), wholeMs)
+        : undefined;
     try {
         for await (const chunk of message) {
             watchdog.touch(chunk.length);
@@ -5369,6 +5464,7 @@ async function readText(message, what, maxBytes, timeoutMs, signal) {
     }
     finally {
         watchdog.stop();
+        clearTimeout(whole);
     }
     return Buffer.concat(chunks).toString('utf8');
 }
@@ -5519,16 +5615,23 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
  * `Range: bytes=mid-last` on the same signed URL (R2/S3 presigned URLs sign only the host, so the
  * header keeps them valid), with `If-Range` carrying the main answer's strong ETag so that a
  * changed object answers 200. The split is only a proposal until the part's answer is a 206 with
- * exactly that Content-Range: then, if the old segment has not written up to mid yet, its end
+ * exactly that Content-Range and that same ETag: then, if the old segment has not written up to mid yet, its end
  * becomes mid and it stops there (a response asked for more is destroyed); if it has, the part is
  * dropped. Until the commit the old segment carries on untouched, so a part that cannot be had
  * (refused, 5xx, no answer; PART_ATTEMPTS tries) costs nothing and no byte is fetched twice. One
  * proposal is open at a time, so two splits never claim the same range.
  *
+ * Only against a strong validator. Bytes of two versions of an object must never be joined, and
+ * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
+ * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
+ * Last-Modified alone) is never split.
+ *
  * Fallback to one stream. A 200 to a ranged request means the host ignores Range (or the object
- * changed): the part is dropped, no more splits are tried, the main stream carries on. Nothing is
- * split when the body has a Content-Encoding (ranges would count encoded bytes), no
- * Content-Length, or `Accept-Ranges: none`.
+ * changed); a 206 without the ETag, or with another, means the host ignores If-Range or the object
+ * changed. Either way the part is dropped, no more splits are tried, the main stream carries on
+ * (a committed part hands its range back to the stream before it, or the download fails and starts
+ * over whole). Nothing is split when the body has a Content-Encoding (ranges would count encoded
+ * bytes), no Content-Length, or `Accept-Ranges: none`.
  *
  * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
  * spent, the segment before it takes its range back if it is still streaming and its request
@@ -5551,7 +5654,7 @@ const READ_BACK_BYTES = 1024 * 1024;
 /** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
 class StopAtEnd extends Error {
 }
-/** The host answered a ranged request with the whole object, or with another object. */
+/** The host answered a ranged request with the whole object, or not provably from the same object. */
 class RangeIgnored extends Error {
 }
 /** A proposed part came after the old segment had passed its start. */
@@ -5593,6 +5696,7 @@ class Assembly {
         this.segments = [this.main];
         this.splittable =
             options.spare !== undefined &&
+                options.etag !== null &&
                 options.acceptRanges &&
                 options.codings.length === 0 &&
                 options.wireLength !== null &&
@@ -5634,11 +5738,23 @@ class Assembly {
             this.maybeSplit();
         }
     }
-    /** Segments write at once into the one handle: safe, as every write names its position (pwritev). */
+    /**
+     * Segments write at once into the one handle: safe, as every write names its position (pwritev).
+     * A short write (a disk filling up) is followed by a write of the rest, which then says why
+     * (ENOSPC, EDQUOT) in its error.
+     */
     async writeAt(pieces, position, bytes) {
-        const { bytesWritten } = await this.o.handle.writev(pieces, position);
-        if (bytesWritten !== bytes) {
-            throw new TransferError(`short write to the temp file: ${bytesWritten} of ${bytes} bytes`);
+        let rest = pieces;
+        for (let at = position, left = bytes;;) {
+            const { bytesWritten } = await this.o.handle.writev(rest, at);
+            if (bytesWritten === left)
+                return;
+            if (bytesWritten === 0) {
+                throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`);
+            }
+            at += bytesWritten;
+            left -= bytesWritten;
+            rest = after(rest, bytesWritten);
         }
     }
     async runMain(message) {
@@ -5755,17 +5871,20 @@ class Assembly {
                     // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
                     if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete)
                         return;
-                    if (error instanceof RangeIgnored)
+                    this.o.onPartFailed?.();
+                    const ignored = error instanceof RangeIgnored;
+                    if (ignored)
                         this.splittable = false;
                     const refused = error instanceof TransferError && error.refreshUrl;
                     if (!part.committed) {
                         // The old segment never stopped: giving up loses nothing.
-                        if (error instanceof RangeIgnored || refused || attempt >= PART_ATTEMPTS)
+                        if (ignored || refused || attempt >= PART_ATTEMPTS)
                             return;
                     }
-                    else if (refused || attempt >= PART_ATTEMPTS) {
+                    else if (ignored || refused || attempt >= PART_ATTEMPTS) {
+                        // Another version (or a host that ignores If-Range) cannot finish it: asking again is moot.
                         if (!this.takeBack(part))
-                            this.fail(error);
+                            this.fail(ignored ? changed(this.o.what) : error);
                         return;
                     }
                 }
@@ -5783,7 +5902,9 @@ class Assembly {
             throw new Obsolete();
         if (part.pos >= part.end)
             return;
-        const { size, etag } = this.o;
+        const { size } = this.o;
+        // Never null here: a file without a strong ETag is not splittable.
+        const etag = this.o.etag;
         const from = part.pos;
         const last = part.end - 1;
         const what = `${this.o.what} (bytes ${from}-${last})`;
@@ -5791,7 +5912,7 @@ class Assembly {
         const message = await this.o.http.request('GET', this.o.url, what, {
             'accept-encoding': 'identity',
             range: `bytes=${from}-${last}`,
-            ...(etag ? { 'if-range': etag } : {})
+            'if-range': etag
         }, undefined, part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal]));
         try {
             const status = message.statusCode ?? 0;
@@ -5812,9 +5933,9 @@ class Assembly {
             }
             const range = contentRange(message.headers['content-range']);
             const length = contentLength(message);
-            if (etag && message.headers.etag !== undefined && message.headers.etag !== etag) {
+            // The same object, proven: a 206 without the ETag, or with another, may be another version.
+            if (message.headers.etag !== etag)
                 throw new RangeIgnored();
-            }
             if (!range ||
                 range.start !== from ||
                 range.end !== last ||
@@ -5993,6 +6114,24 @@ class SegmentWriter extends external_node_stream_namespaceObject.Writable {
         }, done);
     }
 }
+/** The pieces without their first `bytes` bytes. */
+function after(pieces, bytes) {
+    const out = [];
+    let skip = bytes;
+    for (const piece of pieces) {
+        if (skip >= piece.length)
+            skip -= piece.length;
+        else {
+            out.push(skip > 0 ? piece.subarray(skip) : piece);
+            skip = 0;
+        }
+    }
+    return out;
+}
+/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
+function changed(what) {
+    return new TransferError(`${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`, { retryable: true });
+}
 /** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
 function contentRange(value) {
     const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
@@ -6081,6 +6220,7 @@ async function download(http, signedUrl, dest, options) {
             acceptRanges: facts.acceptRanges,
             spare: options.spare,
             splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+            onPartFailed: options.onPartFailed,
             onBytes: bytes => {
                 written = bytes;
                 if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
@@ -6112,6 +6252,9 @@ async function download(http, signedUrl, dest, options) {
             throw new CancelledError();
         if (error instanceof TransferError)
             throw error;
+        const full = dest.diskFull(error);
+        if (full)
+            throw full;
         const classified = classify(error);
         throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
             retryable: classified.retryable
@@ -6147,7 +6290,7 @@ function fileFacts(message) {
             range.end === range.total - 1 &&
             (wireLength === null || wireLength === range.total);
         if (!whole) {
-            throw new TransferError(`file host sent Content-Range "${oneLine(rangeHeader, 60)}", which is not the whole file`, { retryable: true });
+            throw new TransferError(`file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`, { retryable: true });
         }
         rangeTotal = range.total;
     }
@@ -6225,7 +6368,7 @@ function notAboutTheFile(text, s3Code) {
 async function hostError(message, status, signal) {
     const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '');
     const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1];
-    const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : '';
+    const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : '';
     if (status === 403 || status === 400 || status === 404 || status === 410) {
         const refused = status === 403 || status === 400;
         return new TransferError(refused
@@ -6384,6 +6527,22 @@ class Destination {
         if (!stats?.isFile() || !(await this.folderInside(this.p.dirname(target))))
             return undefined;
         return { size: stats.size, mtimeMs: stats.mtimeMs };
+    }
+    /**
+     * A full disk (ENOSPC) or a spent quota (EDQUOT) said plainly, as an error that stops the run:
+     * every other download would fail the same way. Null for any other error.
+     */
+    diskFull(error) {
+        const code = error?.code;
+        if (code !== 'ENOSPC' && code !== 'EDQUOT')
+            return null;
+        const what = code === 'ENOSPC' ? 'no space left' : 'the disk quota is used up';
+        return new TransferError(`${what} on the device holding ${this.dir}`, { stopAll: true });
+    }
+    /** Whether the folder the name would stand in exists and leads outside the destination (a symlink). */
+    async leadsOutside(relPath) {
+        const folder = this.p.dirname(this.pathOf(relPath));
+        return (await this.exists(folder)) && !(await this.folderInside(folder));
     }
     /** Anything at all standing at the name (a file, a link, a folder). */
     async occupied(relPath) {
@@ -6545,6 +6704,7 @@ class Destination {
 
 
 
+
 /** The lock's name in the destination: never a sanitised name (leading dot), never a temp file's prefix. */
 const LOCK_FILE = '.kie-download.lock';
 /**
@@ -6554,6 +6714,8 @@ const LOCK_FILE = '.kie-download.lock';
 const STALE_MS = 30_000;
 /** How often a waiting run looks again. */
 const POLL_MS = 250;
+/** The most of a lock file read: a holder is a line of JSON, whatever the file's size. */
+const MAX_HOLDER_BYTES = 4096;
 /** Another run kept the destination for longer than `timeout`. */
 class LockTimeoutError extends Error {
     constructor(message) {
@@ -6565,6 +6727,9 @@ class LockTimeoutError extends Error {
  * Takes the destination's lock, waiting for another run that holds it (one onWait line), for at
  * most `timeoutMs`. A lock is created exclusively (`wx`, atomic on every OS and file system we
  * meet); a stale one (no heartbeat for `staleMs`, or its process gone from this machine) is removed.
+ * A heartbeat dated ahead of this machine's clock (another host's clock, or a planted file) cannot
+ * be aged: it counts as stale once it has stood still for the whole `timeoutMs`, where a live
+ * holder would have moved it.
  */
 async function acquireLock(dir, options) {
     const lockPath = external_node_path_default().join(dir, LOCK_FILE);
@@ -6572,6 +6737,8 @@ async function acquireLock(dir, options) {
     const pollMs = options.pollMs ?? POLL_MS;
     const deadline = Date.now() + options.timeoutMs;
     let told = false;
+    /** The lock as the first look found it: the same one, still ahead, at the deadline is dead. */
+    let first;
     for (;;) {
         if (options.signal?.aborted)
             throw new CancelledError();
@@ -6584,6 +6751,7 @@ async function acquireLock(dir, options) {
         if (!seen.isFile()) {
             throw new LockTimeoutError(`${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`);
         }
+        first ??= { ino: seen.ino, mtimeMs: seen.mtimeMs };
         const holder = await readHolder(lockPath);
         if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino)))
             continue;
@@ -6593,6 +6761,9 @@ async function acquireLock(dir, options) {
         }
         const left = deadline - Date.now();
         if (left <= 0) {
+            const stillAhead = seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > Date.now();
+            if (stillAhead && (await removeStale(lockPath, seen.ino)))
+                continue;
             throw new LockTimeoutError(`Gave up after ${lock_seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
                 `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`);
         }
@@ -6624,7 +6795,15 @@ async function tryCreate(lockPath, dir) {
 /** Writes who holds the lock and keeps its mtime fresh until released. */
 async function hold(handle, lockPath, staleMs) {
     const holder = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
-    await handle.writeFile(JSON.stringify(holder));
+    try {
+        await handle.writeFile(JSON.stringify(holder));
+    }
+    catch (error) {
+        // A full disk: an empty lock left behind would make the next run wait for nobody.
+        await handle.close().catch(() => undefined);
+        await (0,promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
+        throw error;
+    }
     const { ino } = await handle.stat();
     // Through our own handle: a heartbeat can never freshen a lock another run has made since.
     const heartbeat = setInterval(() => {
@@ -6647,8 +6826,8 @@ async function hold(handle, lockPath, staleMs) {
 }
 async function readHolder(lockPath) {
     try {
-        // It was a regular file a moment ago; a small read, and a lock just created may still be empty.
-        const parsed = JSON.parse((await (0,promises_namespaceObject.readFile)(lockPath, 'utf8')).slice(0, 1024));
+        // A lock just created may still be empty; JSON.parse of a cut text fails into "unknown holder".
+        const parsed = JSON.parse(await readHead(lockPath));
         const o = (parsed ?? {});
         return {
             pid: Number.isSafeInteger(o.pid) && o.pid > 0 ? o.pid : null,
@@ -6659,6 +6838,23 @@ async function readHolder(lockPath) {
     }
     catch {
         return { pid: null, host: null, since: null };
+    }
+}
+/**
+ * The first MAX_HOLDER_BYTES of the lock file: it was a regular file a moment ago, but a symlink or
+ * a FIFO swapped in since is not followed nor waited on, and a huge (sparse) file costs 4 KiB.
+ */
+async function readHead(lockPath) {
+    // Windows has neither flag (nor FIFOs or symlinks swapped in this way).
+    const flags = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+    const handle = await (0,promises_namespaceObject.open)(lockPath, flags);
+    try {
+        const buffer = Buffer.alloc(MAX_HOLDER_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return buffer.toString('utf8', 0, bytesRead);
+    }
+    finally {
+        await handle.close();
     }
 }
 /** No heartbeat for `staleMs`, or held by a process of this machine that no longer exists. */
@@ -7322,6 +7518,11 @@ function logTask(t) {
             core_info(`✖ ${label} ${stateWord(t.state)} after ${took}${t.error ? `: ${oneLine(t.error)}` : ''}`);
     }
 }
+/** A task listed more than once, said at the start: its entries share one lookup and its files. */
+function logRepeatedTask(type, taskId, entries) {
+    const shown = entries.slice(0, WAITING_SHOWN).join(', ') + (entries.length > WAITING_SHOWN ? ', …' : '');
+    core_info(`↷ ${taskLabel(type, taskId)} is listed ${entries.length} times (entries ${shown}): looked up and downloaded once`);
+}
 /** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
 function progressWord(progress) {
     if (progress === null || progress.trim() === '')
@@ -7440,6 +7641,8 @@ class Governor {
     lookupStarts = [];
     wakeAt = Infinity;
     wakeAbort;
+    /** The last rate-limit answer, quoted when a pause would outlast a call's deadline. */
+    lastLimit;
     counts = { calls: 0, rateLimited: 0, successes: 0, failures: 0 };
     constructor(options) {
         this.concurrency = Math.max(1, options.concurrency);
@@ -7459,11 +7662,15 @@ class Governor {
      * Runs `call` in an API slot. A rate-limit answer (a TransferError with `rateLimited`) slows every
      * call of the run, frees the slot, and re-sends this call when the governor allows, until it has
      * met rate limits for the budget. Any other outcome is returned or thrown as is.
+     *
+     * `deadline` (epoch ms by the clock) is when the work this call serves ends, e.g. a task's `wait`:
+     * no rate-limit pause keeps the call past it. A call whose pause would end after it gives up at
+     * once with a retryable rate-limit error whose `retryAfterMs` is that pause, queued or answered.
      */
-    async run(lane, call, signal) {
+    async run(lane, call, signal, deadline = Infinity) {
         let firstLimitedAt;
         for (;;) {
-            await this.acquire(lane, signal);
+            await this.acquire(lane, signal, deadline);
             const sentAt = this.clock.now();
             let result;
             try {
@@ -7486,6 +7693,8 @@ class Governor {
                 if (now - firstLimitedAt >= this.budgetMs) {
                     throw new TransferError(`kie.ai kept answering 'rate limited' for ${Math.round(this.budgetMs / 1000)} s, so this call was given up (last answer: ${error.message})`);
                 }
+                if (this.pausedUntil >= deadline)
+                    throw this.pastDeadline(now);
                 continue;
             }
             this.inFlight--;
@@ -7494,25 +7703,37 @@ class Governor {
             return result;
         }
     }
+    /** The error of a call whose deadline comes before the pause ends: the last answer, and the wait it asks. */
+    pastDeadline(now) {
+        const pauseMs = Math.max(0, this.pausedUntil - now);
+        const last = this.lastLimit?.message ?? 'rate limited';
+        return new TransferError(`${last} (the pause it asks for, ${(pauseMs / 1000).toFixed(1)} s, ends past this call's deadline)`, { retryable: true, rateLimited: true, retryAfterMs: pauseMs });
+    }
     /** Waits for a slot this lane may use now; the slot is taken when this resolves. */
-    acquire(lane, signal) {
+    acquire(lane, signal, deadline) {
         if (signal?.aborted)
             return Promise.reject(new CancelledError());
         return new Promise((resolve, reject) => {
             const onAbort = () => waiter.cancel();
+            const leave = (error) => {
+                signal?.removeEventListener('abort', onAbort);
+                const at = this.queue.indexOf(waiter);
+                if (at >= 0)
+                    this.queue.splice(at, 1);
+                reject(error);
+            };
             const waiter = {
                 lane,
+                deadline,
                 start: () => {
                     signal?.removeEventListener('abort', onAbort);
                     resolve();
                 },
                 cancel: () => {
-                    const at = this.queue.indexOf(waiter);
-                    if (at >= 0)
-                        this.queue.splice(at, 1);
-                    reject(new CancelledError());
+                    leave(new CancelledError());
                     this.pump();
-                }
+                },
+                fail: leave
             };
             signal?.addEventListener('abort', onAbort, { once: true });
             this.queue.push(waiter);
@@ -7521,6 +7742,7 @@ class Governor {
     }
     /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
     pump() {
+        this.dropPastDeadline();
         while (this.queue.length > 0 && this.inFlight < this.concurrency) {
             const now = this.clock.now();
             // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
@@ -7547,6 +7769,15 @@ class Governor {
         }
         if (this.queue.length === 0)
             this.cancelWakeUp();
+    }
+    /** Waiters a rate-limit pause would keep past their deadline: told now, not when the pause ends. */
+    dropPastDeadline() {
+        const now = this.clock.now();
+        if (this.pausedUntil <= now)
+            return;
+        for (const waiter of this.queue.filter(w => w.deadline <= this.pausedUntil)) {
+            waiter.fail(this.pastDeadline(now));
+        }
     }
     /**
      * The earliest time a lookup may start: never more than `lookupsPerSecond` in any one second,
@@ -7598,6 +7829,7 @@ class Governor {
             this.rate += Math.max(1, this.rate / 10) / this.rate;
     }
     onRateLimited(sentAt, now, error) {
+        this.lastLimit = error;
         const asked = error.retryAfterMs;
         // Calls sent before the last cut were sent at the old rate: their answers are that same episode.
         if (sentAt < this.lastCutAt) {
@@ -7622,7 +7854,7 @@ class Governor {
         const backoff = Math.min(MAX_PAUSE_MS, (WINDOW_MS / this.rate) * 2 ** (this.streak - 1));
         const pause = asked ?? backoff * (0.5 + 0.5 * this.clock.random());
         this.pausedUntil = Math.max(this.pausedUntil, now + pause);
-        this.onPause?.(pause, this.rate);
+        this.onPause?.(pause, Number.isFinite(this.rate) ? this.rate : null);
     }
 }
 
@@ -7685,7 +7917,7 @@ class KieApi {
         }, JSON.stringify(body), signal);
         const status = message.statusCode ?? 0;
         // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
-        const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal);
+        const text = await this.answer(message, what, signal);
         const envelope = parseEnvelope(text);
         const retryAfterMs = parseRetryAfter(message.headers['retry-after']);
         if (status >= 200 && status < 300 && envelope?.code === 200) {
@@ -7711,7 +7943,7 @@ class KieApi {
         const what = `kie.ai task details (${path})`;
         const message = await this.http.request('GET', `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`, what, { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' }, undefined, signal);
         const status = message.statusCode ?? 0;
-        const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal);
+        const text = await this.answer(message, what, signal);
         const envelope = parseEnvelope(text);
         if (status >= 200 && status < 300 && envelope?.code === 200)
             return envelope.data;
@@ -7729,6 +7961,10 @@ class KieApi {
             throw new TaskEndedError(error.message);
         }
         throw error;
+    }
+    /** The answer's text: an envelope of a few KiB, so it must be whole within `timeout` too. */
+    answer(message, what, signal) {
+        return readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal, this.timeoutMs);
     }
 }
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
@@ -7774,7 +8010,7 @@ function checkSignedUrl(signed, baseUrl, what) {
     const apiIsHttps = new URL(baseUrl).protocol === 'https:';
     const allowed = apiIsHttps ? ['https:'] : ['https:', 'http:'];
     if (!allowed.includes(url.protocol)) {
-        throw new TransferError(`${what}: refused a download URL with scheme "${oneLine(url.protocol, 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`);
+        throw new TransferError(`${what}: refused a download URL with scheme "${oneLine(scrub(url.protocol), 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`);
     }
     if (url.username || url.password) {
         throw new TransferError(`${what}: refused a download URL carrying credentials`);
@@ -7812,7 +8048,8 @@ function apiError(what, status, envelope, text, retryAfterMs, meanings = CODE_ME
         });
     }
     const meaning = meanings[code] ?? (code >= 500 ? 'server error' : 'request refused');
-    const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text);
+    // kie.ai's own words may echo the key (a proxy quoting the request): scrubbed before they go anywhere.
+    const said = envelope?.msg ? `: "${oneLine(scrub(envelope.msg), 200)}"` : plainTextHint(text);
     // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
     const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`;
     // kie.ai's envelope speaks for the answer: an HTTP 408 whose body says 408 is final, not a timeout.
@@ -7832,7 +8069,7 @@ function plainTextHint(text) {
     if (cloudflare) {
         return `: Cloudflare "error code: ${cloudflare[1]}" (the request was blocked on its way, not a bad key)`;
     }
-    const snippet = oneLine(text, 120);
+    const snippet = oneLine(scrub(text), 120);
     return snippet ? `: "${snippet}"` : '';
 }
 
@@ -7965,7 +8202,9 @@ class TaskWatcher {
             const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()));
             interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH);
             const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt);
-            if (clock.now() >= endAt || nextAt - lookedAt < MIN_SPACING_MS) {
+            // Asked to come back only after the deadline (a Retry-After, a rate-limit pause): no look is left.
+            const askedPast = lookedAt + retryAfterMs > endAt;
+            if (clock.now() >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS) {
                 if (notFound)
                     return fail(notFoundMessage(label, task, [...missing], looks, elapsed()));
                 const ms = elapsed();
@@ -7986,7 +8225,8 @@ function timeoutMessage({ label, entry, looks, found, lastError, ms }) {
     const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ');
     const last = lastError ? `last error: ${lastError}` : `last status: ${status}`;
     if (looks === 1) {
-        return `${label} was not finished at the first look, and wait allows no more time (${last})`;
+        const what = found || !lastError ? 'was not finished' : 'got no answer from kie.ai';
+        return `${label} ${what} at the first look, and wait allows no more time (${last})`;
     }
     const what = found ? 'is still generating' : 'got no answer from kie.ai';
     return `${label} ${what} after ${watch_seconds(ms)} s (${last})`;
@@ -8035,13 +8275,16 @@ async function fetchFile(job, ctx) {
         return { url: await resolve(job, label, ctx), at: ctx.clock.now() };
     };
     const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
+    // Once a Range part of this file failed, its later attempts take it in one stream.
+    let oneStream = false;
     const fetchOnce = (url) => download(ctx.http, url, ctx.dest, {
         timeoutMs: ctx.timeoutMs,
         signal: ctx.signal,
-        spare: ctx.fileSlots,
+        spare: oneStream ? undefined : ctx.fileSlots,
+        onPartFailed: () => (oneStream = true),
         onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
         onProgress: p => ctx.onProgress(label, p)
-    });
+    }).catch(stopOn401(ctx));
     /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
     const refusedAgain = (error) => {
         signed = undefined;
@@ -8051,6 +8294,9 @@ async function fetchFile(job, ctx) {
         signed ??= await fresh();
         // A slot per attempt: an entry sleeping before its next attempt holds no connection.
         return ctx.fileSlots.run(async () => {
+            // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
+            if (ctx.stopped())
+                throw new TransferError('not started');
             // Waiting for a slot may have aged the URL past its life: exchange it before use.
             if (!signed || stale(signed))
                 signed = await fresh();
@@ -8101,8 +8347,9 @@ function age(ms) {
     return 'less than an hour ago';
 }
 /**
- * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
- * next queued call: that call then sees the stop and is never sent.
+ * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
+ * governor hands the freed slot to the next queued call (or the file slot to the next download):
+ * that call then sees the stop and is never sent.
  */
 function stopOn401(ctx) {
     return error => {
@@ -8300,7 +8547,7 @@ async function plan(slots, ifExists, results, dest, record, registry, namer) {
                     slot.job.name = known.path;
                 }
             }
-            else {
+            else if (!slot.repeats) {
                 const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record);
                 if (jobs)
                     slot.jobs.resolve(jobs);
@@ -8346,7 +8593,9 @@ async function checkDisk(job, ifExists, dest, known) {
         const why = there && known
             ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
             : '';
-        job.early = taken(ifExists, why);
+        job.early = (await dest.leadsOutside(job.name))
+            ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
+            : taken(ifExists, why);
     }
 }
 /** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
@@ -8356,9 +8605,11 @@ async function recordedTask(slot, position, results, dest, record) {
         return null;
     const jobs = [];
     for (const [i, file] of task.files.entries()) {
-        // A file changed since (another size) means the task is looked up and fetched again.
-        const there = file.unchanged ? file : await dest.existing(file.path);
-        if (!there || ('size' in there ? there.size : there.bytes) !== file.bytes)
+        // Checked as a fresh placement is: a file in folders really inside the destination (one
+        // replaced by a symlink to elsewhere vouches for nothing), of its recorded size. Otherwise the
+        // task is looked up and fetched again.
+        const there = await dest.existing(file.path);
+        if (!there || there.size !== file.bytes)
             return null;
         const job = newJob({
             url: file.url,
@@ -8521,6 +8772,8 @@ class Pipeline {
                 timeoutMs: settings.timeoutMs,
                 signal: this.signal,
                 onWait: message => core_info(message)
+            }).catch((error) => {
+                throw this.dest.diskFull(error) ?? error;
             });
             this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message => core_warning(message));
             const registry = new NameRegistry();
@@ -8531,8 +8784,10 @@ class Pipeline {
                 concurrency: settings.concurrency,
                 clock: this.clock,
                 rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
-                onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`)
+                onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`)
             });
+            // Tasks are waited for until the step's start + `wait`: no lookup, nor a rate-limit pause it meets, lasts past it.
+            const deadline = this.startedAt + settings.waitMs;
             // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
             // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
             // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
@@ -8565,9 +8820,9 @@ class Pipeline {
                     if (this.stopped)
                         throw new TransferError('not started', { stopAll: true });
                     return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx));
-                }, signal),
+                }, signal, deadline),
                 clock: this.clock,
-                deadline: this.startedAt + settings.waitMs,
+                deadline,
                 signal: AbortSignal.any([this.signal, this.stopping.signal]),
                 onUnknownStatus: (task, raw) => core_info(`Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`)
             });
@@ -8586,10 +8841,13 @@ class Pipeline {
                     logWaiting(still);
             }, WAITING_LOG_EVERY_MS);
             waiting.unref();
+            this.noteRepeats();
             const listed = [];
             for (const slot of this.slots) {
                 if (slot.kind === 'url')
                     listed.push(slot.job);
+                else if (slot.repeats)
+                    this.running.push(this.runRepeat(slot, slot.repeats));
                 else if (slot.jobs.peek())
                     this.settleRecordedTask(slot);
                 else
@@ -8639,10 +8897,12 @@ class Pipeline {
                 if (jobs.length === 0) {
                     const { taskId, type, endpoint } = slot.entry;
                     const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false };
+                    const sameAs = slot.repeats?.placeholderIndex;
                     files.push({
                         ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
                         url: null,
-                        error: task.error ?? 'produced no file'
+                        error: task.error ?? 'produced no file',
+                        ...(sameAs === undefined ? {} : { sameAs })
                     });
                 }
             }
@@ -8656,6 +8916,7 @@ class Pipeline {
         };
     }
     buildSlots(entries) {
+        const tasks = new Map();
         for (const entry of entries) {
             const position = this.slots.length;
             if (entry.kind === 'url') {
@@ -8665,7 +8926,17 @@ class Pipeline {
                 });
             }
             else {
-                this.slots.push({ kind: 'task', entry, jobs: deferred() });
+                // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
+                const key = `${entry.type}\n${entry.taskId}`;
+                const slot = {
+                    kind: 'task',
+                    entry,
+                    jobs: deferred(),
+                    repeats: tasks.get(key)
+                };
+                if (!slot.repeats)
+                    tasks.set(key, slot);
+                this.slots.push(slot);
             }
         }
     }
@@ -8741,6 +9012,9 @@ class Pipeline {
         }
         catch (error) {
             const cancelled = error instanceof CancelledError || this.signal.aborted;
+            // A full disk (a 401/402 was said already): every other download would fail the same way.
+            if (error instanceof TransferError && error.stopAll)
+                this.stop(error.message);
             return {
                 kind: 'failed',
                 error: cancelled ? 'cancelled' : errorMessage(error),
@@ -8799,7 +9073,10 @@ class Pipeline {
         }
         catch (error) {
             await this.dest.removeTemp(file.tempPath);
-            return { ...row, error: errorMessage(error), ms: work.ms };
+            const full = this.dest.diskFull(error);
+            if (full)
+                this.stop(full.message);
+            return { ...row, error: errorMessage(full ?? error), ms: work.ms };
         }
     }
     /** A repeat of an earlier URL reports what its first listing got. */
@@ -8888,6 +9165,39 @@ class Pipeline {
         logTask(result);
         await this.recordTask(entry, jobs);
     }
+    /**
+     * A task listed again: no lookup of its own. Once the first listing has its files, each is
+     * mirrored here (named and reported as the first, with this position), and so is its state.
+     */
+    async runRepeat(slot, first) {
+        const position = this.slots.indexOf(slot);
+        const jobs = (await first.jobs.promise).map(original => {
+            const { url, taskId, family, endpoint, n, extra } = original;
+            const job = newJob({ url, taskId, family, endpoint, n, extra }, position);
+            job.dupOf = original.dupOf ?? original;
+            return job;
+        });
+        const result = this.taskResults.get(first);
+        if (result)
+            this.taskResults.set(slot, { ...result });
+        for (const job of jobs)
+            this.start(job);
+        slot.jobs.resolve(jobs);
+    }
+    /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
+    noteRepeats() {
+        const entries = new Map();
+        for (const slot of this.slots) {
+            if (slot.kind !== 'task' || !slot.repeats)
+                continue;
+            let seen = entries.get(slot.repeats);
+            if (!seen)
+                entries.set(slot.repeats, (seen = [slot.repeats.entry.index]));
+            seen.push(slot.entry.index);
+        }
+        for (const [first, at] of entries)
+            logRepeatedTask(first.entry.type, first.entry.taskId, at);
+    }
     /** A task the record settled: its files are kept, and no API call is made. */
     settleRecordedTask(slot) {
         const jobs = slot.jobs.peek()?.value ?? [];
@@ -8928,7 +9238,8 @@ class Pipeline {
         }
         catch (error) {
             // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-            core_warning(`Could not save the record of this run's files: ${errorMessage(error)}`);
+            const why = errorMessage(this.dest.diskFull(error) ?? error);
+            core_warning(`Could not save the record of this run's files: ${why}`);
         }
     }
     /** A failed row for a file of this origin; callers fill in what they know. */
@@ -9249,7 +9560,8 @@ function units(run, withError) {
                     order: f.index,
                     failed: false,
                     files: 0,
-                    rows: [summary_taskRow(tasks.get(f.taskId), f.taskId, withError)]
+                    rows: [summary_taskRow(tasks.get(f.taskId), f.taskId, withError)],
+                    task: true
                 };
                 current = { taskId: f.taskId, unit };
                 out.push(unit);
@@ -9311,22 +9623,51 @@ function summaryMarkdown(run, limitBytes = MAX_SUMMARY_BYTES) {
         size('') -
         head.reduce((n, r) => n + size(r), 0) -
         NOTE_ROOM;
-    const kept = new Set();
+    const kept = new Map();
     for (const unit of [...pieces.filter(u => u.failed), ...pieces.filter(u => !u.failed)]) {
         const cost = unit.rows.reduce((n, r) => n + size(r), 0);
-        if (cost > budget)
+        const part = cost <= budget ? { rows: unit.rows, hidden: 0, cost } : firstRows(unit, budget, withError);
+        if (!part)
             continue;
-        budget -= cost;
-        kept.add(unit);
+        budget -= part.cost;
+        kept.set(unit, part);
     }
-    const shown = pieces.filter(u => kept.has(u));
-    lines.push('', ...head, ...shown.flatMap(u => u.rows));
-    const hidden = pieces.filter(u => !kept.has(u)).reduce((n, u) => n + u.files, 0);
+    const shown = pieces.flatMap(u => kept.get(u)?.rows ?? []);
+    lines.push('', ...head, ...shown);
+    const hidden = pieces.reduce((n, u) => n + (kept.get(u)?.hidden ?? u.files), 0);
     if (hidden > 0) {
         lines.push('', `_${hidden === 1 ? '1 more entry is' : `${hidden} more entries are`} not shown: a job summary holds at most 1 MiB. ` +
             'The file named by the `manifest` output lists every file._');
     }
     return `${lines.join('\n')}\n`;
+}
+/**
+ * A task too big for the room left (thousands of results): its own row, as many of its first files
+ * as fit, and a row counting the rest; null when not even that fits, or the unit is not a task.
+ */
+function firstRows(unit, budget, withError) {
+    if (!unit.task || unit.rows.length < 2)
+        return null;
+    const size = (text) => Buffer.byteLength(text) + 1;
+    const note = (n) => row([
+        '',
+        `↳\u00a0_… and ${n === 1 ? '1 more file' : `${n} more files`} of this task, in the manifest_`,
+        '',
+        '',
+        '',
+        '',
+        ''
+    ], withError);
+    const files = unit.rows.length - 1;
+    // Room for the note with the widest count it could show.
+    let cost = size(unit.rows[0]) + size(note(files));
+    let shown = 0;
+    while (shown < files && cost + size(unit.rows[shown + 1]) <= budget)
+        cost += size(unit.rows[++shown]);
+    if (cost > budget)
+        return null;
+    const hidden = files - shown;
+    return { rows: [...unit.rows.slice(0, shown + 1), note(hidden)], hidden, cost };
 }
 /** Appends the summary to the step's summary file; a summary that cannot be written is only a warning. */
 async function writeSummary(run) {

@@ -48,6 +48,11 @@ export class FaultQueue {
     if (fault.kind === 'trickle' && !(fault.bytesPerSecond > 0)) {
       throw new RangeError(`trickle bytesPerSecond must be > 0, got ${fault.bytesPerSecond}`)
     }
+    if (fault.kind === 'drip' && !(fault.bytes > 0 && fault.everyMs > 0)) {
+      throw new RangeError(
+        `drip bytes and everyMs must be > 0, got ${fault.bytes}, ${fault.everyMs}`
+      )
+    }
     if (fault.kind === 'encode' && !ENCODINGS.has(fault.encoding)) {
       throw new RangeError(`encode encoding must be gzip, deflate, deflate-raw or br`)
     }

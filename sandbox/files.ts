@@ -5,7 +5,7 @@ import { buffer } from 'node:stream/consumers'
 import zlib from 'node:zlib'
 import { contentStream } from './content.ts'
 import type { SandboxContext } from './context.ts'
-import type { StoredFile } from './registry.ts'
+import type { StoredFile, Version } from './registry.ts'
 import type { Fault, LoggedRequest } from './types.ts'
 import { faultReply, send, type Reply } from './wire.ts'
 
@@ -30,8 +30,11 @@ export async function handleFile(
   if (req.headers.range !== undefined) res.once('close', () => rangedClosed(ctx, path))
   let reply = faultReply(fault)
   if (!reply) {
-    const plain = answer(ctx, req, path, rawQuery, stored, fault?.kind === 'ignoreRange')
-    reply = stored && plain.status < 300 ? await bend(plain, fault, stored) : plain
+    // Every GET of an object with several versions answers the next one in turn.
+    const version = stored?.versions[stored.gets++ % stored.versions.length]
+    const plain = answer(ctx, req, path, rawQuery, stored, version, fault?.kind === 'ignoreRange')
+    reply =
+      stored && version && plain.status < 300 ? await bend(plain, fault, stored, version) : plain
   }
   await send(res, reply, {
     latencyMs: ctx.latency.fileMs,
@@ -66,8 +69,13 @@ function rangedClosed(ctx: SandboxContext, path: string): void {
 const ENCODE_WHOLE_BYTES = 16 * 1024 * 1024
 
 /** A successful answer, bent by a fault that changes how a host sends the object. */
-async function bend(reply: Reply, fault: Fault | undefined, stored: StoredFile): Promise<Reply> {
-  const { file, spec } = stored
+async function bend(
+  reply: Reply,
+  fault: Fault | undefined,
+  stored: StoredFile,
+  { spec }: Version
+): Promise<Reply> {
+  const { file } = stored
   switch (fault?.kind) {
     case 'partial': {
       if (reply.body instanceof Readable) reply.body.destroy()
@@ -122,6 +130,7 @@ function answer(
   path: string,
   rawQuery: string,
   stored: StoredFile | undefined,
+  version: Version | undefined,
   ignoreRange = false
 ): Reply {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -148,21 +157,31 @@ function answer(
   }
   const verdict = ctx.signer.verify(req.headers.host ?? '', path, rawQuery, ctx.now())
   if (!verdict.ok) return xmlError(verdict.status, verdict.code, verdict.message, {}, verdict.extra)
-  if (!stored) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
+  if (!stored || !version) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.')
   if (stored.file.gone !== undefined) return goneError(stored.file.gone)
 
-  const { file, spec, lastModified } = stored
+  const { file, lastModified, etagStyle } = stored
+  const { spec, etag } = version
+  // If-Range holds for this version's strong ETag (or its date); a host that strips validators ignores it.
+  const ifRange = req.headers['if-range']
+  const holds =
+    etagStyle === 'wholeOnly' ||
+    ifRange === undefined ||
+    ifRange === etag ||
+    ifRange === lastModified
+  const range = !ignoreRange && holds ? parseRange(req.headers.range, file.size) : undefined
+  const sent = {
+    strong: etag,
+    weak: `W/${etag}`,
+    none: undefined,
+    wholeOnly: range ? undefined : etag
+  }
   const headers = {
     'Content-Type': file.contentType,
-    ETag: file.etag,
+    ...(sent[etagStyle] === undefined ? {} : { ETag: sent[etagStyle] }),
     'Last-Modified': lastModified,
     'Accept-Ranges': 'bytes'
   }
-  const ifRange = req.headers['if-range']
-  const range =
-    !ignoreRange && (ifRange === undefined || ifRange === file.etag || ifRange === lastModified)
-      ? parseRange(req.headers.range, file.size)
-      : undefined
   if (range === 'unsatisfiable') {
     return xmlError(416, 'InvalidRange', 'The requested range is not satisfiable', {
       'Content-Range': `bytes */${file.size}`

@@ -4,6 +4,7 @@ export { SAMPLE_FILES, SAMPLE_TASKS } from './samples.ts'
 export { COMMON_PATH, GPT4O_PATH, INVALID_URL_MSG, RECORD_NULL_MSG } from './api.ts'
 export { TASK_INPUT_URL, TASK_PATHS } from './tasks.ts'
 export type {
+  EtagStyle,
   Fault,
   FaultRule,
   FaultTarget,

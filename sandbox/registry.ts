@@ -3,13 +3,25 @@ import { createHash } from 'node:crypto'
 import mime from 'mime-types'
 import { digestsOf, type ContentSpec } from './content.ts'
 import { rfc3986 } from './signing.ts'
-import type { RegisterOptions, RegisteredFile } from './types.ts'
+import type { EtagStyle, RegisterOptions, RegisteredFile } from './types.ts'
+
+/** One version of an object's content. */
+export interface Version {
+  spec: ContentSpec
+  /** Its strong ETag, quoted. */
+  etag: string
+}
 
 export interface StoredFile {
   file: RegisteredFile
+  /** The content of the first version (what contentOf() streams). */
   spec: ContentSpec
   /** Last-Modified header value: the registration time. */
   lastModified: string
+  versions: Version[]
+  etagStyle: EtagStyle
+  /** GETs of the object so far: the next one answers versions[gets % versions.length]. */
+  gets: number
 }
 
 export class FileRegistry {
@@ -40,8 +52,18 @@ export class FileRegistry {
     const contentType = options.contentType ?? (mime.lookup(name) || 'application/octet-stream')
     const hash = createHash('sha256').update(url).digest('hex').slice(0, 24)
     const objectPath = `v/${hash}/${rfc3986(name || 'file')}`
-    const spec: ContentSpec = { seed: options.seed ?? url, size, contentType }
-    const { sha256, md5 } = await digestsOf(spec)
+    const count = options.versions ?? 1
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`register: versions must be a whole number >= 1, got ${count}`)
+    }
+    const seed = options.seed ?? url
+    const specs: ContentSpec[] = Array.from({ length: count }, (_, i) => ({
+      seed: i === 0 ? seed : `${seed}#${i}`,
+      size,
+      contentType
+    }))
+    const digests = await Promise.all(specs.map(digestsOf))
+    const versions = specs.map((spec, i) => ({ spec, etag: `"${digests[i].md5}"` }))
     if (options.gone !== undefined && ![403, 404, 410].includes(options.gone)) {
       throw new RangeError(`register: gone must be 403, 404 or 410, got ${String(options.gone)}`)
     }
@@ -50,17 +72,25 @@ export class FileRegistry {
       ...(taskId === undefined ? {} : { taskId }),
       size,
       contentType,
-      sha256,
-      etag: `"${md5}"`,
+      sha256: digests[0].sha256,
+      etag: versions[0].etag,
       objectPath,
+      versions: versions.map((v, i) => ({ sha256: digests[i].sha256, etag: v.etag })),
       ...(options.gone === undefined ? {} : { gone: options.gone })
     }
-    const stored = { file, spec, lastModified: new Date(nowMs).toUTCString() }
+    const stored: StoredFile = {
+      file,
+      spec: specs[0],
+      lastModified: new Date(nowMs).toUTCString(),
+      versions,
+      etagStyle: options.etag ?? 'strong',
+      gets: 0
+    }
     const previous = this.#byUrl.get(url)
     if (previous) this.#byPath.delete(previous.file.objectPath)
     this.#byUrl.set(url, stored)
     this.#byPath.set(objectPath, stored)
-    return { ...file }
+    return { ...file, versions: file.versions.map(v => ({ ...v })) }
   }
 
   byUrl(url: string): StoredFile | undefined {

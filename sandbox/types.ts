@@ -44,7 +44,22 @@ export interface RegisterOptions {
    * validly signed request for it with this status (404 NoSuchKey, 403 AccessDenied, 410 Gone).
    */
   gone?: 403 | 404 | 410
+  /**
+   * The ETag the file host sends: 'strong' (default: the content's MD5, as R2 gives single-part
+   * objects), 'weak' (`W/"<md5>"`), 'none' (Last-Modified only), or 'wholeOnly' (strong on an
+   * answer with the whole object, none on a 206, and If-Range ignored: a CDN that strips
+   * validators from ranged answers).
+   */
+  etag?: EtagStyle
+  /**
+   * Versions of the content (default 1). With more, every GET of the object answers the next
+   * version in turn, as an object replaced between requests: a client that joins the bytes of two
+   * answers gets a file that is neither. Each version has its own strong ETag.
+   */
+  versions?: number
 }
+
+export type EtagStyle = 'strong' | 'weak' | 'none' | 'wholeOnly'
 
 /** What the sandbox knows about a registered file, with digests of its exact bytes. */
 export interface RegisteredFile {
@@ -60,6 +75,8 @@ export interface RegisteredFile {
   objectPath: string
   /** Set for a file that is gone: the status the file host answers for it. */
   gone?: 403 | 404 | 410
+  /** Every version's digest and strong ETag, in the order GETs take them (the first is sha256, etag). */
+  versions: Array<{ sha256: string; etag: string }>
 }
 
 export type FaultTarget = 'api' | 'file'
@@ -97,6 +114,12 @@ export type Fault =
   | { kind: 'partial'; bytes?: number; status?: 200 | 206 }
   /** Send the body at this many bytes per second (e.g. 1: a trickle no idle timer notices). */
   | { kind: 'trickle'; bytesPerSecond: number }
+  /**
+   * Answer 200 with no Content-Length, then `bytes` spaces every `everyMs`, never ending: a body
+   * that flows fast enough for any rate rule and is never complete (spaces before a JSON value are
+   * still JSON, so nothing but time tells it from a slow answer).
+   */
+  | { kind: 'drip'; bytes: number; everyMs: number }
   /**
    * file only: send the body encoded, with that Content-Encoding ('deflate-raw' is sent as
    * "deflate" without the zlib wrapper, as some hosts do); Content-Length is of the encoded bytes

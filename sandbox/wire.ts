@@ -87,9 +87,29 @@ export function faultReply(fault: Fault | undefined): Reply | 'reset' | undefine
         status: fault.status ?? 302,
         headers: { Location: fault.location, 'Content-Length': 0 }
       }
+    case 'drip':
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: drip(fault.bytes, fault.everyMs)
+      }
     default:
       return undefined
   }
+}
+
+/** An endless body: `bytes` spaces every `everyMs`, until the stream is destroyed (send() does). */
+function drip(bytes: number, everyMs: number): Readable {
+  let timer: NodeJS.Timeout | undefined
+  return new Readable({
+    read() {
+      timer ??= setInterval(() => this.push(Buffer.alloc(bytes, 0x20)), everyMs)
+    },
+    destroy(error, done) {
+      clearInterval(timer)
+      done(error)
+    }
+  })
 }
 
 /** Send a reply (or reset the socket), applying latency and the fault's stall or cut. */
@@ -176,7 +196,8 @@ async function pump(
 
 /**
  * Sends the body at about `bytesPerSecond`: a slice each tenth of a second, or one byte at a time
- * below 10 bytes per second.
+ * below 10 bytes per second. The body is cut into slices whatever the size of its own chunks
+ * (64 KiB from contentStream), so a fast trickle is as fast as it says.
  */
 async function trickle(
   res: ServerResponse,
@@ -188,13 +209,26 @@ async function trickle(
   const pauseMs = (slice / bytesPerSecond) * 1000
   const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
   let first = true
+  let pending: Buffer[] = []
+  let size = 0
+  const flush = async (): Promise<boolean> => {
+    if (!first && !(await sleep(pauseMs, signal))) return false
+    first = false
+    const piece = Buffer.concat(pending, size)
+    pending = []
+    size = 0
+    return writeFlushed(res, piece)
+  }
   for await (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += slice) {
-      if (!first && !(await sleep(pauseMs, signal))) return
-      first = false
-      if (!(await writeFlushed(res, chunk.subarray(at, at + slice)))) return
+    for (let at = 0; at < chunk.length;) {
+      const take = Math.min(slice - size, chunk.length - at)
+      pending.push(chunk.subarray(at, at + take))
+      size += take
+      at += take
+      if (size === slice && !(await flush())) return
     }
   }
+  if (size > 0 && !(await flush())) return
   res.end()
 }
 

@@ -60,7 +60,7 @@ export const withFailures = run([
   file(5, { status: 'failed' })
 ])
 
-function taskFile(
+export function taskFile(
   index: number,
   taskId: string,
   family: FileResult['family'],
@@ -164,5 +164,18 @@ export function many(n: number, failedAt: number[] = []): RunResult {
     Array.from({ length: n }, (_, i) =>
       file(i + 1, failedAt.includes(i + 1) ? { status: 'failed' } : {})
     )
+  )
+}
+
+/** One Market task with `n` results (a batch job), after a listed URL. */
+export function bigTask(n: number): RunResult {
+  const id = 'batch0000000000000000000000000000'
+  return run(
+    [file(1), ...Array.from({ length: n }, (_, i) => taskFile(i + 2, id, 'market', i + 1))],
+    {
+      tasks: [
+        { taskId: id, type: 'market', state: 'success', files: n, error: null, ms: 60_000 }
+      ]
+    }
   )
 }

@@ -15,7 +15,7 @@ import {
   contentRange
 } from './ranged.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
-import { maskSignedUrl, oneLine, redactUrl } from '../util/safe-text.js'
+import { maskSignedUrl, oneLine, redactUrl, scrub } from '../util/safe-text.js'
 
 export type { Spare } from './ranged.js'
 
@@ -62,6 +62,8 @@ export interface DownloadOptions {
   spare?: Spare
   /** Least bytes left for a split (default SPLIT_THRESHOLD_BYTES). */
   splitThresholdBytes?: number
+  /** Told when a Range part of this file failed: the caller's later attempts should not split it. */
+  onPartFailed?: () => void
 }
 
 export interface Progress {
@@ -137,6 +139,7 @@ export async function download(
       acceptRanges: facts.acceptRanges,
       spare: options.spare,
       splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+      onPartFailed: options.onPartFailed,
       onBytes: bytes => {
         written = bytes
         if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
@@ -165,6 +168,8 @@ export async function download(
     }
     if (outer?.aborted) throw new CancelledError()
     if (error instanceof TransferError) throw error
+    const full = dest.diskFull(error)
+    if (full) throw full
     const classified = classify(error)
     throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
       retryable: classified.retryable
@@ -214,7 +219,7 @@ function fileFacts(message: IncomingMessage): FileFacts {
       (wireLength === null || wireLength === range.total)
     if (!whole) {
       throw new TransferError(
-        `file host sent Content-Range "${oneLine(rangeHeader, 60)}", which is not the whole file`,
+        `file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`,
         { retryable: true }
       )
     }
@@ -312,7 +317,7 @@ async function hostError(
 ): Promise<TransferError> {
   const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
-  const detail = s3Code ? ` ${oneLine(s3Code, 64)}` : ''
+  const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : ''
   if (status === 403 || status === 400 || status === 404 || status === 410) {
     const refused = status === 403 || status === 400
     return new TransferError(

@@ -144,21 +144,26 @@ export class Watchdog {
 
 /**
  * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
- * Watchdog's rules over `timeoutMs`. An abort of `signal` (the one given to Http.request) rejects
- * with CancelledError.
+ * Watchdog's rules over `timeoutMs`, or when it is not complete within `wholeMs` (an API answer is
+ * a few KiB: one that flows at 4 KiB/s for minutes is not an answer). An abort of `signal` (the
+ * one given to Http.request) rejects with CancelledError.
  */
 export async function readText(
   message: IncomingMessage,
   what: string,
   maxBytes: number,
   timeoutMs: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  wholeMs = Infinity
 ): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  const watchdog = new Watchdog(timeoutMs, reason =>
-    message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true }))
-  )
+  const abandon = (reason: string): void =>
+    void message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true }))
+  const watchdog = new Watchdog(timeoutMs, abandon)
+  const whole = Number.isFinite(wholeMs)
+    ? setTimeout(() => abandon(`the answer was not complete within ${wholeMs / 1000} s`), wholeMs)
+    : undefined
   try {
     for await (const chunk of message as AsyncIterable<Buffer>) {
       watchdog.touch(chunk.length)
@@ -176,6 +181,7 @@ export async function readText(
     throw new TransferError(`${what}: ${classified.message}`, { retryable: classified.retryable })
   } finally {
     watchdog.stop()
+    clearTimeout(whole)
   }
   return Buffer.concat(chunks).toString('utf8')
 }

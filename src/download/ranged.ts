@@ -25,16 +25,23 @@ import { type Http, Watchdog } from './http.js'
  * `Range: bytes=mid-last` on the same signed URL (R2/S3 presigned URLs sign only the host, so the
  * header keeps them valid), with `If-Range` carrying the main answer's strong ETag so that a
  * changed object answers 200. The split is only a proposal until the part's answer is a 206 with
- * exactly that Content-Range: then, if the old segment has not written up to mid yet, its end
+ * exactly that Content-Range and that same ETag: then, if the old segment has not written up to mid yet, its end
  * becomes mid and it stops there (a response asked for more is destroyed); if it has, the part is
  * dropped. Until the commit the old segment carries on untouched, so a part that cannot be had
  * (refused, 5xx, no answer; PART_ATTEMPTS tries) costs nothing and no byte is fetched twice. One
  * proposal is open at a time, so two splits never claim the same range.
  *
+ * Only against a strong validator. Bytes of two versions of an object must never be joined, and
+ * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
+ * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
+ * Last-Modified alone) is never split.
+ *
  * Fallback to one stream. A 200 to a ranged request means the host ignores Range (or the object
- * changed): the part is dropped, no more splits are tried, the main stream carries on. Nothing is
- * split when the body has a Content-Encoding (ranges would count encoded bytes), no
- * Content-Length, or `Accept-Ranges: none`.
+ * changed); a 206 without the ETag, or with another, means the host ignores If-Range or the object
+ * changed. Either way the part is dropped, no more splits are tried, the main stream carries on
+ * (a committed part hands its range back to the stream before it, or the download fails and starts
+ * over whole). Nothing is split when the body has a Content-Encoding (ranges would count encoded
+ * bytes), no Content-Length, or `Accept-Ranges: none`.
  *
  * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
  * spent, the segment before it takes its range back if it is still streaming and its request
@@ -81,7 +88,7 @@ export interface AssemblyOptions {
   wireLength: number | null
   /** Size of the file on disk when known in advance (identity bodies with a length). */
   size: number | null
-  /** The main answer's strong ETag, if any: parts must come from the same object. */
+  /** The main answer's strong ETag, if any: parts must come from the same object, so none, no split. */
   etag: string | null
   /** The host did not say `Accept-Ranges: none`. */
   acceptRanges: boolean
@@ -89,6 +96,8 @@ export interface AssemblyOptions {
   splitThresholdBytes: number
   /** Told of the bytes written so far, after every write. */
   onBytes: (written: number) => void
+  /** Told when a part failed (cut, refused, another version): a later attempt should not split. */
+  onPartFailed?: () => void
 }
 
 export interface Assembled {
@@ -120,7 +129,7 @@ interface Segment {
 
 /** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
 class StopAtEnd extends Error {}
-/** The host answered a ranged request with the whole object, or with another object. */
+/** The host answered a ranged request with the whole object, or not provably from the same object. */
 class RangeIgnored extends Error {}
 /** A proposed part came after the old segment had passed its start. */
 class Obsolete extends Error {}
@@ -162,6 +171,7 @@ export class Assembly {
     this.segments = [this.main]
     this.splittable =
       options.spare !== undefined &&
+      options.etag !== null &&
       options.acceptRanges &&
       options.codings.length === 0 &&
       options.wireLength !== null &&
@@ -203,11 +213,22 @@ export class Assembly {
     }
   }
 
-  /** Segments write at once into the one handle: safe, as every write names its position (pwritev). */
+  /**
+   * Segments write at once into the one handle: safe, as every write names its position (pwritev).
+   * A short write (a disk filling up) is followed by a write of the rest, which then says why
+   * (ENOSPC, EDQUOT) in its error.
+   */
   async writeAt(pieces: Buffer[], position: number, bytes: number): Promise<void> {
-    const { bytesWritten } = await this.o.handle.writev(pieces, position)
-    if (bytesWritten !== bytes) {
-      throw new TransferError(`short write to the temp file: ${bytesWritten} of ${bytes} bytes`)
+    let rest = pieces
+    for (let at = position, left = bytes; ;) {
+      const { bytesWritten } = await this.o.handle.writev(rest, at)
+      if (bytesWritten === left) return
+      if (bytesWritten === 0) {
+        throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`)
+      }
+      at += bytesWritten
+      left -= bytesWritten
+      rest = after(rest, bytesWritten)
     }
   }
 
@@ -328,13 +349,16 @@ export class Assembly {
         } catch (error) {
           // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
           if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete) return
-          if (error instanceof RangeIgnored) this.splittable = false
+          this.o.onPartFailed?.()
+          const ignored = error instanceof RangeIgnored
+          if (ignored) this.splittable = false
           const refused = error instanceof TransferError && error.refreshUrl
           if (!part.committed) {
             // The old segment never stopped: giving up loses nothing.
-            if (error instanceof RangeIgnored || refused || attempt >= PART_ATTEMPTS) return
-          } else if (refused || attempt >= PART_ATTEMPTS) {
-            if (!this.takeBack(part)) this.fail(error)
+            if (ignored || refused || attempt >= PART_ATTEMPTS) return
+          } else if (ignored || refused || attempt >= PART_ATTEMPTS) {
+            // Another version (or a host that ignores If-Range) cannot finish it: asking again is moot.
+            if (!this.takeBack(part)) this.fail(ignored ? changed(this.o.what) : error)
             return
           }
         }
@@ -349,7 +373,9 @@ export class Assembly {
   private async fetchPart(part: Segment): Promise<void> {
     if (!part.committed && !this.canCommit(part)) throw new Obsolete()
     if (part.pos >= part.end) return
-    const { size, etag } = this.o
+    const { size } = this.o
+    // Never null here: a file without a strong ETag is not splittable.
+    const etag = this.o.etag as string
     const from = part.pos
     const last = part.end - 1
     const what = `${this.o.what} (bytes ${from}-${last})`
@@ -361,7 +387,7 @@ export class Assembly {
       {
         'accept-encoding': 'identity',
         range: `bytes=${from}-${last}`,
-        ...(etag ? { 'if-range': etag } : {})
+        'if-range': etag
       },
       undefined,
       part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
@@ -384,9 +410,8 @@ export class Assembly {
       }
       const range = contentRange(message.headers['content-range'])
       const length = contentLength(message)
-      if (etag && message.headers.etag !== undefined && message.headers.etag !== etag) {
-        throw new RangeIgnored()
-      }
+      // The same object, proven: a 206 without the ETag, or with another, may be another version.
+      if (message.headers.etag !== etag) throw new RangeIgnored()
       if (
         !range ||
         range.start !== from ||
@@ -568,6 +593,28 @@ class SegmentWriter extends Writable {
       } else done(stopping ? new StopAtEnd() : null)
     }, done)
   }
+}
+
+/** The pieces without their first `bytes` bytes. */
+function after(pieces: Buffer[], bytes: number): Buffer[] {
+  const out: Buffer[] = []
+  let skip = bytes
+  for (const piece of pieces) {
+    if (skip >= piece.length) skip -= piece.length
+    else {
+      out.push(skip > 0 ? piece.subarray(skip) : piece)
+      skip = 0
+    }
+  }
+  return out
+}
+
+/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
+function changed(what: string): TransferError {
+  return new TransferError(
+    `${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`,
+    { retryable: true }
+  )
 }
 
 /** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */

@@ -18,12 +18,15 @@ import {
   destination,
   inShard,
   integer,
+  isLoopback,
   oneOf,
   parseShard,
+  refuseControlChars,
   seconds,
   shown
 } from './settings.js'
 import { readUrlsFile } from './urls-file.js'
+import { scrubKey } from '../util/safe-text.js'
 
 export { inShard, type Shard } from './settings.js'
 
@@ -86,11 +89,16 @@ const MAX_WAIT_SECONDS = 21_600
 
 const TYPES = `one of ${FAMILY_NAMES.join(', ')}`
 
+/** Inputs that hold lists over several lines; every other input holds one line (the key has its own check). */
+const MULTI_LINE: ReadonlySet<string> = new Set([Inputs.ApiKey, Inputs.Urls, Inputs.TaskIds])
+
 /** Reads all inputs. Throws InputError, naming the input, before any request is made. */
 export function getInputs(): Settings {
   const apiKey = core.getInput(Inputs.ApiKey, { required: true })
-  // Masked before anything else can print it, even when it is about to be rejected.
+  // Masked before anything else can print it, even when it is about to be rejected; scrubbed from
+  // whatever kie.ai or a file host says back, before that reaches a file.
   core.setSecret(apiKey)
+  scrubKey(apiKey)
   if (!apiKey) {
     throw new InputError(
       Inputs.ApiKey,
@@ -105,6 +113,8 @@ export function getInputs(): Settings {
       'the key alone, as kie.ai shows it'
     )
   }
+
+  for (const name of Object.values(Inputs)) if (!MULTI_LINE.has(name)) refuseControlChars(name)
 
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const entries = readEntries(workspace)
@@ -263,8 +273,17 @@ function shardKey(entry: Entry): string {
   return entry.kind === 'url' ? entry.url : `task:${entry.taskId}`
 }
 
+/** An http(s) API root; plain http only to this machine, as the key goes with every call. */
 function checkBaseUrl(value: string): string {
-  return checkUrl(value, Inputs.BaseUrl, value).replace(/\/+$/, '')
+  const url = new URL(checkUrl(value, Inputs.BaseUrl, value))
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(
+      Inputs.BaseUrl,
+      `is ${shown(value)}: plain http would send the API key unencrypted to ${oneToken(url.host)}`,
+      'an https:// URL (http:// only for 127.0.0.1, ::1 or localhost, e.g. a local test server)'
+    )
+  }
+  return url.href.replace(/\/+$/, '')
 }
 
 function oneToken(token: string): string {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { oneLine } from '../util/safe-text.js'
+import { hasControlChars, oneLine } from '../util/safe-text.js'
 
 /** This runner's share of the entries (`index` is 1-based). */
 export interface Shard {
@@ -15,6 +15,26 @@ export interface Shard {
 /** A bad value as quoted in an error: one line, at most 40 characters. */
 export function shown(value: string): string {
   return `"${oneLine(value, 40)}"`
+}
+
+/**
+ * Refuses an input meant to hold one line when it holds a control character or a line break: a
+ * `path` with a line break would start a workflow command in the log and break the `dir` output.
+ */
+export function refuseControlChars(name: string): void {
+  const value = core.getInput(name)
+  if (hasControlChars(value)) {
+    throw new InputError(
+      name,
+      `is ${shown(value)}, with a control character or line break in it`,
+      'one line of text'
+    )
+  }
+}
+
+/** True for a host name that is this machine: 127.0.0.0/8, ::1 or localhost (as URL gives them). */
+export function isLoopback(hostname: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === 'localhost'
 }
 
 export function oneOf<T extends string>(name: string, allowed: readonly T[]): T {

@@ -52,14 +52,17 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     return { url: await resolve(job, label, ctx), at: ctx.clock.now() }
   }
   const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
+  // Once a Range part of this file failed, its later attempts take it in one stream.
+  let oneStream = false
   const fetchOnce = (url: string): Promise<Downloaded> =>
     download(ctx.http, url, ctx.dest, {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      spare: ctx.fileSlots,
+      spare: oneStream ? undefined : ctx.fileSlots,
+      onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
-    })
+    }).catch(stopOn401(ctx))
   /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
   const refusedAgain = (error: TransferError): TransferError => {
     signed = undefined
@@ -72,6 +75,8 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       signed ??= await fresh()
       // A slot per attempt: an entry sleeping before its next attempt holds no connection.
       return ctx.fileSlots.run(async () => {
+        // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
+        if (ctx.stopped()) throw new TransferError('not started')
         // Waiting for a slot may have aged the URL past its life: exchange it before use.
         if (!signed || stale(signed)) signed = await fresh()
         try {
@@ -127,8 +132,9 @@ function age(ms: number): string {
 }
 
 /**
- * Says "stop" the moment a 401/402 answer arrives, before the governor hands the freed slot to the
- * next queued call: that call then sees the stop and is never sent.
+ * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
+ * governor hands the freed slot to the next queued call (or the file slot to the next download):
+ * that call then sees the stop and is never sent.
  */
 export function stopOn401(ctx: Pick<FetchContext, 'stop'>): (error: unknown) => never {
   return error => {

@@ -13,6 +13,8 @@ export type Slot =
       jobs: Deferred<FileJob[]>
       /** The position ({index}) of the row that reports a task without files. */
       placeholderIndex?: number
+      /** The earlier slot listing the same task: this one shares its lookup and its files. */
+      repeats?: Extract<Slot, { kind: 'task' }>
     }
 
 /**

@@ -13,6 +13,7 @@ import { DownloadRecord } from '../place/record.js'
 import {
   logFile,
   logProgress,
+  logRepeatedTask,
   logRetry,
   logStart,
   logStopped,
@@ -95,6 +96,8 @@ export class Pipeline {
         timeoutMs: settings.timeoutMs,
         signal: this.signal,
         onWait: message => core.info(message)
+      }).catch((error: unknown) => {
+        throw this.dest.diskFull(error) ?? error
       })
       this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message =>
         core.warning(message)
@@ -118,9 +121,11 @@ export class Pipeline {
         rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
         onPause: (pauseMs, rate) =>
           core.info(
-            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s, then goes on at ${rate.toFixed(1)} calls per second.`
+            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`
           )
       })
+      // Tasks are waited for until the step's start + `wait`: no lookup, nor a rate-limit pause it meets, lasts past it.
+      const deadline = this.startedAt + settings.waitMs
       // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
       // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
       // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
@@ -158,10 +163,11 @@ export class Pipeline {
               if (this.stopped) throw new TransferError('not started', { stopAll: true })
               return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx))
             },
-            signal
+            signal,
+            deadline
           ),
         clock: this.clock,
-        deadline: this.startedAt + settings.waitMs,
+        deadline,
         signal: AbortSignal.any([this.signal, this.stopping.signal]),
         onUnknownStatus: (task, raw) =>
           core.info(
@@ -183,9 +189,11 @@ export class Pipeline {
       }, WAITING_LOG_EVERY_MS)
       waiting.unref()
 
+      this.noteRepeats()
       const listed: FileJob[] = []
       for (const slot of this.slots) {
         if (slot.kind === 'url') listed.push(slot.job)
+        else if (slot.repeats) this.running.push(this.runRepeat(slot, slot.repeats))
         else if (slot.jobs.peek()) this.settleRecordedTask(slot)
         else this.running.push(this.runTask(slot, watcher))
       }
@@ -233,10 +241,12 @@ export class Pipeline {
         if (jobs.length === 0) {
           const { taskId, type, endpoint } = slot.entry
           const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false }
+          const sameAs = slot.repeats?.placeholderIndex
           files.push({
             ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
             url: null,
-            error: task.error ?? 'produced no file'
+            error: task.error ?? 'produced no file',
+            ...(sameAs === undefined ? {} : { sameAs })
           })
         }
       }
@@ -251,6 +261,7 @@ export class Pipeline {
   }
 
   private buildSlots(entries: Entry[]): void {
+    const tasks = new Map<string, Extract<Slot, { kind: 'task' }>>()
     for (const entry of entries) {
       const position = this.slots.length
       if (entry.kind === 'url') {
@@ -259,7 +270,16 @@ export class Pipeline {
           job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
         })
       } else {
-        this.slots.push({ kind: 'task', entry, jobs: deferred<FileJob[]>() })
+        // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
+        const key = `${entry.type}\n${entry.taskId}`
+        const slot: Slot = {
+          kind: 'task',
+          entry,
+          jobs: deferred<FileJob[]>(),
+          repeats: tasks.get(key)
+        }
+        if (!slot.repeats) tasks.set(key, slot)
+        this.slots.push(slot)
       }
     }
   }
@@ -336,6 +356,8 @@ export class Pipeline {
       return { kind: 'downloaded', file, ms: this.clock.now() - started }
     } catch (error) {
       const cancelled = error instanceof CancelledError || this.signal.aborted
+      // A full disk (a 401/402 was said already): every other download would fail the same way.
+      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
       return {
         kind: 'failed',
         error: cancelled ? 'cancelled' : errorMessage(error),
@@ -397,7 +419,9 @@ export class Pipeline {
       }
     } catch (error) {
       await this.dest.removeTemp(file.tempPath)
-      return { ...row, error: errorMessage(error), ms: work.ms }
+      const full = this.dest.diskFull(error)
+      if (full) this.stop(full.message)
+      return { ...row, error: errorMessage(full ?? error), ms: work.ms }
     }
   }
 
@@ -493,6 +517,39 @@ export class Pipeline {
     await this.recordTask(entry, jobs)
   }
 
+  /**
+   * A task listed again: no lookup of its own. Once the first listing has its files, each is
+   * mirrored here (named and reported as the first, with this position), and so is its state.
+   */
+  private async runRepeat(
+    slot: Extract<Slot, { kind: 'task' }>,
+    first: Extract<Slot, { kind: 'task' }>
+  ): Promise<void> {
+    const position = this.slots.indexOf(slot)
+    const jobs = (await first.jobs.promise).map(original => {
+      const { url, taskId, family, endpoint, n, extra } = original
+      const job = newJob({ url, taskId, family, endpoint, n, extra }, position)
+      job.dupOf = original.dupOf ?? original
+      return job
+    })
+    const result = this.taskResults.get(first)
+    if (result) this.taskResults.set(slot, { ...result })
+    for (const job of jobs) this.start(job)
+    slot.jobs.resolve(jobs)
+  }
+
+  /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
+  private noteRepeats(): void {
+    const entries = new Map<Extract<Slot, { kind: 'task' }>, number[]>()
+    for (const slot of this.slots) {
+      if (slot.kind !== 'task' || !slot.repeats) continue
+      let seen = entries.get(slot.repeats)
+      if (!seen) entries.set(slot.repeats, (seen = [slot.repeats.entry.index]))
+      seen.push(slot.entry.index)
+    }
+    for (const [first, at] of entries) logRepeatedTask(first.entry.type, first.entry.taskId, at)
+  }
+
   /** A task the record settled: its files are kept, and no API call is made. */
   private settleRecordedTask(slot: Extract<Slot, { kind: 'task' }>): void {
     const jobs = slot.jobs.peek()?.value ?? []
@@ -537,7 +594,8 @@ export class Pipeline {
       await this.record.save()
     } catch (error) {
       // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-      core.warning(`Could not save the record of this run's files: ${errorMessage(error)}`)
+      const why = errorMessage(this.dest.diskFull(error) ?? error)
+      core.warning(`Could not save the record of this run's files: ${why}`)
     }
   }
 

@@ -32,7 +32,7 @@ export async function plan(
           recorded.set(slot.job, known)
           slot.job.name = known.path
         }
-      } else {
+      } else if (!slot.repeats) {
         const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record)
         if (jobs) slot.jobs.resolve(jobs)
       }
@@ -85,7 +85,9 @@ async function checkDisk(
       there && known
         ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
         : ''
-    job.early = taken(ifExists, why)
+    job.early = (await dest.leadsOutside(job.name))
+      ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
+      : taken(ifExists, why)
   }
 }
 
@@ -101,9 +103,11 @@ async function recordedTask(
   if (!task || task.type !== slot.entry.type || task.files.length === 0) return null
   const jobs: FileJob[] = []
   for (const [i, file] of task.files.entries()) {
-    // A file changed since (another size) means the task is looked up and fetched again.
-    const there = file.unchanged ? file : await dest.existing(file.path)
-    if (!there || ('size' in there ? there.size : there.bytes) !== file.bytes) return null
+    // Checked as a fresh placement is: a file in folders really inside the destination (one
+    // replaced by a symlink to elsewhere vouches for nothing), of its recorded size. Otherwise the
+    // task is looked up and fetched again.
+    const there = await dest.existing(file.path)
+    if (!there || there.size !== file.bytes) return null
     const job = newJob(
       {
         url: file.url,

@@ -188,6 +188,23 @@ export class Destination {
     return { size: stats.size, mtimeMs: stats.mtimeMs }
   }
 
+  /**
+   * A full disk (ENOSPC) or a spent quota (EDQUOT) said plainly, as an error that stops the run:
+   * every other download would fail the same way. Null for any other error.
+   */
+  diskFull(error: unknown): TransferError | null {
+    const code = (error as NodeJS.ErrnoException | null)?.code
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') return null
+    const what = code === 'ENOSPC' ? 'no space left' : 'the disk quota is used up'
+    return new TransferError(`${what} on the device holding ${this.dir}`, { stopAll: true })
+  }
+
+  /** Whether the folder the name would stand in exists and leads outside the destination (a symlink). */
+  async leadsOutside(relPath: string): Promise<boolean> {
+    const folder = this.p.dirname(this.pathOf(relPath))
+    return (await this.exists(folder)) && !(await this.folderInside(folder))
+  }
+
   /** Anything at all standing at the name (a file, a link, a folder). */
   async occupied(relPath: string): Promise<boolean> {
     return this.exists(this.pathOf(relPath))

@@ -1,5 +1,6 @@
 // One run at a time per destination: a lock file that a second run waits for and a killed run cannot leave stuck.
-import { open, lstat, mkdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, lstat, mkdir, unlink, type FileHandle } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -16,6 +17,8 @@ export const LOCK_FILE = '.kie-download.lock'
 const STALE_MS = 30_000
 /** How often a waiting run looks again. */
 const POLL_MS = 250
+/** The most of a lock file read: a holder is a line of JSON, whatever the file's size. */
+const MAX_HOLDER_BYTES = 4096
 
 export interface LockOptions {
   /** How long to wait for another run before giving up (the `timeout` input). */
@@ -52,6 +55,9 @@ interface Holder {
  * Takes the destination's lock, waiting for another run that holds it (one onWait line), for at
  * most `timeoutMs`. A lock is created exclusively (`wx`, atomic on every OS and file system we
  * meet); a stale one (no heartbeat for `staleMs`, or its process gone from this machine) is removed.
+ * A heartbeat dated ahead of this machine's clock (another host's clock, or a planted file) cannot
+ * be aged: it counts as stale once it has stood still for the whole `timeoutMs`, where a live
+ * holder would have moved it.
  */
 export async function acquireLock(dir: string, options: LockOptions): Promise<ReleaseLock> {
   const lockPath = path.join(dir, LOCK_FILE)
@@ -59,6 +65,8 @@ export async function acquireLock(dir: string, options: LockOptions): Promise<Re
   const pollMs = options.pollMs ?? POLL_MS
   const deadline = Date.now() + options.timeoutMs
   let told = false
+  /** The lock as the first look found it: the same one, still ahead, at the deadline is dead. */
+  let first: { ino: number; mtimeMs: number } | undefined
   for (;;) {
     if (options.signal?.aborted) throw new CancelledError()
     const handle = await tryCreate(lockPath, dir)
@@ -70,6 +78,7 @@ export async function acquireLock(dir: string, options: LockOptions): Promise<Re
         `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
       )
     }
+    first ??= { ino: seen.ino, mtimeMs: seen.mtimeMs }
     const holder = await readHolder(lockPath)
     if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino))) continue
     if (!told) {
@@ -80,6 +89,9 @@ export async function acquireLock(dir: string, options: LockOptions): Promise<Re
     }
     const left = deadline - Date.now()
     if (left <= 0) {
+      const stillAhead =
+        seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > Date.now()
+      if (stillAhead && (await removeStale(lockPath, seen.ino))) continue
       throw new LockTimeoutError(
         `Gave up after ${seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
           `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`
@@ -112,7 +124,14 @@ async function tryCreate(lockPath: string, dir: string): Promise<FileHandle | un
 /** Writes who holds the lock and keeps its mtime fresh until released. */
 async function hold(handle: FileHandle, lockPath: string, staleMs: number): Promise<ReleaseLock> {
   const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
-  await handle.writeFile(JSON.stringify(holder))
+  try {
+    await handle.writeFile(JSON.stringify(holder))
+  } catch (error) {
+    // A full disk: an empty lock left behind would make the next run wait for nobody.
+    await handle.close().catch(() => undefined)
+    await unlink(lockPath).catch(() => undefined)
+    throw error
+  }
   const { ino } = await handle.stat()
   // Through our own handle: a heartbeat can never freshen a lock another run has made since.
   const heartbeat = setInterval(
@@ -137,8 +156,8 @@ async function hold(handle: FileHandle, lockPath: string, staleMs: number): Prom
 
 async function readHolder(lockPath: string): Promise<Holder> {
   try {
-    // It was a regular file a moment ago; a small read, and a lock just created may still be empty.
-    const parsed: unknown = JSON.parse((await readFile(lockPath, 'utf8')).slice(0, 1024))
+    // A lock just created may still be empty; JSON.parse of a cut text fails into "unknown holder".
+    const parsed: unknown = JSON.parse(await readHead(lockPath))
     const o = (parsed ?? {}) as Record<string, unknown>
     return {
       pid: Number.isSafeInteger(o.pid) && (o.pid as number) > 0 ? (o.pid as number) : null,
@@ -148,6 +167,23 @@ async function readHolder(lockPath: string): Promise<Holder> {
     }
   } catch {
     return { pid: null, host: null, since: null }
+  }
+}
+
+/**
+ * The first MAX_HOLDER_BYTES of the lock file: it was a regular file a moment ago, but a symlink or
+ * a FIFO swapped in since is not followed nor waited on, and a huge (sparse) file costs 4 KiB.
+ */
+async function readHead(lockPath: string): Promise<string> {
+  // Windows has neither flag (nor FIFOs or symlinks swapped in this way).
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+  const handle = await open(lockPath, flags)
+  try {
+    const buffer = Buffer.alloc(MAX_HOLDER_BYTES)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    return buffer.toString('utf8', 0, bytesRead)
+  } finally {
+    await handle.close()
   }
 }
 

@@ -92,6 +92,15 @@ export function logTask(t: TaskResult): void {
   }
 }
 
+/** A task listed more than once, said at the start: its entries share one lookup and its files. */
+export function logRepeatedTask(type: string, taskId: string, entries: number[]): void {
+  const shown =
+    entries.slice(0, WAITING_SHOWN).join(', ') + (entries.length > WAITING_SHOWN ? ', …' : '')
+  core.info(
+    `↷ ${taskLabel(type, taskId)} is listed ${entries.length} times (entries ${shown}): looked up and downloaded once`
+  )
+}
+
 /** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
 function progressWord(progress: string | null): string {
   if (progress === null || progress.trim() === '') return ''

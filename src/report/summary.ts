@@ -63,13 +63,18 @@ function stoppedWord(f: FileResult): string | null {
   return f.error === NOT_STARTED || f.error === CANCELLED ? f.error : null
 }
 
-/** A piece of the table that is kept or cut as a whole: a file, a task with its files, a run of stopped entries. */
+/**
+ * A piece of the table that is kept or cut as a whole: a file, a task with its files, a run of
+ * stopped entries. Only a task too big for what is left may be cut: its own row and first files.
+ */
 interface Unit {
   order: number
   failed: boolean
   /** File rows it stands for (for the "not shown" note). */
   files: number
   rows: string[]
+  /** A task's unit: rows[0] is the task's own row, the rest its files. */
+  task?: boolean
 }
 
 /** Keeps "1.0 MiB" and "✅ downloaded" on one line in a narrow column. */
@@ -175,7 +180,8 @@ function units(run: RunResult, withError: boolean): Unit[] {
           order: f.index,
           failed: false,
           files: 0,
-          rows: [taskRow(tasks.get(f.taskId), f.taskId, withError)]
+          rows: [taskRow(tasks.get(f.taskId), f.taskId, withError)],
+          task: true
         }
         current = { taskId: f.taskId, unit }
         out.push(unit)
@@ -237,16 +243,18 @@ export function summaryMarkdown(run: RunResult, limitBytes = MAX_SUMMARY_BYTES):
     size('') -
     head.reduce((n, r) => n + size(r), 0) -
     NOTE_ROOM
-  const kept = new Set<Unit>()
+  const kept = new Map<Unit, { rows: string[]; hidden: number }>()
   for (const unit of [...pieces.filter(u => u.failed), ...pieces.filter(u => !u.failed)]) {
     const cost = unit.rows.reduce((n, r) => n + size(r), 0)
-    if (cost > budget) continue
-    budget -= cost
-    kept.add(unit)
+    const part =
+      cost <= budget ? { rows: unit.rows, hidden: 0, cost } : firstRows(unit, budget, withError)
+    if (!part) continue
+    budget -= part.cost
+    kept.set(unit, part)
   }
-  const shown = pieces.filter(u => kept.has(u))
-  lines.push('', ...head, ...shown.flatMap(u => u.rows))
-  const hidden = pieces.filter(u => !kept.has(u)).reduce((n, u) => n + u.files, 0)
+  const shown = pieces.flatMap(u => kept.get(u)?.rows ?? [])
+  lines.push('', ...head, ...shown)
+  const hidden = pieces.reduce((n, u) => n + (kept.get(u)?.hidden ?? u.files), 0)
   if (hidden > 0) {
     lines.push(
       '',
@@ -255,6 +263,41 @@ export function summaryMarkdown(run: RunResult, limitBytes = MAX_SUMMARY_BYTES):
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * A task too big for the room left (thousands of results): its own row, as many of its first files
+ * as fit, and a row counting the rest; null when not even that fits, or the unit is not a task.
+ */
+function firstRows(
+  unit: Unit,
+  budget: number,
+  withError: boolean
+): { rows: string[]; hidden: number; cost: number } | null {
+  if (!unit.task || unit.rows.length < 2) return null
+  const size = (text: string): number => Buffer.byteLength(text) + 1
+  const note = (n: number): string =>
+    row(
+      [
+        '',
+        `↳\u00a0_… and ${n === 1 ? '1 more file' : `${n} more files`} of this task, in the manifest_`,
+        '',
+        '',
+        '',
+        '',
+        ''
+      ],
+      withError
+    )
+  const files = unit.rows.length - 1
+  // Room for the note with the widest count it could show.
+  let cost = size(unit.rows[0]) + size(note(files))
+  let shown = 0
+  while (shown < files && cost + size(unit.rows[shown + 1]) <= budget)
+    cost += size(unit.rows[++shown])
+  if (cost > budget) return null
+  const hidden = files - shown
+  return { rows: [...unit.rows.slice(0, shown + 1), note(hidden)], hidden, cost }
 }
 
 /** Appends the summary to the step's summary file; a summary that cannot be written is only a warning. */

@@ -13,8 +13,11 @@ export interface GovernorOptions {
   rateLimitBudgetMs: number
   /** Lookups started in any one second, at most (kie.ai: 10 per second per key for task details). */
   lookupsPerSecond?: number
-  /** Told once per rate-limit episode how long every call pauses and the rate they resume at. */
-  onPause?: (pauseMs: number, ratePerSecond: number) => void
+  /**
+   * Told once per rate-limit episode how long every call pauses and the rate they resume at (null:
+   * unpaced, as when the server said when to come back and nothing had got through to measure).
+   */
+  onPause?: (pauseMs: number, ratePerSecond: number | null) => void
 }
 
 export interface GovernorStats {
@@ -55,8 +58,11 @@ const MAX_PAUSE_MS = 30_000
 
 interface Waiter {
   lane: Lane
+  /** No rate-limit pause may keep it waiting past this (epoch ms; Infinity: the budget decides). */
+  deadline: number
   start: () => void
   cancel: () => void
+  fail: (error: TransferError) => void
 }
 
 export class Governor {
@@ -64,7 +70,7 @@ export class Governor {
   private readonly clock: RetryClock
   private readonly budgetMs: number
   private readonly lookupsPerSecond: number
-  private readonly onPause?: (pauseMs: number, ratePerSecond: number) => void
+  private readonly onPause?: (pauseMs: number, ratePerSecond: number | null) => void
 
   /*
    * No call goes ahead alone to test the key: that would cost every run one API round trip (with
@@ -87,6 +93,8 @@ export class Governor {
   private readonly lookupStarts: number[] = []
   private wakeAt = Infinity
   private wakeAbort?: AbortController
+  /** The last rate-limit answer, quoted when a pause would outlast a call's deadline. */
+  private lastLimit?: TransferError
   private readonly counts = { calls: 0, rateLimited: 0, successes: 0, failures: 0 }
 
   constructor(options: GovernorOptions) {
@@ -109,11 +117,20 @@ export class Governor {
    * Runs `call` in an API slot. A rate-limit answer (a TransferError with `rateLimited`) slows every
    * call of the run, frees the slot, and re-sends this call when the governor allows, until it has
    * met rate limits for the budget. Any other outcome is returned or thrown as is.
+   *
+   * `deadline` (epoch ms by the clock) is when the work this call serves ends, e.g. a task's `wait`:
+   * no rate-limit pause keeps the call past it. A call whose pause would end after it gives up at
+   * once with a retryable rate-limit error whose `retryAfterMs` is that pause, queued or answered.
    */
-  async run<T>(lane: Lane, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(
+    lane: Lane,
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+    deadline = Infinity
+  ): Promise<T> {
     let firstLimitedAt: number | undefined
     for (;;) {
-      await this.acquire(lane, signal)
+      await this.acquire(lane, signal, deadline)
       const sentAt = this.clock.now()
       let result: T
       try {
@@ -136,6 +153,7 @@ export class Governor {
             `kie.ai kept answering 'rate limited' for ${Math.round(this.budgetMs / 1000)} s, so this call was given up (last answer: ${error.message})`
           )
         }
+        if (this.pausedUntil >= deadline) throw this.pastDeadline(now)
         continue
       }
       this.inFlight--
@@ -145,23 +163,39 @@ export class Governor {
     }
   }
 
+  /** The error of a call whose deadline comes before the pause ends: the last answer, and the wait it asks. */
+  private pastDeadline(now: number): TransferError {
+    const pauseMs = Math.max(0, this.pausedUntil - now)
+    const last = this.lastLimit?.message ?? 'rate limited'
+    return new TransferError(
+      `${last} (the pause it asks for, ${(pauseMs / 1000).toFixed(1)} s, ends past this call's deadline)`,
+      { retryable: true, rateLimited: true, retryAfterMs: pauseMs }
+    )
+  }
+
   /** Waits for a slot this lane may use now; the slot is taken when this resolves. */
-  private acquire(lane: Lane, signal?: AbortSignal): Promise<void> {
+  private acquire(lane: Lane, signal: AbortSignal | undefined, deadline: number): Promise<void> {
     if (signal?.aborted) return Promise.reject(new CancelledError())
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => waiter.cancel()
+      const leave = (error: Error): void => {
+        signal?.removeEventListener('abort', onAbort)
+        const at = this.queue.indexOf(waiter)
+        if (at >= 0) this.queue.splice(at, 1)
+        reject(error)
+      }
       const waiter: Waiter = {
         lane,
+        deadline,
         start: () => {
           signal?.removeEventListener('abort', onAbort)
           resolve()
         },
         cancel: () => {
-          const at = this.queue.indexOf(waiter)
-          if (at >= 0) this.queue.splice(at, 1)
-          reject(new CancelledError())
+          leave(new CancelledError())
           this.pump()
-        }
+        },
+        fail: leave
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       this.queue.push(waiter)
@@ -171,6 +205,7 @@ export class Governor {
 
   /** Starts every waiting call that may start now, and sets a wake-up for the next one that may not. */
   private pump(): void {
+    this.dropPastDeadline()
     while (this.queue.length > 0 && this.inFlight < this.concurrency) {
       const now = this.clock.now()
       // The pause and the pace hold for every lane: a rate limit is the key's, not the endpoint's.
@@ -192,6 +227,15 @@ export class Governor {
       waiter.start()
     }
     if (this.queue.length === 0) this.cancelWakeUp()
+  }
+
+  /** Waiters a rate-limit pause would keep past their deadline: told now, not when the pause ends. */
+  private dropPastDeadline(): void {
+    const now = this.clock.now()
+    if (this.pausedUntil <= now) return
+    for (const waiter of this.queue.filter(w => w.deadline <= this.pausedUntil)) {
+      waiter.fail(this.pastDeadline(now))
+    }
   }
 
   /**
@@ -248,6 +292,7 @@ export class Governor {
   }
 
   private onRateLimited(sentAt: number, now: number, error: TransferError): void {
+    this.lastLimit = error
     const asked = error.retryAfterMs
     // Calls sent before the last cut were sent at the old rate: their answers are that same episode.
     if (sentAt < this.lastCutAt) {
@@ -272,6 +317,6 @@ export class Governor {
     const backoff = Math.min(MAX_PAUSE_MS, (WINDOW_MS / this.rate) * 2 ** (this.streak - 1))
     const pause = asked ?? backoff * (0.5 + 0.5 * this.clock.random())
     this.pausedUntil = Math.max(this.pausedUntil, now + pause)
-    this.onPause?.(pause, this.rate)
+    this.onPause?.(pause, Number.isFinite(this.rate) ? this.rate : null)
   }
 }

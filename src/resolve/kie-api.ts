@@ -1,9 +1,10 @@
 // The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
 import { EndpointPaths, type EndpointName } from '../constants.js'
 import { TransferError } from '../errors.js'
+import type { IncomingMessage } from 'node:http'
 import { type Http, readText } from '../download/http.js'
 import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from '../util/retry.js'
-import { maskSignedUrl, oneLine } from '../util/safe-text.js'
+import { maskSignedUrl, oneLine, scrub } from '../util/safe-text.js'
 
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {
@@ -77,7 +78,7 @@ export class KieApi {
     )
     const status = message.statusCode ?? 0
     // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
+    const text = await this.answer(message, what, signal)
     const envelope = parseEnvelope(text)
     const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
 
@@ -112,7 +113,7 @@ export class KieApi {
       signal
     )
     const status = message.statusCode ?? 0
-    const text = await readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal)
+    const text = await this.answer(message, what, signal)
     const envelope = parseEnvelope(text)
     if (status >= 200 && status < 300 && envelope?.code === 200) return envelope.data
     const retryAfterMs = parseRetryAfter(message.headers['retry-after'])
@@ -129,6 +130,11 @@ export class KieApi {
       throw new TaskEndedError(error.message)
     }
     throw error
+  }
+
+  /** The answer's text: an envelope of a few KiB, so it must be whole within `timeout` too. */
+  private answer(message: IncomingMessage, what: string, signal?: AbortSignal): Promise<string> {
+    return readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal, this.timeoutMs)
   }
 }
 
@@ -181,7 +187,7 @@ function checkSignedUrl(signed: string, baseUrl: string, what: string): void {
   const allowed = apiIsHttps ? ['https:'] : ['https:', 'http:']
   if (!allowed.includes(url.protocol)) {
     throw new TransferError(
-      `${what}: refused a download URL with scheme "${oneLine(url.protocol, 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`
+      `${what}: refused a download URL with scheme "${oneLine(scrub(url.protocol), 20)}" (expected ${allowed.join(' or ')}${apiIsHttps ? ', as the API is https' : ''})`
     )
   }
   if (url.username || url.password) {
@@ -233,7 +239,8 @@ function apiError(
     })
   }
   const meaning = meanings[code] ?? (code >= 500 ? 'server error' : 'request refused')
-  const said = envelope?.msg ? `: "${oneLine(envelope.msg, 200)}"` : plainTextHint(text)
+  // kie.ai's own words may echo the key (a proxy quoting the request): scrubbed before they go anywhere.
+  const said = envelope?.msg ? `: "${oneLine(scrub(envelope.msg), 200)}"` : plainTextHint(text)
   // "answered 401 (HTTP 200)" says how it came; "answered 403 (HTTP 403)" says nothing twice.
   const via = code === status || (bodyCode !== undefined && httpOk) ? '' : ` (HTTP ${status})`
   // kie.ai's envelope speaks for the answer: an HTTP 408 whose body says 408 is final, not a timeout.
@@ -255,6 +262,6 @@ function plainTextHint(text: string): string {
   if (cloudflare) {
     return `: Cloudflare "error code: ${cloudflare[1]}" (the request was blocked on its way, not a bad key)`
   }
-  const snippet = oneLine(text, 120)
+  const snippet = oneLine(scrub(text), 120)
   return snippet ? `: "${snippet}"` : ''
 }

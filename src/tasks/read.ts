@@ -1,5 +1,5 @@
 // Defensive readers for task-details answers: any shape goes in, plain values come out, nothing throws.
-import { oneLine } from '../util/safe-text.js'
+import { oneLine, scrub } from '../util/safe-text.js'
 
 export type Obj = Record<string, unknown>
 
@@ -55,12 +55,15 @@ export function urls(...values: unknown[]): string[] {
   return [...new Set(found)]
 }
 
-/** A raw value as short text for logs and errors: strings as they are, others as JSON. */
+/**
+ * A raw value as short text for logs and errors: strings as they are, others as JSON. Every text
+ * read here comes from kie.ai, so it is scrubbed of the key and signatures it might echo.
+ */
 export function rawText(value: unknown, max = 60): string {
   if (value === undefined) return ''
-  if (typeof value === 'string') return oneLine(value, max)
+  if (typeof value === 'string') return oneLine(scrub(value), max)
   try {
-    return oneLine(JSON.stringify(value) ?? '', max)
+    return oneLine(scrub(JSON.stringify(value) ?? ''), max)
   } catch {
     return ''
   }
@@ -70,14 +73,14 @@ export function rawText(value: unknown, max = 60): string {
 export function codeText(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value) && value !== 0) return String(value)
   if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') {
-    return oneLine(value, 40)
+    return oneLine(scrub(value), 40)
   }
   return ''
 }
 
 /** A non-empty message string, flattened and capped, else ''. */
 export function messageText(value: unknown): string {
-  return typeof value === 'string' ? oneLine(value, 300) : ''
+  return typeof value === 'string' ? oneLine(scrub(value), 300) : ''
 }
 
 /**

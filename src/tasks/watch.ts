@@ -173,7 +173,9 @@ export class TaskWatcher {
       const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()))
       interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH)
       const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt)
-      if (clock.now() >= endAt || nextAt - lookedAt < MIN_SPACING_MS) {
+      // Asked to come back only after the deadline (a Retry-After, a rate-limit pause): no look is left.
+      const askedPast = lookedAt + retryAfterMs > endAt
+      if (clock.now() >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS) {
         if (notFound) return fail(notFoundMessage(label, task, [...missing], looks, elapsed()))
         const ms = elapsed()
         const error = timeoutMessage({ label, entry, looks, found, lastError, ms })
@@ -212,7 +214,8 @@ function timeoutMessage({ label, entry, looks, found, lastError, ms }: Ending): 
   const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ')
   const last = lastError ? `last error: ${lastError}` : `last status: ${status}`
   if (looks === 1) {
-    return `${label} was not finished at the first look, and wait allows no more time (${last})`
+    const what = found || !lastError ? 'was not finished' : 'got no answer from kie.ai'
+    return `${label} ${what} at the first look, and wait allows no more time (${last})`
   }
   const what = found ? 'is still generating' : 'got no answer from kie.ai'
   return `${label} ${what} after ${seconds(ms)} s (${last})`
