@@ -2,6 +2,10 @@
 import * as core from '@actions/core'
 import { getProxyUrl } from '@actions/http-client'
 import type { Agent } from 'node:http'
+import { tunnelAgentClass } from './tunnel-agent.js'
+
+/** Beside this module: dist/https-proxy-agent/ in the bundle, src/download/https-proxy-agent/ in tests. */
+export const HTTPS_PROXY_AGENT = './https-proxy-agent/index.cjs'
 
 /**
  * The proxy a request to `url` goes through, decided exactly as @actions/http-client decides it:
@@ -18,9 +22,8 @@ export function proxyFor(url: URL): URL | null {
 
 /**
  * The agent for `protocol` URLs through `proxy`: CONNECT tunnels kept alive and reused, at most
- * `maxSockets` to each host at a time. The credentials are masked before the agent exists (its
- * DEBUG output prints the proxy URL), and its code (https-proxy-agent, bundled apart) is loaded
- * here, so a run that needs no proxy never parses it.
+ * `maxSockets` to each host at a time (tunnel-agent.ts). The credentials are masked before the
+ * agent exists (its DEBUG output prints the proxy URL).
  */
 export async function tunnelAgent(
   proxy: URL,
@@ -28,7 +31,15 @@ export async function tunnelAgent(
   maxSockets: number
 ): Promise<Agent> {
   maskProxyCredentials(proxy)
-  const { TunnelAgent } = await import('./tunnel-agent.js')
+  // https-proxy-agent is loaded here, so a run without a proxy never parses it. ncc leaves this
+  // import as it is (webpackIgnore), and `npm run package` bundles the package apart at that very
+  // path beside dist/index.js. (A chunk split by ncc itself would do, but ncc then writes only that
+  // chunk's licenses into dist/licenses.txt.)
+  const loaded = (await import(/* webpackIgnore: true */ HTTPS_PROXY_AGENT)) as {
+    default: typeof import('https-proxy-agent')
+  }
+  const { HttpsProxyAgent } = loaded.default
+  const TunnelAgent = tunnelAgentClass(HttpsProxyAgent)
   core.debug(
     `${protocol.slice(0, -1)} requests go through the proxy ${proxy.host}: CONNECT tunnels kept alive, at most ${maxSockets} to a host`
   )
