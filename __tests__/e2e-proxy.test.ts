@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { type RegisteredFile, Sandbox, TunnelProxy } from '../sandbox/index.ts'
 import { runDist } from '../scripts/runner.ts'
 import { applyMasks, maskedValues } from './helpers/masks.js'
@@ -17,7 +18,8 @@ const CA_ENV = { NODE_EXTRA_CA_CERTS: path.join(TLS_DIR, 'ca.pem') }
 // every run, so the proxy's environment variables are all that tells the runs apart.
 const RESOLVE_KIE_TEST = [
   '--import',
-  path.join(import.meta.dirname, 'helpers', 'resolve-kie-test.ts')
+  // A URL: --import takes a Windows path's drive letter for a URL scheme.
+  pathToFileURL(path.join(import.meta.dirname, 'helpers', 'resolve-kie-test.ts')).href
 ]
 const USER = 'ci-runner'
 /** Needs percent-encoding in a URL (':', '@', '/'), which the action must undo before sending it. */
