@@ -1,5 +1,5 @@
 // Whether a request goes through a proxy (http-client's own rules, loopback never), and which of the proxy's credentials are masked.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { HttpClient } from '@actions/http-client'
 import { existsSync, readFileSync } from 'node:fs'
 import http from 'node:http'
@@ -15,28 +15,9 @@ import {
 } from '../src/download/proxy.js'
 import { captureStdout } from './helpers/capture.js'
 import { maskedValues } from './helpers/masks.js'
+import { useProxyEnv } from './helpers/proxy-env.js'
 
-const PROXY_VARS = [
-  'http_proxy',
-  'HTTP_PROXY',
-  'https_proxy',
-  'HTTPS_PROXY',
-  'no_proxy',
-  'NO_PROXY'
-]
-const saved = Object.fromEntries(PROXY_VARS.map(name => [name, process.env[name]]))
-
-function setProxyEnv(env: Record<string, string>): void {
-  for (const name of PROXY_VARS) delete process.env[name]
-  Object.assign(process.env, env)
-}
-
-afterEach(() => {
-  for (const name of PROXY_VARS) {
-    if (saved[name] === undefined) delete process.env[name]
-    else process.env[name] = saved[name]
-  }
-})
+const setProxyEnv = useProxyEnv()
 
 /** What http-client itself would do for `url`: its agent is a `tunnel` agent behind a proxy. */
 function httpClientProxies(url: string): boolean {
