@@ -89,6 +89,7 @@ export class TunnelProxy {
   async close(): Promise<void> {
     this.#abort.abort()
     const closed = new Promise(resolve => this.#server.close(resolve))
+    this.#server.closeAllConnections()
     for (const socket of this.#sockets) socket.destroy()
     await closed
   }
@@ -106,7 +107,8 @@ export class TunnelProxy {
     client.once('close', () => this.#open.set(target, (this.#open.get(target) ?? 1) - 1))
     if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.#abort.signal }).catch(() => {})
     if (client.destroyed) return
-    const upstream = this.#track(net.connect(port, HOST))
+    // No Nagle on either leg (the server's accepted sockets have none by default), as in squid.
+    const upstream = this.#track(net.connect({ port, host: HOST, noDelay: true }))
     upstream.once('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       if (head.length > 0) upstream.write(head)
