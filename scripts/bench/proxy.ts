@@ -60,7 +60,7 @@ export async function proxyScenario(options: Options): Promise<void> {
       },
       (round, x) =>
         console.log(
-          `    round ${round}: direct ${sec(x.direct?.ms ?? NaN)}; through the proxy ${sec(x.proxy?.ms ?? NaN)}, tunnels ${JSON.stringify(x.proxy?.tunnels)}`
+          `    round ${round}: direct ${sec(x.direct?.ms ?? NaN)}; through the proxy ${sec(x.proxy?.ms ?? NaN)} (${((x.proxy?.ms ?? NaN) / (x.direct?.ms ?? NaN)).toFixed(2)}), tunnels ${JSON.stringify(x.proxy?.tunnels)}`
         )
     )
     const directMs = median(r.direct.map(x => x.ms))
@@ -78,11 +78,13 @@ export async function proxyScenario(options: Options): Promise<void> {
       `<= ${2 * CONCURRENCY} (2 x concurrency)`,
       worstHost <= 2 * CONCURRENCY
     )
-    const ratio = proxyMs / directMs
+    // Each round runs both back to back: on a shared machine the load drifts more between rounds
+    // than within one, so each round's own ratio is the fairer comparison.
+    const ratio = median(r.proxy.map((x, i) => x.ms / r.direct[i].ms))
     mark(
       'proxy',
-      'wall through the proxy / direct',
-      `${ratio.toFixed(2)} (${sec(proxyMs)} vs ${sec(directMs)})`,
+      'wall through the proxy / direct, median of the rounds',
+      `${ratio.toFixed(2)} (medians ${sec(proxyMs)} vs ${sec(directMs)})`,
       '<= 1.10',
       ratio <= 1.1
     )
