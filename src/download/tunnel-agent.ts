@@ -33,8 +33,7 @@ interface ProxyAnswer {
 export function tunnelAgentClass(Base: typeof HttpsProxyAgent) {
   return class TunnelAgent extends Base<string> {
     constructor(proxy: URL, protocol: 'http:' | 'https:', maxSockets: number) {
-      // noDelay as Node's own agents have it: with Nagle's algorithm on the socket to the proxy, a
-      // request's last small write waits for the peer to acknowledge the one before.
+      // noDelay, as http.Agent connects by default: the socket to the proxy is built here instead.
       super(proxy, { keepAlive: true, maxSockets, noDelay: true })
       // Stated, not guessed from the call stack (agent-base's fallback).
       this.protocol = protocol
