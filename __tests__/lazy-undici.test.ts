@@ -1,5 +1,5 @@
 // vendor/lazy-undici: undici is loaded only when first used, gives the real classes, and the proxy path still works.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { HttpClient } from '@actions/http-client'
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -9,24 +9,10 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { ProxyAgent } from 'undici'
 import { ProxyAgent as RealProxyAgent } from 'undici-real'
+import { useProxyEnv } from './helpers/proxy-env.js'
 
 const root = path.join(import.meta.dirname, '..')
-const PROXY_VARS = [
-  'http_proxy',
-  'HTTP_PROXY',
-  'https_proxy',
-  'HTTPS_PROXY',
-  'no_proxy',
-  'NO_PROXY'
-]
-const saved = Object.fromEntries(PROXY_VARS.map(name => [name, process.env[name]]))
-
-afterEach(() => {
-  for (const name of PROXY_VARS) {
-    if (saved[name] === undefined) delete process.env[name]
-    else process.env[name] = saved[name]
-  }
-})
+useProxyEnv()
 
 /**
  * Runs an ES module in a plain Node child: jest's module registry and nock's interception of

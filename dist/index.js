@@ -319,7 +319,7 @@ for (const name of Object.keys(exports)) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(667);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(502);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -329,7 +329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 667:
+/***/ 502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -672,7 +672,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -5298,8 +5298,120 @@ async function withRetry(what, policy, attempt, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/download/tunnel-agent.ts
+
+
+
+/**
+ * The agent class, made on the HttpsProxyAgent that proxy.ts loads when a proxy applies (the
+ * package is bundled apart, so only its type is imported here).
+ *
+ * With keepAlive, its tunnels live in http.Agent's own pool: one tunnel (and the TLS session
+ * inside it) carries request after request to its host, and at most `maxSockets` are open to
+ * each host at a time; a request beyond them waits for one to come free. Plain and TLS targets
+ * are both CONNECT tunnels, as through http-client's own proxy agent. The pool files a tunnel
+ * under a name made from the request's `protocol`, so every request must carry it (Http does):
+ * without it, agent-base guesses from the call stack, which differs when the tunnel is handed
+ * back, and no tunnel is ever reused.
+ *
+ * A proxy that refuses the tunnel (407, 403, 502) fails the request with an error naming the
+ * proxy: https-proxy-agent alone replays the proxy's answer as if the host had sent it, and a 403
+ * would then read as the file host refusing its signed URL. A proxy that cannot be reached is
+ * named too.
+ */
+function tunnelAgentClass(Base) {
+    return class TunnelAgent extends Base {
+        constructor(proxy, protocol, maxSockets) {
+            // noDelay, as http.Agent connects by default: the socket to the proxy is built here instead.
+            super(proxy, { keepAlive: true, maxSockets, noDelay: true });
+            // Stated, not guessed from the call stack (agent-base's fallback).
+            this.protocol = protocol;
+        }
+        async connect(req, opts) {
+            let refusal;
+            const onAnswer = (answer) => {
+                if (answer.statusCode !== 200)
+                    refusal = answer;
+            };
+            req.once('proxyConnect', onAnswer);
+            let socket;
+            try {
+                socket = await super.connect(req, opts);
+            }
+            catch (error) {
+                const { message, retryable } = classify(error);
+                throw new TransferError(`proxy ${this.proxy.host}: ${message}`, { retryable });
+            }
+            finally {
+                req.off('proxyConnect', onAnswer);
+            }
+            if (refusal) {
+                socket.destroy();
+                const { statusCode, statusText } = refusal;
+                const reason = statusText ? ` ${oneLine(statusText, 60)}` : '';
+                throw new TransferError(`proxy ${this.proxy.host} refused the tunnel to ${opts.host}:${opts.port} (HTTP ${statusCode}${reason})`, { retryable: RETRYABLE_STATUSES.has(statusCode) });
+            }
+            return socket;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/download/proxy.ts
+// Behind a forward proxy: whether one applies (http-client's own rules), its credentials masked, the keep-alive tunnel agent loaded only then.
+
+
+
+/** Beside this module: dist/https-proxy-agent/ in the bundle, src/download/https-proxy-agent/ in tests. */
+const HTTPS_PROXY_AGENT = './https-proxy-agent/index.cjs';
+/**
+ * The proxy a request to `url` goes through, decided exactly as @actions/http-client decides it:
+ * https_proxy or HTTPS_PROXY for https URLs, http_proxy or HTTP_PROXY for http ones, none for a
+ * host that no_proxy/NO_PROXY names nor for a loopback host (localhost, 127.*, [::1]). A proxy
+ * URL without a host name is no proxy, as there. Null: go direct.
+ */
+function proxyFor(url) {
+    const href = lib_getProxyUrl(url.href);
+    if (!href)
+        return null;
+    const proxy = new URL(href);
+    return proxy.hostname ? proxy : null;
+}
+/**
+ * The agent for `protocol` URLs through `proxy`: CONNECT tunnels kept alive and reused, at most
+ * `maxSockets` to each host at a time (tunnel-agent.ts). The credentials are masked before the
+ * agent exists (its DEBUG output prints the proxy URL).
+ */
+async function tunnelAgent(proxy, protocol, maxSockets) {
+    maskProxyCredentials(proxy);
+    // https-proxy-agent is loaded here, so a run without a proxy never parses it. ncc leaves this
+    // import as it is (webpackIgnore), and `npm run package` bundles the package apart at that very
+    // path beside dist/index.js. (A chunk split by ncc itself would do, but ncc then writes only that
+    // chunk's licenses into dist/licenses.txt.)
+    const loaded = (await import(/* webpackIgnore: true */ HTTPS_PROXY_AGENT));
+    const { HttpsProxyAgent } = loaded.default;
+    const TunnelAgent = tunnelAgentClass(HttpsProxyAgent);
+    core_debug(`${protocol.slice(0, -1)} requests go through the proxy ${proxy.host}: CONNECT tunnels kept alive, at most ${maxSockets} to a host`);
+    return new TunnelAgent(proxy, protocol, maxSockets);
+}
+/**
+ * Registers the proxy's credentials with the runner's masker: the password as written in the URL
+ * and decoded (the user name too when it comes alone, as a token), and the Basic token sent as
+ * Proxy-Authorization. getProxyUrl only hands out URLs whose parts decode.
+ */
+function maskProxyCredentials(proxy) {
+    if (!proxy.username && !proxy.password)
+        return;
+    const user = decodeURIComponent(proxy.username);
+    const password = decodeURIComponent(proxy.password);
+    const secrets = proxy.password ? [proxy.password, password] : [proxy.username, user];
+    secrets.push(Buffer.from(`${user}:${password}`).toString('base64'));
+    for (const secret of new Set(secrets))
+        core_setSecret(secret);
+}
+
 ;// CONCATENATED MODULE: ./src/download/http.ts
-// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, cancellation, errors without queries.
+// HTTP for the API and the file host: @actions/http-client, keep-alive direct and through a proxy, timeouts, cancellation, errors without queries.
+
 
 
 
@@ -5314,14 +5426,27 @@ async function withRetry(what, policy, attempt, signal) {
 const MIN_BYTES_PER_SECOND = 1024;
 /**
  * Clients for plain requests: no automatic redirects (the caller checks every hop), no retries of
- * their own (the one retry policy lives in retry.ts), keep-alive so a batch reuses connections.
+ * their own (the one retry policy lives in retry.ts), keep-alive so a batch reuses connections,
+ * direct or through the proxy that http-client's rules pick (proxy.ts).
  */
 class Http {
     // http-client keeps one agent per client whatever the protocol, so http and https get a client each.
     clients = new Map();
+    /**
+     * Behind a proxy, the tunnel agents, by target protocol and proxy: http-client's own proxy agent
+     * (`tunnel`) keeps no tunnel alive, so each request would pay a new CONNECT and TLS handshake.
+     */
+    tunnels = new Map();
     timeoutMs;
-    constructor(timeoutMs) {
+    maxTunnelsPerHost;
+    /**
+     * `maxTunnelsPerHost` caps the tunnels open to one host through a proxy (the run's concurrency:
+     * its requests to one host never need more); direct connections are left to the pipeline's own
+     * bounds, as before.
+     */
+    constructor(timeoutMs, maxTunnelsPerHost = Infinity) {
         this.timeoutMs = timeoutMs;
+        this.maxTunnelsPerHost = maxTunnelsPerHost;
     }
     /**
      * Sends one request and returns once the status line and headers arrived. An abort of `signal`
@@ -5332,18 +5457,22 @@ class Http {
             throw new CancelledError();
         const parsedUrl = new URL(url);
         const client = this.client(parsedUrl.protocol);
-        // requestRaw is http-client's public low-level entry: the same agent (proxy, keep-alive) and
-        // socket timeout as request(), plus Node's own `signal` option, which request() cannot pass.
+        const proxy = proxyFor(parsedUrl);
+        const agent = proxy ? await this.tunnel(parsedUrl.protocol, proxy) : client.getAgent(url);
+        // requestRaw is http-client's public low-level entry: the agent chosen above, the same socket
+        // timeout as request(), plus Node's own `signal` option, which request() cannot pass.
         const info = {
             parsedUrl,
             httpModule: parsedUrl.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default()),
             options: {
+                // Also names the tunnel a keep-alive proxy agent files the connection under (tunnel-agent.ts).
+                protocol: parsedUrl.protocol,
                 host: parsedUrl.hostname,
                 port: parsedUrl.port ? Number(parsedUrl.port) : parsedUrl.protocol === 'https:' ? 443 : 80,
                 path: parsedUrl.pathname + parsedUrl.search,
                 method,
                 headers: { 'user-agent': USER_AGENT, ...headers },
-                agent: client.getAgent(url),
+                agent,
                 ...(signal ? { signal } : {})
             }
         };
@@ -5369,11 +5498,25 @@ class Http {
         response.message.req?.setTimeout(0);
         return response.message;
     }
-    /** Closes idle keep-alive sockets so the process can exit at once. */
+    /** Closes idle keep-alive sockets and tunnels so the process can exit at once. */
     dispose() {
         for (const client of this.clients.values())
             client.dispose();
         this.clients.clear();
+        // Every request that awaited a tunnel agent is over by now, so each promise has settled.
+        for (const pending of this.tunnels.values()) {
+            pending.then(agent => agent.destroy()).catch(() => undefined);
+        }
+        this.tunnels.clear();
+    }
+    tunnel(protocol, proxy) {
+        const key = `${protocol} ${proxy.href}`;
+        let agent = this.tunnels.get(key);
+        if (!agent) {
+            agent = tunnelAgent(proxy, protocol === 'https:' ? 'https:' : 'http:', this.maxTunnelsPerHost);
+            this.tunnels.set(key, agent);
+        }
+        return agent;
     }
     client(protocol) {
         let client = this.clients.get(protocol);
@@ -8764,7 +8907,7 @@ class Pipeline {
         const { settings } = this;
         this.dest = await openDestination(settings.dir);
         this.dir = this.dest.dir;
-        const http = new Http(settings.timeoutMs);
+        const http = new Http(settings.timeoutMs, settings.concurrency);
         let release;
         let waiting;
         try {

@@ -31,7 +31,7 @@ const KEEP_ALIVE_MS = 65_000
 type Route = FaultTarget | 'byPath'
 
 export class Sandbox {
-  /** API root, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  /** API root, e.g. http://127.0.0.1:41234 (no trailing slash; hostNames.api in place of 127.0.0.1). */
   readonly baseUrl: string
   /** File host root; equals baseUrl when fileHost is 'same'. */
   readonly fileBaseUrl: string
@@ -85,8 +85,9 @@ export class Sandbox {
     try {
       const ports = [await listen(servers[0], options.port ?? 0)]
       if (separate) ports.push(await listen(servers[1], options.filePort ?? 0))
-      const baseUrl = `${scheme}://${HOST}:${ports[0]}`
-      ctx.fileBaseUrl = `${scheme}://${HOST}:${ports[ports.length - 1]}`
+      const names = options.hostNames
+      const baseUrl = `${scheme}://${names?.api ?? HOST}:${ports[0]}`
+      ctx.fileBaseUrl = separate ? `${scheme}://${names?.file ?? HOST}:${ports[1]}` : baseUrl
       return new Sandbox(ctx, servers, sockets, abort, baseUrl)
     } catch (error) {
       for (const server of servers) server.close()

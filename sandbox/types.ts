@@ -19,6 +19,15 @@ export interface SandboxOptions {
   tls?: { key: string | Buffer; cert: string | Buffer }
   /** 'separate' (default) gives the file host its own port, as kie.ai's API and R2 are apart. */
   fileHost?: 'same' | 'separate'
+  /**
+   * Host names for the URLs the sandbox hands out, in place of 127.0.0.1, e.g.
+   * `{ api: 'api.kie.test', file: 'files.kie.test' }` (`file` is ignored with fileHost 'same'):
+   * a client then sees remote hosts, which a proxy is never skipped for as loopback is. The
+   * servers still listen on 127.0.0.1 only and nothing resolves the names, so a client reaches
+   * them through a TunnelProxy (which sends every tunnel there) or a lookup of its own; over TLS
+   * the certificate must name them (the test CA's covers *.kie.test).
+   */
+  hostNames?: { api: string; file: string }
   /** Clock in ms, for expiry tests (default Date.now). */
   now?: () => number
   /** Port of the API on 127.0.0.1 (default 0: an ephemeral port). */

@@ -1,7 +1,7 @@
 // `npm run bench`: the bundled action (dist/index.js) on loopback fakes, each scenario against the curl script and a true lower bound.
 //   npm run bench                                  every scenario, 3 alternating rounds
-//   npm run bench -- --scenario rate|mix|many|start|big [--scenario ...]
-//   npm run bench -- --rounds 1 --rate-files 40 --many-files 500 --big-mib 64   a quick pass
+//   npm run bench -- --scenario rate|mix|many|start|big|proxy [--scenario ...]
+//   npm run bench -- --rounds 1 --rate-files 40 --many-files 500 --big-mib 64 --proxy-files 50   a quick pass
 //   npm run bench -- --check                       exit 1 when a target of issue 13 is missed
 //   npm run bench -- --no-script                   skip the curl script (slow at 10,000 files)
 //   npm run bench -- --dist /tmp/build/index.js    race another bundle (npx ncc build src/index.ts -o /tmp/build)
@@ -10,6 +10,7 @@ import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DIST } from './runner.ts'
 import { useDist } from './bench/contenders.ts'
+import { proxyScenario } from './bench/proxy.ts'
 import { summary } from './bench/report.ts'
 import {
   type Options,
@@ -25,7 +26,8 @@ const SCENARIOS = {
   mix: mixScenario,
   many: manyScenario,
   start: startScenario,
-  big: bigScenario
+  big: bigScenario,
+  proxy: proxyScenario
 }
 type Name = keyof typeof SCENARIOS
 
@@ -38,7 +40,8 @@ const { values } = parseArgs({
     dist: { type: 'string', default: DIST },
     'rate-files': { type: 'string', default: '200' },
     'many-files': { type: 'string', default: '10000' },
-    'big-mib': { type: 'string', default: '1024' }
+    'big-mib': { type: 'string', default: '1024' },
+    'proxy-files': { type: 'string', default: '200' }
   }
 })
 
@@ -57,7 +60,8 @@ const options: Options = {
   script: !values['no-script'],
   rateFiles: Number(values['rate-files']),
   manyFiles: Number(values['many-files']),
-  bigMib: Number(values['big-mib'])
+  bigMib: Number(values['big-mib']),
+  proxyFiles: Number(values['proxy-files'])
 }
 
 console.log(

@@ -1,6 +1,6 @@
 // One loopback sandbox per end-to-end test file, and the bundled action run against it.
 import { afterAll, afterEach, beforeAll } from '@jest/globals'
-import { Sandbox } from '../../sandbox/index.ts'
+import { Sandbox, type SandboxOptions } from '../../sandbox/index.ts'
 import { type DistRun, runDist } from '../../scripts/runner.ts'
 
 export type RunDist = (
@@ -9,14 +9,17 @@ export type RunDist = (
 ) => Promise<DistRun>
 
 /**
- * Starts a sandbox before the file's tests (`onStart` gets it, to keep and to register files on),
- * clears its faults and request log after each test, and closes it after the last. Returns a
- * runner of dist/index.js with the sandbox's base URL and key filled in.
+ * Starts a sandbox (with `options`) before the file's tests (`onStart` gets it, to keep and to
+ * register files on), clears its faults and request log after each test, and closes it after the
+ * last. Returns a runner of dist/index.js with the sandbox's base URL and key filled in.
  */
-export function useSandbox(onStart: (sandbox: Sandbox) => Promise<void> | void): RunDist {
+export function useSandbox(
+  onStart: (sandbox: Sandbox) => Promise<void> | void,
+  options: SandboxOptions = {}
+): RunDist {
   let sandbox: Sandbox | undefined
   beforeAll(async () => {
-    sandbox = await Sandbox.start()
+    sandbox = await Sandbox.start(options)
     await onStart(sandbox)
   })
   afterEach(() => {

@@ -27,6 +27,14 @@ export function useDist(file: string): void {
   dist = path.resolve(file)
 }
 
+/**
+ * runDist always appends dist/index.js; naming another bundle first makes node run that one
+ * (dist/index.js is then only an argument, which the action never reads).
+ */
+export function bundleArgs(): string[] {
+  return dist === DIST ? [] : [dist]
+}
+
 export interface ActionRun {
   ms: number
   /** From spawning the process to the first request reaching the fake (ms). */
@@ -66,9 +74,7 @@ export async function runAction(
       },
       {
         workspace,
-        // runDist always appends dist/index.js; naming another bundle first makes node run that one
-        // (dist/index.js is then only an argument, which the action never reads).
-        nodeArgs: [`--require=${PROBE}`, ...(dist === DIST ? [] : [dist])],
+        nodeArgs: [`--require=${PROBE}`, ...bundleArgs()],
         env: { PEAK_RSS_FILE: rssFile },
         timeoutMs: 1_800_000
       }

@@ -19,6 +19,7 @@ export interface Options {
   rateFiles: number
   manyFiles: number
   bigMib: number
+  proxyFiles: number
 }
 
 const MiB = 2 ** 20

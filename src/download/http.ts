@@ -1,10 +1,11 @@
-// HTTP for the API and the file host: proxy-aware @actions/http-client, keep-alive, timeouts, cancellation, errors without queries.
+// HTTP for the API and the file host: @actions/http-client, keep-alive direct and through a proxy, timeouts, cancellation, errors without queries.
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
-import http, { type ClientRequest, type IncomingMessage } from 'node:http'
+import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { USER_AGENT } from '../constants.js'
 import { CancelledError, TransferError } from '../errors.js'
 import { classify } from '../util/retry.js'
+import { proxyFor, tunnelAgent } from './proxy.js'
 
 export type Headers = Record<string, string>
 type RequestInfo = Parameters<HttpClient['requestRaw']>[0]
@@ -18,15 +19,28 @@ export const MIN_BYTES_PER_SECOND = 1024
 
 /**
  * Clients for plain requests: no automatic redirects (the caller checks every hop), no retries of
- * their own (the one retry policy lives in retry.ts), keep-alive so a batch reuses connections.
+ * their own (the one retry policy lives in retry.ts), keep-alive so a batch reuses connections,
+ * direct or through the proxy that http-client's rules pick (proxy.ts).
  */
 export class Http {
   // http-client keeps one agent per client whatever the protocol, so http and https get a client each.
   private readonly clients = new Map<string, HttpClient>()
+  /**
+   * Behind a proxy, the tunnel agents, by target protocol and proxy: http-client's own proxy agent
+   * (`tunnel`) keeps no tunnel alive, so each request would pay a new CONNECT and TLS handshake.
+   */
+  private readonly tunnels = new Map<string, Promise<Agent>>()
   private readonly timeoutMs: number
+  private readonly maxTunnelsPerHost: number
 
-  constructor(timeoutMs: number) {
+  /**
+   * `maxTunnelsPerHost` caps the tunnels open to one host through a proxy (the run's concurrency:
+   * its requests to one host never need more); direct connections are left to the pipeline's own
+   * bounds, as before.
+   */
+  constructor(timeoutMs: number, maxTunnelsPerHost = Infinity) {
     this.timeoutMs = timeoutMs
+    this.maxTunnelsPerHost = maxTunnelsPerHost
   }
 
   /**
@@ -44,18 +58,22 @@ export class Http {
     if (signal?.aborted) throw new CancelledError()
     const parsedUrl = new URL(url)
     const client = this.client(parsedUrl.protocol)
-    // requestRaw is http-client's public low-level entry: the same agent (proxy, keep-alive) and
-    // socket timeout as request(), plus Node's own `signal` option, which request() cannot pass.
+    const proxy = proxyFor(parsedUrl)
+    const agent = proxy ? await this.tunnel(parsedUrl.protocol, proxy) : client.getAgent(url)
+    // requestRaw is http-client's public low-level entry: the agent chosen above, the same socket
+    // timeout as request(), plus Node's own `signal` option, which request() cannot pass.
     const info: RequestInfo = {
       parsedUrl,
       httpModule: parsedUrl.protocol === 'https:' ? https : http,
       options: {
+        // Also names the tunnel a keep-alive proxy agent files the connection under (tunnel-agent.ts).
+        protocol: parsedUrl.protocol,
         host: parsedUrl.hostname,
         port: parsedUrl.port ? Number(parsedUrl.port) : parsedUrl.protocol === 'https:' ? 443 : 80,
         path: parsedUrl.pathname + parsedUrl.search,
         method,
         headers: { 'user-agent': USER_AGENT, ...headers },
-        agent: client.getAgent(url),
+        agent,
         ...(signal ? { signal } : {})
       }
     }
@@ -79,10 +97,25 @@ export class Http {
     return response.message
   }
 
-  /** Closes idle keep-alive sockets so the process can exit at once. */
+  /** Closes idle keep-alive sockets and tunnels so the process can exit at once. */
   dispose(): void {
     for (const client of this.clients.values()) client.dispose()
     this.clients.clear()
+    // Every request that awaited a tunnel agent is over by now, so each promise has settled.
+    for (const pending of this.tunnels.values()) {
+      pending.then(agent => agent.destroy()).catch(() => undefined)
+    }
+    this.tunnels.clear()
+  }
+
+  private tunnel(protocol: string, proxy: URL): Promise<Agent> {
+    const key = `${protocol} ${proxy.href}`
+    let agent = this.tunnels.get(key)
+    if (!agent) {
+      agent = tunnelAgent(proxy, protocol === 'https:' ? 'https:' : 'http:', this.maxTunnelsPerHost)
+      this.tunnels.set(key, agent)
+    }
+    return agent
   }
 
   private client(protocol: string): HttpClient {

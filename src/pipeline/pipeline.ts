@@ -88,7 +88,7 @@ export class Pipeline {
     const { settings } = this
     this.dest = await openDestination(settings.dir)
     this.dir = this.dest.dir
-    const http = new Http(settings.timeoutMs)
+    const http = new Http(settings.timeoutMs, settings.concurrency)
     let release: (() => Promise<void>) | undefined
     let waiting: NodeJS.Timeout | undefined
     try {
