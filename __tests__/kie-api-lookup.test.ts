@@ -179,9 +179,7 @@ describe('lookups against the sandbox, read by the family adapters', () => {
       })
       const outcome = await waitFor({ type, taskId })
       expect(outcome).toMatchObject({ state: 'failed' })
-      expect((outcome as { error: string }).error).toMatch(
-        new RegExp(`^${type} task ${taskId} failed: prompt flagged \\(code 4\\d\\d, `)
-      )
+      expect((outcome as { error: string }).error).toMatch(/^prompt flagged \(code 4\d\d, /)
     }
   )
 
@@ -189,7 +187,7 @@ describe('lookups against the sandbox, read by the family adapters', () => {
     await sandbox.registerTask({ type: 'market', taskId: 'text-1', outcome: 'text' })
     await expect(waitFor({ type: 'market', taskId: 'text-1' })).resolves.toMatchObject({
       state: 'failed',
-      error: 'market task text-1 finished, but produced no file to download'
+      error: 'finished, but produced no file to download'
     })
   })
 
@@ -197,7 +195,9 @@ describe('lookups against the sandbox, read by the family adapters', () => {
     await sandbox.registerTask({ type: 'veo', taskId: 'veo-1', files: files('veo', 'main', 1) })
     const outcome = await waitFor({ type: 'runway', taskId: 'veo-1' })
     expect(outcome).toMatchObject({ state: 'failed', ms: 90_000 })
-    expect((outcome as { error: string }).error).toMatch(/runway task veo-1 was not found/)
+    expect((outcome as { error: string }).error).toMatch(
+      /^not found: kie.ai answered 422 "record is null".*another family than runway/
+    )
   })
 
   it('faults injected for a taskId hit its lookups, and a retryable one is looked at again', async () => {

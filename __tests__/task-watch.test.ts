@@ -96,8 +96,7 @@ describe('TaskWatcher', () => {
     const outcome = await watcher(clock, lookup).watch(task)
     expect(outcome).toEqual({
       state: 'timeout',
-      error:
-        '4o-image task task12345 is still generating after 900 s (last status: GENERATING, 48%)',
+      error: 'still generating after 900 s (last status: GENERATING, 48%)',
       ms: 900_000
     })
     // The last look is at the deadline, none after it.
@@ -113,8 +112,7 @@ describe('TaskWatcher', () => {
     })
     expect(outcome.state).toBe('timeout')
     expect(outcome).toMatchObject({
-      error:
-        'market task m1 was not finished at the first look, and wait allows no more time (last status: queuing)'
+      error: 'not finished at the first look, and wait allows no more time (last status: queuing)'
     })
     expect(at).toEqual([0])
   })
@@ -142,7 +140,7 @@ describe('TaskWatcher', () => {
     expect(outcome.ms).toBe(90_000)
     expect(at[at.length - 1]).toBe(90_000)
     expect(outcome).toMatchObject({
-      error: `veo task abc was not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
+      error: `not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
     })
   })
 
@@ -181,7 +179,7 @@ describe('TaskWatcher', () => {
     expect(outcome).toMatchObject({
       state: 'timeout',
       error:
-        '4o-image task task12345 got no answer from kie.ai after 60 s (last error: kie.ai answered 500, kie.ai server error)'
+        'no answer from kie.ai after 60 s (last error: kie.ai answered 500, kie.ai server error)'
     })
   })
 
@@ -190,7 +188,7 @@ describe('TaskWatcher', () => {
     const { lookup, at } = scripted(clock, new TransferError('answered 404, not found'))
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'failed',
-      error: '4o-image task task12345 could not be looked up: answered 404, not found',
+      error: 'could not be looked up: answered 404, not found',
       ms: 0
     })
     expect(at).toHaveLength(1)
@@ -203,7 +201,7 @@ describe('TaskWatcher', () => {
     await expect(watcher(clock, lookup).watch(task)).rejects.toBe(stop)
   })
 
-  it("fails with kie.ai's reason, code, family and task ID", async () => {
+  it("fails with kie.ai's reason and code alone (the report names the task in front)", async () => {
     const clock = fakeClock()
     const { lookup } = scripted(clock, running4o, {
       status: 'GENERATE_FAILED',
@@ -213,7 +211,7 @@ describe('TaskWatcher', () => {
     })
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'failed',
-      error: '4o-image task task12345 failed: content policy (code 400, status GENERATE_FAILED)',
+      error: 'content policy (code 400, status GENERATE_FAILED)',
       ms: 3000
     })
   })
@@ -226,7 +224,7 @@ describe('TaskWatcher', () => {
       watcher(clock, lookup).watch({ taskId: 'txt', type: 'market' })
     ).resolves.toMatchObject({
       state: 'failed',
-      error: 'market task txt finished, but produced no file to download'
+      error: 'finished, but produced no file to download'
     })
   })
 

@@ -7,8 +7,8 @@ import { maskSignedUrl, oneLine } from '../util/safe-text.js'
 
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {
-  401: 'unauthorized: the API key is missing or invalid',
-  402: 'insufficient credits on the kie.ai account',
+  401: 'unauthorized: the API key is missing or invalid (check the api-key secret)',
+  402: 'insufficient credits on the kie.ai account (top it up, or check the api-key secret)',
   404: 'resource or endpoint not found (check base-url and endpoint)',
   422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',
   429: 'rate limited',
