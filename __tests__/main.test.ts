@@ -309,11 +309,29 @@ describe('run', () => {
       expect(nock.isDone()).toBe(true)
     })
 
-    it('an input error fails before any request, naming the input', async () => {
+    it('an input error fails before any request, naming the input, with every output set', async () => {
       const r = await runAction({ 'api-key': KEY, urls: 'ftp://x.example/a.png' })
       expect(r.failed).toBe(true)
       expect(r.log).toMatch(/::error::Input 'urls' has a URL with scheme "ftp:"/)
-      expect(r.outputs).toEqual({})
+      expect(r.outputs).toEqual({
+        count: '0',
+        downloaded: '0',
+        failed: '0',
+        dir: path.join(r.workspace.dir, 'kie-downloads'),
+        paths: '',
+        files: '[]',
+        tasks: '[]',
+        manifest: expect.stringMatching(/\.json$/)
+      })
+      expect(JSON.parse(readFileSync(r.outputs.manifest, 'utf8'))).toEqual([])
+      // Nothing was created for it.
+      expect(existsSync(path.join(r.workspace.dir, 'kie-downloads'))).toBe(false)
+    })
+
+    it('an invalid path still sets every output, with dir empty', async () => {
+      const r = await runAction({ 'api-key': KEY, urls: 'https://x.example/a.png', path: '' })
+      expect(r.failed).toBe(true)
+      expect(r.outputs).toMatchObject({ count: '0', downloaded: '0', failed: '0', dir: '' })
     })
   })
 })
