@@ -50,4 +50,4 @@ export const RECORD_FILE = '.kie-download.json'
 export const TEMP_PREFIX = '.kie-download-'
 
 export const USER_AGENT =
-  'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)'
+  'kie-download-action/1.1 (+https://github.com/marketplace/actions/kie-ai-download)'
