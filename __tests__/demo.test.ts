@@ -64,7 +64,7 @@ describe('the demo’s summary, rendered as text', () => {
   it('renders the Markdown summary: title, totals, a table of plain cells', () => {
     const md = readFileSync(path.join(import.meta.dirname, 'golden', 'with-failures.md'), 'utf8')
     const lines = summaryText(md).split('\n')
-    expect(lines[0]).toBe('❌ kie.ai downloads: 1 downloaded, 1 skipped, 3 failed')
+    expect(lines[0]).toBe('❌ kie.ai downloads: 1 file downloaded, 1 skipped, 3 failed')
     expect(lines).toContain('1.0 MiB in 9.2 s (111.7 KiB/s) into kie-downloads/')
     const row = lines.find(l => l.startsWith('3 '))
     expect(row).toMatch(

@@ -11,6 +11,8 @@ import { lintWorkflows, readmeWorkflows, workflowSources } from './helpers/workf
 const root = path.join(import.meta.dirname, '..')
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8')
 const readme = read('README.md')
+/** docs/development.md: the commands and dev dependencies moved there from the README. */
+const development = read('docs/development.md')
 const pkg = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>
   devDependencies: Record<string, string>
@@ -23,9 +25,9 @@ function section(name: string): string {
   return m[1]
 }
 
-/** The dev dependency table of README's "## Development" section. */
+/** The dev dependency table of docs/development.md. */
 const devDependencyTable =
-  /^## Development\n[\s\S]*?^(\| dev dependency \|[\s\S]*?)\n\n/m.exec(readme)?.[1] ?? ''
+  /^# Development\n[\s\S]*?^(\| dev dependency \|[\s\S]*?)\n\n/m.exec(development)?.[1] ?? ''
 
 /** Each input of the usage block with the comment lines above it, read as a person reads them. */
 function documentedInputs(): Map<string, string[]> {
@@ -115,10 +117,12 @@ describe('action.yml', () => {
   })
 })
 
-describe('README development section', () => {
-  it('names every npm script, and no script that does not exist', () => {
+describe('docs/development.md, and the README', () => {
+  it('name every npm script, and no script that does not exist', () => {
     const named = new Set(
-      [...readme.matchAll(/\bnpm (?:run ([\w:-]+)|(test))\b/g)].map(m => m[1] ?? m[2])
+      [...`${readme}\n${development}`.matchAll(/\bnpm (?:run ([\w:-]+)|(test))\b/g)].map(
+        m => m[1] ?? m[2]
+      )
     )
     expect([...named].filter(name => !(name in pkg.scripts))).toEqual([])
     expect(Object.keys(pkg.scripts).filter(name => !named.has(name))).toEqual([])

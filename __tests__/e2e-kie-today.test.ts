@@ -109,12 +109,12 @@ describe('final codes', () => {
     expect(tasksOutput(r).map(t => t.state)).toEqual(['failed', 'failed', 'failed'])
     const errors = r.files.map(f => f.error)
     expect(errors[0]).toMatch(
-      /^market task \S+ failed: .* answered 408: .*"Upstream service has not returned results for more than 10 minutes"$/
+      /^kie\.ai task details .* answered 408: .*"Upstream service has not returned results for more than 10 minutes"$/
     )
     expect(errors[1]).toMatch(
-      /^market task \S+ failed: .* answered 501: generation failed: "Generation failed"$/
+      /^kie\.ai task details .* answered 501: generation failed: "Generation failed"$/
     )
-    expect(errors[2]).toMatch(/^veo task \S+ failed: .* answered 408: .*"No result from upstream"$/)
+    expect(errors[2]).toMatch(/^kie\.ai task details .* answered 408: .*"No result from upstream"$/)
     // One look each: no grace, no retry, no waiting for `wait`.
     for (const t of [timedOut, failed, httpStyle]) expect(looksOf(t.taskId)).toHaveLength(1)
     expect(r.ms).toBeLessThan(15_000)

@@ -94,11 +94,16 @@ describe('the bundled action behind a CONNECT proxy', () => {
     expect(proxy.refused).toBe(0)
   })
 
-  it('keeps to `concurrency` tunnels at a time when the API and the files share one plain-http host', async () => {
+  it('keeps to `concurrency` tunnels at a time when the API and the files share one host', async () => {
     // API calls run ahead of the downloads, so more requests than `concurrency` are under way to
-    // the one host: the agent, not the pipeline, holds the tunnels to `concurrency`. Plain http
-    // (HTTP_PROXY) goes through CONNECT tunnels too, as through http-client's own agent.
-    const shared = await Sandbox.start({ hostNames: HOSTS, fileHost: 'same', fileLatencyMs: 50 })
+    // the one host: the agent, not the pipeline, holds the tunnels to `concurrency`. (Over https:
+    // a `base-url` over plain http is refused unless it is this machine.)
+    const shared = await Sandbox.start({
+      hostNames: HOSTS,
+      fileHost: 'same',
+      fileLatencyMs: 50,
+      tls: TLS
+    })
     try {
       const some = await Promise.all(
         files.slice(0, 8).map(f => shared.register({ url: f.url, size: f.size }))
@@ -110,10 +115,10 @@ describe('the bundled action behind a CONNECT proxy', () => {
           urls: some.map(f => f.url).join('\n'),
           concurrency: '2'
         },
-        { env: { HTTP_PROXY: proxyUrl() }, nodeArgs: RESOLVE_KIE_TEST }
+        { env: { ...CA_ENV, HTTPS_PROXY: proxyUrl() }, nodeArgs: RESOLVE_KIE_TEST }
       )
       expect(r.code).toBe(0)
-      expect(shared.baseUrl).toMatch(/^http:\/\/api\.kie\.test:/)
+      expect(shared.baseUrl).toMatch(/^https:\/\/api\.kie\.test:/)
       expect(r.files.map(f => f.sha256)).toEqual(some.map(f => f.sha256))
       expect(proxy.peakByHost()).toEqual({ [new URL(shared.baseUrl).host]: 2 })
     } finally {

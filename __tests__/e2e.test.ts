@@ -51,6 +51,7 @@ describe('the bundled action against the sandbox', () => {
         .join('\n'),
       files: expect.any(String),
       count: '3',
+      downloaded: '3',
       failed: '0',
       dir,
       tasks: '[]',

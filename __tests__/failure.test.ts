@@ -32,14 +32,28 @@ describe('the step’s one error', () => {
     expect(failureSummary(withFailures)).toMatch(/^3 of 5 files failed:/)
   })
 
-  it('names failed and timed-out tasks by family and short ID', () => {
+  it('counts tasks apart from files and names each failed task once, by family and whole ID', () => {
     expect(failureMessage(withTasks, true)).toBe(
       [
-        '2 of 7 files failed:',
-        '4o-image task …2a3d4e5f failed: GENERATE_FAILED (400): content policy violation',
-        'veo task …ef123456: still generating after 900 s'
+        '2 of 4 tasks failed:',
+        '4o-image task task_4o_9c1b2a3d4e5f failed: GENERATE_FAILED (400): content policy violation',
+        'veo task veo_task_abcdef123456 timed out: still generating after 900 s'
       ].join('\n')
     )
+  })
+
+  it('says files and tasks apart when both failed', () => {
+    const r = run([...withTasks.files, file(8, { status: 'failed' })], { tasks: withTasks.tasks })
+    expect(failureSummary(r)?.split('\n')[0]).toBe('1 of 6 files failed; 2 of 4 tasks failed:')
+  })
+
+  it('cuts a long reason at a word, with an ellipsis', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ')
+    const line =
+      failureMessage(run([file(1, { status: 'failed', error: words })]), true)?.split('\n')[1] ?? ''
+    expect(line).toMatch(/^#1 img-1\.png: word0 word1 .* word\d+…$/)
+    expect(words).toContain(line.slice('#1 img-1.png: '.length, -1))
+    expect(line.length).toBeLessThanOrEqual('#1 img-1.png: '.length + 200)
   })
 
   it.each([true, false])(

@@ -165,12 +165,8 @@ describe('task-ids without any URL', () => {
 })
 
 describe('task-ids beside URLs', () => {
-  it('still pair with the URLs by position: no task entry', () => {
-    const entries = inputs({
-      urls: `${CAT}\n${DOG}`,
-      'task-ids': 't-1,t-2',
-      'task-type': 'veo'
-    }).entries
+  it('without a type, pair with the URLs by position: no task entry', () => {
+    const entries = inputs({ urls: `${CAT}\n${DOG}`, 'task-ids': 't-1,t-2' }).entries
     expect(entries).toEqual([
       { kind: 'url', index: 1, url: CAT, taskId: 't-1', endpoint: 'gpt4o-image' },
       { kind: 'url', index: 2, url: DOG, taskId: 't-2', endpoint: 'gpt4o-image' }
@@ -182,10 +178,34 @@ describe('task-ids beside URLs', () => {
     expect(entries.map(e => e.taskId)).toEqual(['t-1', 't-2'])
   })
 
-  it('with a type are an error: a type applies to nothing there', () => {
-    const ids = JSON.stringify([{ taskId: 't-1', type: 'veo' }])
+  it('with task-type set, are tasks to download after the URLs', () => {
+    const entries = inputs({
+      urls: `${CAT}\n${DOG}`,
+      'task-ids': 't-1,t-2,t-3',
+      'task-type': 'veo'
+    }).entries
+    expect(entries).toEqual([
+      { kind: 'url', index: 1, url: CAT, taskId: null, endpoint: 'common' },
+      { kind: 'url', index: 2, url: DOG, taskId: null, endpoint: 'common' },
+      { kind: 'task', index: 3, taskId: 't-1', type: 'veo', endpoint: 'common' },
+      { kind: 'task', index: 4, taskId: 't-2', type: 'veo', endpoint: 'common' },
+      { kind: 'task', index: 5, taskId: 't-3', type: 'veo', endpoint: 'common' }
+    ])
+  })
+
+  it('with a type of their own, are tasks too (task-type gives the rest theirs)', () => {
+    const ids = JSON.stringify([{ taskId: 't-1', type: '4o-image' }, 't-2'])
+    expect(inputs({ urls: CAT, 'task-ids': ids, 'task-type': 'suno' }).entries).toEqual([
+      { kind: 'url', index: 1, url: CAT, taskId: null, endpoint: 'common' },
+      { kind: 'task', index: 2, taskId: 't-1', type: '4o-image', endpoint: 'gpt4o-image' },
+      { kind: 'task', index: 3, taskId: 't-2', type: 'suno', endpoint: 'common' }
+    ])
+  })
+
+  it('with a type on some and no task-type, name the task that has none', () => {
+    const ids = JSON.stringify([{ taskId: 't-1', type: 'veo' }, 't-2'])
     expect(thrown({ urls: CAT, 'task-ids': ids })?.message).toMatch(
-      /^Input 'task-ids' gives a "type" in item 1, but URLs are listed: expected task IDs alone/
+      /^Input 'task-type' is empty, but the task in item 2 of 'task-ids' has no type of its own/
     )
   })
 
@@ -294,13 +314,16 @@ describe('wait and results', () => {
 })
 
 describe('shard with tasks', () => {
-  it('puts every task in exactly one shard', () => {
-    const ids = Array.from({ length: 40 }, (_, i) => `task-${i}`)
-    const seen = [1, 2, 3].flatMap(index =>
-      inputs({ 'task-ids': ids.join('\n'), 'task-type': 'veo', shard: `${index}/3` }).entries.map(
-        e => e.taskId
-      )
+  it('is refused, naming the first task: only its own shard could name its files', () => {
+    const urls = JSON.stringify([
+      'https://tempfile.aiquickdraw.com/v/cat.png',
+      { taskId: 'x', type: 'veo' }
+    ])
+    expect(thrown({ urls, shard: '1/3' })?.message).toBe(
+      "Input 'shard' is \"1/3\", but the list holds a task (in item 2 of 'urls'): expected file URLs only: a task's files are known only to the shard that runs it, so the other shards could not name the files after it (give each job its own task IDs and path instead)."
     )
-    expect([...seen].sort()).toEqual([...ids].sort())
+    expect(thrown({ 'task-ids': 'a\nb', 'task-type': 'veo', shard: '2/2' })?.message).toMatch(
+      /^Input 'shard' is "2\/2", but the list holds a task \(on line 1 of 'task-ids'\)/
+    )
   })
 })

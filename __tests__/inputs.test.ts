@@ -127,12 +127,40 @@ describe('urls', () => {
     )
   })
 
-  it('with nothing in it (and no urls-file) is an error naming urls', () => {
-    const error = thrown({ urls: ' \n , ' })
-    expect(error).toBeInstanceOf(InputError)
-    expect(error?.message).toBe(
-      "Input 'urls' gave no file URL and no task: expected at least one URL in 'urls' or 'urls-file', or a task ID in 'task-ids'."
+  it('with nothing in it (and no urls-file) is an empty list from urls, not an error', () => {
+    const settings = inputs({ urls: ' \n , \n# a comment\n' })
+    expect(settings.entries).toEqual([])
+    expect(settings.empty).toEqual({ kind: 'no-entries', inputs: ['urls'], file: null, total: 0 })
+  })
+
+  it('with nothing anywhere (urls, urls-file and task-ids empty) is an empty list that names none', () => {
+    expect(inputs({}).empty).toEqual({ kind: 'none-given', inputs: [], file: null, total: 0 })
+  })
+
+  it('an empty urls-file is an empty list that names the file', () => {
+    writeFileSync(path.join(workspace, 'list.txt'), '# nothing new today\n\n')
+    expect(inputs({ 'urls-file': 'list.txt' }).empty).toEqual({
+      kind: 'no-entries',
+      inputs: ['urls-file'],
+      file: 'list.txt',
+      total: 0
+    })
+  })
+
+  it('an empty list still has every other input checked', () => {
+    expect(thrown({ urls: '', concurrency: '0' })?.message).toMatch(/^Input 'concurrency'/)
+    expect(thrown({ urls: '', 'if-no-files-found': 'fail' })?.message).toBe(
+      `Input 'if-no-files-found' is "fail": expected one of warn, error, ignore.`
     )
+  })
+
+  it('a shard that gets none of the entries is an empty list too', () => {
+    const urls = [CAT, DOG].join('\n')
+    const empties = ['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']
+      .map(shard => inputs({ urls, shard }).empty)
+      .filter(empty => empty !== null)
+    expect(empties.length).toBeGreaterThanOrEqual(7)
+    expect(empties[0]).toEqual({ kind: 'shard', inputs: ['urls'], file: null, total: 2 })
   })
 
   it('that is not JSON but starts with [ is an error naming urls and the expected form', () => {
@@ -150,8 +178,8 @@ describe('urls', () => {
     expect(error?.message).toMatch(/^Input 'urls' has an invalid URL/)
   })
 
-  it('as an empty JSON array is an error naming urls', () => {
-    expect(thrown({ urls: ' [ ] ' })?.message).toMatch(/^Input 'urls' gave no file URL and no task/)
+  it('as an empty JSON array is an empty list from urls', () => {
+    expect(inputs({ urls: ' [ ] ' }).empty).toMatchObject({ kind: 'no-entries', inputs: ['urls'] })
   })
 
   it.each([
@@ -608,12 +636,18 @@ describe('any urls value (property)', () => {
         setInputs({ urls })
         let outcome: unknown
         try {
-          outcome = getInputs().entries.length > 0 ? 'settings' : 'settings without entries'
+          const settings = getInputs()
+          outcome =
+            settings.entries.length > 0
+              ? 'settings'
+              : settings.empty?.kind === 'no-entries' || settings.empty?.kind === 'none-given'
+                ? 'an empty list'
+                : 'settings without entries or a reason'
         } catch (error) {
           outcome = error instanceof InputError ? 'InputError' : error
         }
         // The other error itself is shown when this fails.
-        expect(['settings', 'InputError']).toContain(outcome)
+        expect(['settings', 'an empty list', 'InputError']).toContain(outcome)
       }),
       { numRuns: 1000 }
     )
@@ -629,6 +663,47 @@ describe('any urls value (property)', () => {
         }
       ),
       { numRuns: 300 }
+    )
+  })
+})
+
+describe('shard', () => {
+  const list = Array.from({ length: 12 }, (_, i) => `https://tempfile.aiquickdraw.com/v/${i}.png`)
+
+  it('keeps the whole list, other shards’ entries marked foreign, each entry in one shard', () => {
+    const own = ['1/3', '2/3', '3/3'].map(shard => {
+      const settings = inputs({ urls: list.join('\n'), shard })
+      expect(settings.shard).toEqual({ index: Number(shard[0]), total: 3 })
+      expect(settings.entries.map(e => [e.index, e.kind === 'url' && e.url])).toEqual(
+        list.map((u, i) => [i + 1, u])
+      )
+      return settings.entries.filter(e => !e.foreign).map(e => e.index)
+    })
+    expect(own.flat().sort((a, b) => a - b)).toEqual(list.map((_, i) => i + 1))
+  })
+
+  it('refuses {name} or {ext} before the end of filename when a URL has no extension', () => {
+    const urls = `${CAT}\nhttps://musicfile.kie.ai/s/ZTJlLWF1ZGlv`
+    expect(thrown({ urls, shard: '1/2', filename: '{name}-{index}' })?.message).toMatch(
+      /^Input 'filename' has \{name\} or \{ext\} before its end, but with 'shard' set the list holds a URL without an extension \(on line 2 of 'urls'\)/
+    )
+    expect(inputs({ urls, shard: '1/2', filename: '{index}-{name}' }).entries).toHaveLength(2)
+    expect(inputs({ urls: CAT, shard: '1/2', filename: '{name}-{index}' }).entries).toHaveLength(1)
+  })
+})
+
+describe('summary and if-no-files-found', () => {
+  it.each(['full', 'failures', 'off'] as const)('summary %s is read', summary => {
+    expect(inputs({ urls: CAT, summary }).summary).toBe(summary)
+  })
+
+  it.each(['warn', 'error', 'ignore'] as const)('if-no-files-found %s is read', value => {
+    expect(inputs({ urls: CAT, 'if-no-files-found': value }).ifNoFilesFound).toBe(value)
+  })
+
+  it('refuses another summary value, naming the input', () => {
+    expect(thrown({ urls: CAT, summary: 'none' })?.message).toBe(
+      `Input 'summary' is "none": expected one of full, failures, off.`
     )
   })
 })

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { captureStdout } from './helpers/capture.js'
 import {
+  FILE_LINES_SHOWN,
   logDetails,
   logFile,
+  logLanded,
+  logMoreFiles,
   logProgress,
   logRetry,
   logStart,
@@ -12,7 +15,7 @@ import {
   logWaiting
 } from '../src/report/log.js'
 import { failureMessage } from '../src/report/failure.js'
-import { WORKSPACE, allGood, badKey, file, withFailures, withTasks } from './golden/runs.js'
+import { DIR, WORKSPACE, allGood, badKey, file, withFailures, withTasks } from './golden/runs.js'
 import type { RunResult } from '../src/results.js'
 
 let out: ReturnType<typeof captureStdout>
@@ -57,29 +60,33 @@ describe('step log', () => {
       '↷ img-3.png  1.0 MiB  image/png  already there, skipped',
       '✔ img-4.png  1.0 MiB  image/png  0.4 s',
       '↷ img-1.png  1.0 MiB  image/png  same URL as #1, fetched once',
-      '3 downloaded, 1 skipped; 3.0 MiB in 9.2 s (337.0 KiB/s)'
+      '3 files downloaded, 1 skipped · 3.0 MiB in 9.2 s (337.0 KiB/s)'
     ])
   })
 
-  it('names files and tasks with their short task ID, one line when a task settles', () => {
+  it('names files and tasks with their whole task ID, one line when a task settles', () => {
     logRun(withTasks, 1)
     const lines = shown()
     expect(lines[0]).toBe('Downloading 1 file and the results of 4 tasks into kie-downloads/')
     expect(lines).toContain(
-      '✔ 281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f_1.png  1.0 MiB  image/png  0.4 s  market task …5c6d7e8f'
-    )
-    expect(lines).toContain('◆ market task …5c6d7e8f succeeded in 34.1 s: 2 files')
-    expect(lines).toContain(
-      '✖ 4o-image task …2a3d4e5f failed after 12.0 s: GENERATE_FAILED (400): content policy violation'
+      '✔ 281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f_1.png  1.0 MiB  image/png  0.4 s  market task 281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f'
     )
     expect(lines).toContain(
-      '✖ veo task …ef123456 timed out after 15 min 0 s: still generating after 900 s'
+      '◆ market task 281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f succeeded in 34.1 s: 2 files'
     )
-    expect(lines).toContain('↷ suno task …f3a4b5c6: its files are already there, not looked up')
+    expect(lines).toContain(
+      '✖ 4o-image task task_4o_9c1b2a3d4e5f failed after 12.0 s: GENERATE_FAILED (400): content policy violation'
+    )
+    expect(lines).toContain(
+      '✖ veo task veo_task_abcdef123456 timed out after 15 min 0 s: still generating after 900 s'
+    )
+    expect(lines).toContain(
+      '↷ suno task 5c79d1e2f3a4b5c6: its files are already there, not looked up'
+    )
     // A task's "no file" row is said by its task line, not again as a file.
     expect(lines.filter(l => l.includes('content policy'))).toHaveLength(1)
     expect(lines.at(-1)).toBe(
-      '3 downloaded, 2 skipped, 2 failed; 3.0 MiB in 15 min 2 s (3.4 KiB/s)'
+      '3 files downloaded, 2 skipped; 1 task failed, 1 timed out · 3.0 MiB in 15 min 2 s (3.4 KiB/s)'
     )
   })
 
@@ -93,7 +100,7 @@ describe('step log', () => {
       '■ Stopped: kie.ai answered 401, the API key is missing or wrong: "You do not have access permissions". Nothing more will start.',
       // The reason is said once in the log; the file that met it points there.
       '✖ img-1.png: stopped the run (see above)',
-      '0 downloaded, 1 failed, 199 not started; nothing transferred in 0.6 s'
+      '0 files downloaded, 1 failed, 199 not started · nothing transferred in 0.6 s'
     ])
   })
 
@@ -139,7 +146,7 @@ describe('step log', () => {
       }
     ])
     expect(shown()).toEqual([
-      '⏳ Waiting for 2 tasks: market task …5c6d7e8f generating 48% (1 min 20 s), veo task …ef123456 generating (31.0 s)'
+      '⏳ Waiting for 2 tasks: market task 281e5b0e9a1c4b7f8d2e3a4b5c6d7e8f generating 48% (1 min 20 s), veo task veo_task_abcdef123456 generating (31.0 s)'
     ])
   })
 
@@ -171,5 +178,70 @@ describe('step log', () => {
       '  ↻ #3 cat.png: file host answered HTTP 503; retry 1 of 3 in 1.2 s',
       '  … #3 cat.png: 48% (12.0 MiB of 25.0 MiB, 6.0 MiB/s)'
     ])
+  })
+})
+
+describe('step log of a big run', () => {
+  const big = (n: number, failedAt: number[] = []): RunResult => ({
+    ...allGood,
+    files: Array.from({ length: n }, (_, i) =>
+      file(i + 1, failedAt.includes(i + 1) ? { status: 'failed' } : {})
+    )
+  })
+
+  /** Lines outside any ::group:: block, and the lines inside. */
+  function split(): { outside: string[]; inside: string[] } {
+    const outside: string[] = []
+    const inside: string[] = []
+    let depth = 0
+    for (const line of shown()) {
+      if (line.startsWith('::group::')) depth++
+      else if (line.startsWith('::endgroup::')) depth--
+      else (depth > 0 ? inside : outside).push(line)
+    }
+    return { outside, inside }
+  }
+
+  it(`writes each file's line as it lands up to ${FILE_LINES_SHOWN} files`, () => {
+    logRun(big(FILE_LINES_SHOWN), FILE_LINES_SHOWN)
+    expect(split().inside).toEqual([])
+    expect(split().outside).toHaveLength(FILE_LINES_SHOWN + 2)
+  })
+
+  it('past that, keeps arrivals for one collapsed group at the end; failures and totals stay outside', () => {
+    const r = big(1000, [7, 999])
+    logRun(r, 1000)
+    const { outside, inside } = split()
+    expect(inside).toHaveLength(998)
+    expect(outside).toEqual([
+      'Downloading 1000 files into kie-downloads/',
+      expect.stringMatching(/^✖ img-7\.png: file host answered HTTP 404$/),
+      expect.stringMatching(/^✖ img-999\.png: file host answered HTTP 404$/),
+      expect.stringMatching(/^998 files downloaded, 2 failed · /)
+    ])
+    const text = out.writes.join('')
+    expect(text.indexOf('::group::')).toBeLessThan(text.indexOf('998 files downloaded'))
+    expect(text).toContain('::group::Files that arrived or were already there (998 lines)')
+  })
+
+  it('counts a task’s files when it succeeds: the group starts once the run passes the limit', () => {
+    logStart({ files: 150, tasks: 1, dir: DIR })
+    for (let i = 1; i <= 150; i++) logFile(file(i))
+    logMoreFiles(60)
+    for (let i = 151; i <= 210; i++) logFile(file(i))
+    logTotals(big(210))
+    expect(split().inside).toHaveLength(60)
+  })
+
+  it('says every 30 s how far a big run is, and nothing in a small one', () => {
+    logStart({ files: 300, tasks: 0, dir: DIR })
+    for (let i = 1; i <= 120; i++) logFile(file(i))
+    logLanded()
+    expect(shown().at(-1)).toBe('… 120 of 300 files done so far')
+    out.writes.length = 0
+    logStart({ files: 3, tasks: 0, dir: DIR })
+    logFile(file(1))
+    logLanded()
+    expect(shown()).toEqual(['Downloading 3 files into kie-downloads/', expect.any(String)])
   })
 })

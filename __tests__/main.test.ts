@@ -244,6 +244,35 @@ describe('run', () => {
       expect(statSync(path.join(ws.dir, 'kie-downloads', '.kie-download.json')).isFile()).toBe(true)
     })
 
+    it('skip, sharded: a URL without an extension whose name holds another URL’s file fails, the file untouched', async () => {
+      const ws = makeWorkspace()
+      const song = 'https://tempfile.aiquickdraw.com/v/song.mp3'
+      const open = 'https://musicfile.kie.ai/s/song'
+      api(song, 'a.mp3')
+      host('a.mp3', Buffer.from('first'), 'audio/mpeg')
+      api(open, 'b')
+      host('b', Buffer.from('second'), 'audio/mpeg')
+      const both = { 'api-key': KEY, urls: `${song}\n${open}`, shard: '1/1' }
+      const first = await runAction(both, { workspace: ws })
+      // `song` stays free for any extension: song.mp3 (listed first) gets its own name.
+      expect(first.files.map(f => f.name)).toEqual(['song.mp3', 'song-2.mp3'])
+      // Only the URL without an extension is listed now: from the list alone it is song.mp3,
+      // which holds the other URL's file. It is fetched (its extension is not known before) and
+      // then left out, never skipped as if it were that file, nor written over it.
+      api(open, 'b')
+      host('b', Buffer.from('second'), 'audio/mpeg')
+      const again = await runAction(
+        { 'api-key': KEY, urls: open, shard: '1/1', 'if-exists': 'skip' },
+        { workspace: ws }
+      )
+      expect(again.failed).toBe(true)
+      expect(again.files[0]).toMatchObject({ name: 'song.mp3', status: 'failed', path: null })
+      expect(again.files[0].error).toMatch(/the file of another URL from an earlier run/)
+      const dir = path.join(ws.dir, 'kie-downloads')
+      expect(readFileSync(path.join(dir, 'song.mp3'), 'utf8')).toBe('first')
+      expect(readdirSync(dir).filter(f => f.startsWith('.kie-download-'))).toEqual([])
+    })
+
     it('overwrite: replaces the file', async () => {
       const ws = makeWorkspace()
       mkdirSync(path.join(ws.dir, 'kie-downloads'))
@@ -309,11 +338,29 @@ describe('run', () => {
       expect(nock.isDone()).toBe(true)
     })
 
-    it('an input error fails before any request, naming the input', async () => {
+    it('an input error fails before any request, naming the input, with every output set', async () => {
       const r = await runAction({ 'api-key': KEY, urls: 'ftp://x.example/a.png' })
       expect(r.failed).toBe(true)
       expect(r.log).toMatch(/::error::Input 'urls' has a URL with scheme "ftp:"/)
-      expect(r.outputs).toEqual({})
+      expect(r.outputs).toEqual({
+        count: '0',
+        downloaded: '0',
+        failed: '0',
+        dir: path.join(r.workspace.dir, 'kie-downloads'),
+        paths: '',
+        files: '[]',
+        tasks: '[]',
+        manifest: expect.stringMatching(/\.json$/)
+      })
+      expect(JSON.parse(readFileSync(r.outputs.manifest, 'utf8'))).toEqual([])
+      // Nothing was created for it.
+      expect(existsSync(path.join(r.workspace.dir, 'kie-downloads'))).toBe(false)
+    })
+
+    it('an invalid path still sets every output, with dir empty', async () => {
+      const r = await runAction({ 'api-key': KEY, urls: 'https://x.example/a.png', path: '' })
+      expect(r.failed).toBe(true)
+      expect(r.outputs).toMatchObject({ count: '0', downloaded: '0', failed: '0', dir: '' })
     })
   })
 })

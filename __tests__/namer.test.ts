@@ -114,3 +114,56 @@ describe('Namer', () => {
     expect([first.name, again.name, again.index]).toEqual(['a.png', 'a.png', 2])
   })
 })
+
+describe('Namer from the list alone (a sharded run)', () => {
+  /** URL slots; none of their facts ever arrives unless a test resolves them. */
+  const slotsOf = (urls: string[]): Slot[] => urls.map((url, i) => urlSlot(url, i))
+  const jobOf = (slot: Slot): FileJob => (slot as Extract<Slot, { kind: 'url' }>).job
+
+  it('names every URL with an extension at once, as an unsharded run does, waiting for nothing', async () => {
+    const urls = ['https://h/a/cover.png', 'https://h/b/cover.png', 'https://h/c/COVER.png']
+    const listOnly = slotsOf(urls)
+    expect(
+      new Namer(listOnly, '{index}-{name}', new NameRegistry(), { fromListOnly: true }).advance()
+    ).toBeNull()
+    const unsharded = slotsOf(urls)
+    await new Namer(unsharded, '{index}-{name}', new NameRegistry()).run()
+    expect(listOnly.map(s => jobOf(s).name)).toEqual(unsharded.map(s => jobOf(s).name))
+    expect(listOnly.map(s => jobOf(s).name)).toEqual(['1-cover.png', '2-cover.png', '3-COVER.png'])
+  })
+
+  it('does not wait for a URL without an extension: it keeps its name open for any extension', async () => {
+    const slots = slotsOf(['https://h/s/song', 'https://h/v/song.png', 'https://h/v/x.png'])
+    const namer = new Namer(slots, '{name}', new NameRegistry(), { fromListOnly: true })
+    expect(namer.advance()).toBeNull()
+    const [song, png, x] = slots.map(jobOf)
+    // song.png could be what `song` becomes: it is kept from it, whatever the Content-Type says.
+    expect([song.name, png.name, x.name]).toEqual([null, 'song-2.png', 'x.png'])
+    expect([song.index, png.index, x.index]).toEqual([1, 2, 3])
+    song.ext.resolve('.png')
+    await song.named.promise
+    expect(song.name).toBe('song.png')
+  })
+
+  it('gives a repeat of an open URL the name of its first listing once it is known', async () => {
+    const slots = slotsOf(['https://h/s/song', 'https://h/s/song'])
+    const [first, again] = slots.map(jobOf)
+    again.dupOf = first
+    new Namer(slots, '{name}', new NameRegistry(), { fromListOnly: true }).advance()
+    first.ext.resolve('.mp3')
+    await again.named.promise
+    expect([first.name, again.name, again.index]).toEqual(['song.mp3', 'song.mp3', 2])
+  })
+
+  it('decides the same names whichever entries a shard fetches (the others never answer)', () => {
+    const urls = ['https://h/s/a', 'https://h/v/a.mp3', 'https://h/s/a', 'https://h/v/A.png']
+    const names = (answered: number[]): Array<string | null> => {
+      const slots = slotsOf(urls)
+      new Namer(slots, '{name}', new NameRegistry(), { fromListOnly: true }).advance()
+      for (const i of answered) jobOf(slots[i]).ext.resolve('.mp3')
+      return slots.map(s => jobOf(s).openBase ?? jobOf(s).name)
+    }
+    expect(names([0])).toEqual(names([2]))
+    expect(names([])).toEqual(['a', 'a-2.mp3', 'a-3', 'A-2.png'])
+  })
+})

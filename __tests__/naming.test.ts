@@ -5,8 +5,10 @@ import mime from 'mime-types'
 import path from 'node:path'
 import {
   MAX_NAME_BYTES,
+  MAX_OPEN_BASE_BYTES,
   NameRegistry,
   extFromContentType,
+  extPlacement,
   nameFromUrl,
   renderName,
   sanitizeSegment,
@@ -560,6 +562,81 @@ describe('NameRegistry', () => {
     const registry = new NameRegistry()
     expect(registry.claim('task1', '')).toBe('task1')
     expect(registry.claim('task1/a.png', '.png')).not.toBe('task1/a.png')
+  })
+})
+
+describe('NameRegistry: names whose extension comes later (a sharded run)', () => {
+  it('keeps an open name from every extension it could get, and from none', () => {
+    const registry = new NameRegistry()
+    expect(registry.claimOpen('song')).toBe('song')
+    expect(registry.claim('song.mp3', '.mp3')).toBe('song-2.mp3')
+    expect(registry.claim('SONG.png', '.png')).toBe('SONG-2.png')
+    expect(registry.claim('song', '')).toBe('song-2')
+  })
+
+  it('gives an open name a suffix when a file with its stem is taken', () => {
+    const registry = new NameRegistry()
+    registry.claim('song.png', '.png')
+    expect(registry.claimOpen('Song')).toBe('Song-2')
+    expect(registry.claimOpen('song')).toBe('song-3')
+  })
+
+  it('keeps files and open names from folders they could become, and the other way round', () => {
+    const registry = new NameRegistry()
+    expect(registry.claimOpen('t1')).toBe('t1')
+    expect(registry.claim('t1/a.png', '.png')).toBe('t1-2/a.png')
+    expect(registry.claim('t2.mp3/a.png', '.png')).toBe('t2.mp3/a.png')
+    expect(registry.claimOpen('t2')).toBe('t2-2')
+    expect(registry.claimOpen('t3/x')).toBe('t3/x')
+    expect(registry.claim('t3', '')).toBe('t3-2')
+  })
+
+  it('cuts a long open name so that suffix and extension still fit', () => {
+    const registry = new NameRegistry()
+    const base = `d/${'a'.repeat(MAX_NAME_BYTES)}`
+    const open = registry.claimOpen(base)
+    expect(open).toBe(`d/${'a'.repeat(MAX_OPEN_BASE_BYTES)}`)
+    expect(registry.claimOpen(base)).toBe(`${open}-2`)
+  })
+
+  // Whatever extension each open name gets in the end, no two files share a name (ignoring case)
+  // and no file is where another's folder is: merging the shards' folders overwrites nothing.
+  it('never lets two names meet, whatever extensions the open names get (property)', () => {
+    const request = fc.record({
+      open: fc.boolean(),
+      name: fc.constantFrom('a', 'A', 'a-2', 'b', 'x/a', 'X/b', 'a.png', 'a.mp3', 'x', 'x.png/a')
+    })
+    const ext = fc.constantFrom('', '.png', '.mp3', '.PNG')
+    fc.assert(
+      fc.property(fc.array(fc.tuple(request, ext), { maxLength: 25 }), requests => {
+        const registry = new NameRegistry()
+        const files = requests.map(([r, e]) =>
+          (r.open
+            ? registry.claimOpen(r.name) + e
+            : registry.claim(r.name, path.extname(r.name))
+          ).toLowerCase()
+        )
+        expect(new Set(files).size).toBe(files.length)
+        const folders = new Set(files.flatMap(f => f.split('/').slice(0, -1)))
+        for (const f of files) expect(folders.has(f.split('/')[0]) && !f.includes('/')).toBe(false)
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
+
+describe('extPlacement', () => {
+  it.each([
+    ['{name}', 'end'],
+    ['{taskId}/{n}-{name}', 'end'],
+    ['{stem}{ext}', 'end'],
+    ['{index}', 'none'],
+    ['{stem}.bin', 'none'],
+    ['{name}-{index}', 'inside'],
+    ['{ext}/{stem}', 'inside'],
+    ['{name}/{name}', 'inside']
+  ])('%s: %s', (template, where) => {
+    expect(extPlacement(template)).toBe(where)
   })
 })
 

@@ -28,10 +28,12 @@ afterEach(() => {
 })
 
 describe('outputs', () => {
-  it('sets paths, files, count, failed, dir, tasks and manifest; URLs without their query', async () => {
+  it('sets paths, files, count, downloaded, failed, dir, tasks and manifest; URLs without their query', async () => {
     await setOutputs(allGood)
     const o = readOutputs(outputFile)
     expect(o.count).toBe('4')
+    // Downloaded by this run: not the skipped file, and the URL listed twice once.
+    expect(o.downloaded).toBe('3')
     expect(o.failed).toBe('0')
     expect(o.dir).toBe(allGood.dir)
     expect(o.paths.split('\n')).toEqual(

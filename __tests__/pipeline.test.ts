@@ -184,7 +184,7 @@ describe('a task listed more than once', () => {
       /↷ market task dup is listed 3 times \(entries 1, 3, 4\): looked up and downloaded once/
     )
     // The totals count each file once.
-    expect(r.log).toMatch(/^3 downloaded;/m)
+    expect(r.log).toMatch(/^3 files downloaded · /m)
     expect(r.summary).toMatch(/^\| 1, 4, 6 \| ↳\u00a0`1-d1\.png`/m)
   })
 
@@ -196,7 +196,7 @@ describe('a task listed more than once', () => {
       ['missing', 'failed']
     ])
     expect(r.files[1].error).toBe(r.files[0].error)
-    expect(r.log).toMatch(/^::warning::1 of 1 file failed/m)
+    expect(r.log).toMatch(/^::warning::1 of 1 task failed:/m)
   })
 
   it('a skip re-run settles every position from the record, without a lookup', async () => {

@@ -16,6 +16,8 @@ import {
   badKey,
   bigTask,
   many,
+  partlyFailed,
+  run,
   withFailures,
   withTasks
 } from './golden/runs.js'
@@ -50,8 +52,29 @@ describe('job summary (golden Markdown)', () => {
     expect(md).toBe(golden(name, md))
   })
 
+  it('summary: failures, fail-on-error: false, sharded: failed rows only, a neutral title', () => {
+    const md = summaryMarkdown(partlyFailed, {
+      rows: 'failures',
+      outcome: 'warning',
+      shard: 'shard 2/3: 4 of 11 entries'
+    })
+    expect(md).toBe(golden('failures-only.md', md))
+  })
+
+  it('a task with a failed file: in both tables, each under the task', () => {
+    const md = summaryMarkdown(partlyFailed, { outcome: 'warning' })
+    expect(md).toBe(golden('partly-failed.md', md))
+  })
+
+  it('nothing to download', () => {
+    const nothing =
+      "Nothing to download: 'urls-file' (kie-urls.txt) lists no file URL and no task (only blank lines, # comments or an empty array)."
+    const md = summaryMarkdown(run([], { elapsedMs: 30 }), { outcome: 'warning', nothing })
+    expect(md).toBe(golden('nothing.md', md))
+  })
+
   it('cut at the cap: failures kept first, the rest in input order, with a note', () => {
-    const md = summaryMarkdown(many(12, [11]), 1500)
+    const md = summaryMarkdown(many(12, [11]), {}, 1500)
     expect(md).toBe(golden('cut.md', md))
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(1500)
   })
@@ -76,7 +99,7 @@ describe('job summary', () => {
     const md = summaryMarkdown(allGood)
     expect(md).toContain('| 1, 5 | `img-1.png` |')
     expect(md.match(/img-1\.png`/g)).toHaveLength(1)
-    expect(md).toContain('3 downloaded, 1 skipped')
+    expect(md).toContain('3 files downloaded, 1 skipped')
   })
 
   it('keeps a bad key with 200 URLs under 10 KB, the reason said once', () => {
@@ -95,7 +118,7 @@ describe('job summary', () => {
   it('shows a task with 10,000 results by its row, its first files and a count of the rest', () => {
     const md = summaryMarkdown(bigTask(10_000))
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
-    expect(md).toMatch(/\*\*market\*\* task `batch00000…0000000000` · 10000.files/)
+    expect(md).toMatch(/\*\*market\*\* task `batch0000000000000000000000000000` · 10000.files/)
     expect(md).toContain('| 2 | ↳\u00a0`batch0000000000000000000000000000_1.png`')
     const shown = md.match(/^\| \d+ \| ↳/gm)?.length ?? 0
     expect(shown).toBeGreaterThan(1000)

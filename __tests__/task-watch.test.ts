@@ -98,8 +98,7 @@ describe('TaskWatcher', () => {
     const outcome = await watcher(clock, lookup).watch(task)
     expect(outcome).toEqual({
       state: 'timeout',
-      error:
-        '4o-image task task12345 is still generating after 900 s (last status: generating, 48%)',
+      error: 'still generating after 900 s (last status: generating, 48%)',
       ms: 900_000
     })
     // The last look is at the deadline, none after it.
@@ -115,8 +114,7 @@ describe('TaskWatcher', () => {
     })
     expect(outcome.state).toBe('timeout')
     expect(outcome).toMatchObject({
-      error:
-        'market task m1 was not finished at the first look, and wait allows no more time (last status: queuing)'
+      error: 'not finished at the first look, and wait allows no more time (last status: queuing)'
     })
     expect(at).toEqual([0])
   })
@@ -144,7 +142,7 @@ describe('TaskWatcher', () => {
     expect(outcome.ms).toBe(90_000)
     expect(at[at.length - 1]).toBe(90_000)
     expect(outcome).toMatchObject({
-      error: `veo task abc was not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
+      error: `not found: kie.ai answered 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than veo) and that the task is less than 14 days old.`
     })
   })
 
@@ -162,7 +160,7 @@ describe('TaskWatcher', () => {
     expect(outcome).toEqual({
       state: 'failed',
       ms: 90_000,
-      error: `market task m-404 was not found: kie.ai answered 404 "Task Not Found" and 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than market) and that the task is less than 14 days old.`
+      error: `not found: kie.ai answered 404 "Task Not Found" and 422 "record is null" ${at.length} times over 90 s. Check task-type (the task may belong to another family than market) and that the task is less than 14 days old.`
     })
   })
 
@@ -176,7 +174,7 @@ describe('TaskWatcher', () => {
       const { lookup, at } = scripted(clock, running4o, new TaskEndedError(said), done4o)
       await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
         state: 'failed',
-        error: `4o-image task task12345 failed: ${said}`,
+        error: said,
         ms: 3000
       })
       expect(at).toEqual([0, 3000])
@@ -208,7 +206,7 @@ describe('TaskWatcher', () => {
     })
     expect(outcome).toEqual({
       state: 'timeout',
-      error: `${type} task t1 is still generating after 60 s (last status: ${words})`,
+      error: `still generating after 60 s (last status: ${words})`,
       ms: 60_000
     })
   })
@@ -248,7 +246,7 @@ describe('TaskWatcher', () => {
     expect(outcome).toMatchObject({
       state: 'timeout',
       error:
-        '4o-image task task12345 got no answer from kie.ai after 60 s (last error: kie.ai answered 500, kie.ai server error)'
+        'no answer from kie.ai after 60 s (last error: kie.ai answered 500, kie.ai server error)'
     })
   })
 
@@ -263,8 +261,7 @@ describe('TaskWatcher', () => {
     const outcome = await watcher(clock, lookup, { deadline: START + 8_000 }).watch(task)
     expect(outcome).toEqual({
       state: 'timeout',
-      error:
-        '4o-image task task12345 is still generating after 3 s (last error: kie.ai answered 429: rate limited)',
+      error: 'still generating after 3 s (last error: kie.ai answered 429: rate limited)',
       ms: 3000
     })
     // No sleep towards a look the server has ruled out.
@@ -277,7 +274,7 @@ describe('TaskWatcher', () => {
     expect(outcome2).toEqual({
       state: 'timeout',
       error:
-        '4o-image task task12345 got no answer from kie.ai at the first look, and wait allows no more time (last error: kie.ai answered 429: rate limited)',
+        'no answer from kie.ai at the first look, and wait allows no more time (last error: kie.ai answered 429: rate limited)',
       ms: 0
     })
   })
@@ -287,7 +284,7 @@ describe('TaskWatcher', () => {
     const { lookup, at } = scripted(clock, new TransferError('answered 404, not found'))
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'failed',
-      error: '4o-image task task12345 could not be looked up: answered 404, not found',
+      error: 'could not be looked up: answered 404, not found',
       ms: 0
     })
     expect(at).toHaveLength(1)
@@ -300,7 +297,7 @@ describe('TaskWatcher', () => {
     await expect(watcher(clock, lookup).watch(task)).rejects.toBe(stop)
   })
 
-  it("fails with kie.ai's reason, code, family and task ID", async () => {
+  it("fails with kie.ai's reason and code alone (the report names the task in front)", async () => {
     const clock = fakeClock()
     const { lookup } = scripted(clock, running4o, {
       status: 'GENERATE_FAILED',
@@ -310,7 +307,7 @@ describe('TaskWatcher', () => {
     })
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'failed',
-      error: '4o-image task task12345 failed: content policy (code 400, status GENERATE_FAILED)',
+      error: 'content policy (code 400, status GENERATE_FAILED)',
       ms: 3000
     })
   })
@@ -324,7 +321,7 @@ describe('TaskWatcher', () => {
     ).resolves.toMatchObject({
       state: 'failed',
       error:
-        'market task txt finished, but produced no file to download: its result is text (resultObject), not a file'
+        'finished, but produced no file to download: its result is text (resultObject), not a file'
     })
   })
 

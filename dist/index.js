@@ -3210,13 +3210,13 @@ function core_info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -3349,13 +3349,16 @@ const Inputs = {
     Retries: 'retries',
     Timeout: 'timeout',
     Shard: 'shard',
-    FailOnError: 'fail-on-error'
+    IfNoFilesFound: 'if-no-files-found',
+    FailOnError: 'fail-on-error',
+    Summary: 'summary'
 };
 /** Output names, exactly as action.yml declares them. */
 const Outputs = {
     Paths: 'paths',
     Files: 'files',
     Count: 'count',
+    Downloaded: 'downloaded',
     Failed: 'failed',
     Dir: 'dir',
     Tasks: 'tasks',
@@ -3370,7 +3373,7 @@ const EndpointPaths = {
 const RECORD_FILE = '.kie-download.json';
 /** Prefix of in-progress downloads; a leading dot keeps them apart from any sanitised name. */
 const TEMP_PREFIX = '.kie-download-';
-const USER_AGENT = 'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)';
+const USER_AGENT = 'kie-download-action/1.1 (+https://github.com/marketplace/actions/kie-ai-download)';
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -3606,46 +3609,135 @@ function withSuffix(relPath, n, ext) {
     const suffix = `-${n}`;
     return dir + stem.slice(0, MAX_NAME_BYTES - suffix.length - tail.length) + suffix + tail;
 }
+/** Where a template puts the file's extension: not at all, only at its very end, or before its end. */
+function extPlacement(template) {
+    const uses = template.match(/\{(?:name|ext)\}/g) ?? [];
+    if (uses.length === 0)
+        return 'none';
+    return uses.length === 1 && /\{(?:name|ext)\}$/.test(template) ? 'end' : 'inside';
+}
+/**
+ * The longest base of a name whose extension is not known yet: with a `-N` suffix and the longest
+ * extension added it still fits in MAX_NAME_BYTES, so the base is never cut again once the
+ * extension is known.
+ */
+const MAX_OPEN_BASE_BYTES = MAX_NAME_BYTES - 24;
 /**
  * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
  * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
  * order, which makes names deterministic.
+ *
+ * A name whose extension is not known yet (claimOpen: a sharded run, where only the shard that
+ * downloads a URL sees its Content-Type) is kept from every other name it could become: `base`
+ * itself, and `base` with any extension. That is decided from the list alone, so every shard
+ * decides it alike.
  */
 class NameRegistry {
     files = new Set();
     folders = new Set();
+    /** Files without their extension-like tail: an open base equal to one could become that file. */
+    stems = new Set();
+    /** Folders without an extension-like tail: an open base equal to one could become that folder. */
+    folderStems = new Set();
+    /** Open bases (names still waiting for their extension), with their suffix. */
+    open = new Set();
+    /** Open bases without an extension-like tail: with no extension, a base could meet another's. */
+    openStems = new Set();
     /** Marks a name as used (a file kept from an earlier run). */
     reserve(relPath) {
         this.add(relPath);
     }
     /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
     claim(relPath, ext) {
-        const segments = relPath.split('/');
-        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
-        for (let i = 0; i < segments.length - 1; i++) {
-            const folder = segments.slice(0, i + 1).join('/');
-            let candidate = folder;
-            for (let n = 2; this.files.has(candidate.toLowerCase()); n++)
-                candidate = withSuffix(folder, n, '');
-            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
-        }
-        const wanted = segments.join('/');
+        const wanted = this.freeFolders(relPath);
         let candidate = wanted;
         for (let n = 2; this.taken(candidate); n++)
             candidate = withSuffix(wanted, n, ext);
         this.add(candidate);
         return candidate;
     }
+    /**
+     * Claims a name whose extension comes later: the first of `base`, `base-2`, ... that neither is
+     * nor could become (with any extension, or none) a name taken already. Returns it; the file's
+     * name is it plus the extension its Content-Type gives. A long base is cut first, so that name
+     * is never cut again.
+     */
+    claimOpen(base) {
+        const slash = base.lastIndexOf('/');
+        const last = base
+            .slice(slash + 1)
+            .slice(0, MAX_OPEN_BASE_BYTES)
+            .replace(/\.+$/, '');
+        const wanted = this.freeFolders(base.slice(0, slash + 1) + last);
+        let candidate = wanted;
+        for (let n = 2; this.openTaken(candidate); n++)
+            candidate = `${wanted}-${n}`;
+        const key = candidate.toLowerCase();
+        this.open.add(key);
+        this.openStems.add(stripExt(key));
+        this.addFolders(key);
+        return candidate;
+    }
+    /** `relPath` with every folder segment that is a file of this run (or could become one) suffixed. */
+    freeFolders(relPath) {
+        const segments = relPath.split('/');
+        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+        for (let i = 0; i < segments.length - 1; i++) {
+            const folder = segments.slice(0, i + 1).join('/');
+            let candidate = folder;
+            for (let n = 2; this.isFile(candidate.toLowerCase()); n++)
+                candidate = withSuffix(folder, n, '');
+            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
+        }
+        return segments.join('/');
+    }
+    /** A file of this run, or what an open name could become (the base alone, or with an extension). */
+    isFile(key) {
+        return this.files.has(key) || this.isOpen(key);
+    }
     taken(relPath) {
         const key = relPath.toLowerCase();
-        return this.files.has(key) || this.folders.has(key);
+        return this.files.has(key) || this.folders.has(key) || this.isOpen(key);
+    }
+    /**
+     * Whether an open base could become `key`. Extensions are one `.xyz` tail, so a base plus one
+     * equals `key` only with `key`'s own last tail, or with none.
+     */
+    isOpen(key) {
+        return this.open.has(key) || this.open.has(stripExt(key));
+    }
+    /** Whether `base`, with any extension or none, could be a name taken already. */
+    openTaken(base) {
+        const key = base.toLowerCase();
+        return (this.isOpen(key) ||
+            this.openStems.has(key) ||
+            this.files.has(key) ||
+            this.stems.has(key) ||
+            this.folders.has(key) ||
+            this.folderStems.has(key));
     }
     add(relPath) {
         const key = relPath.toLowerCase();
         this.files.add(key);
-        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1))
-            this.folders.add(key.slice(0, i));
+        this.stems.add(stripExt(key));
+        this.addFolders(key);
     }
+    addFolders(key) {
+        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
+            const folder = key.slice(0, i);
+            this.folders.add(folder);
+            this.folderStems.add(stripExt(folder));
+        }
+    }
+}
+/**
+ * `a/b.png` without its extension-like tail (`a/b`): a dot and letters or digits, the shape of
+ * every extension a Content-Type gives. A name without one stays as it is.
+ */
+function stripExt(key) {
+    const base = key.slice(key.lastIndexOf('/') + 1);
+    const ext = /\.[a-z0-9]{1,16}$/i.exec(base)?.[0] ?? '';
+    return ext && ext.length < base.length ? key.slice(0, -ext.length) : key;
 }
 
 ;// CONCATENATED MODULE: ./src/util/safe-text.ts
@@ -4515,6 +4607,8 @@ function settings_boolean(name) {
  * a relative path is below the workspace.
  */
 function destination(name, workspace) {
+    // Checked here too, not only with the other inputs: the `dir` output of a failed step reads it.
+    refuseControlChars(name);
     const value = getInput(name);
     if (!value)
         throw new InputError(name, 'is empty', 'a folder, e.g. kie-downloads');
@@ -4705,16 +4799,21 @@ function getInputs() {
         if (!MULTI_LINE.has(name))
             refuseControlChars(name);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const entries = readEntries(workspace);
     const filename = getInput(Inputs.Filename);
     const unknown = unknownTokens(filename);
     if (!filename.trim() || unknown.length > 0) {
         throw new InputError(Inputs.Filename, unknown.length ? `has an unknown token {${oneToken(unknown[0])}}` : 'is empty', 'a template using {name}, {stem}, {ext} (with its dot, e.g. .png), {index}, {n} or {taskId}');
     }
     const shard = parseShard(Inputs.Shard);
+    const { entries, given } = readEntries(workspace, shard, filename);
+    const own = entries.reduce((n, e) => n + (e.foreign ? 0 : 1), 0);
     return {
         apiKey,
-        entries: shard ? entries.filter(e => inShard(shardKey(e), shard)) : entries,
+        entries,
+        shard,
+        empty: own > 0 ? null : emptyList(given, entries.length),
+        ifNoFilesFound: oneOf(Inputs.IfNoFilesFound, ['warn', 'error', 'ignore']),
+        summary: oneOf(Inputs.Summary, ['full', 'failures', 'off']),
         baseUrl: checkBaseUrl(getInput(Inputs.BaseUrl)),
         dir: destination(Inputs.Path, workspace),
         filename,
@@ -4727,47 +4826,92 @@ function getInputs() {
         failOnError: settings_boolean(Inputs.FailOnError)
     };
 }
+/** The destination for the outputs of a run that stopped at an input error: '' when `path` itself is bad. */
+function destinationOrEmpty() {
+    try {
+        return destination(Inputs.Path, process.env.GITHUB_WORKSPACE || process.cwd());
+    }
+    catch {
+        return '';
+    }
+}
 /**
- * Every entry in input order: `urls`, then `urls-file`, then (when no URL is listed) the tasks of
- * `task-ids`; `index` counts over that whole list.
+ * Every entry in input order: `urls`, then `urls-file`, then the tasks of `task-ids`; `index`
+ * counts over that whole list. With `shard`, other shards' entries are marked `foreign`.
  */
-function readEntries(workspace) {
+function readEntries(workspace, shard, filename) {
+    const given = [];
     // Untrimmed, so that line numbers in errors are those of the value as written. (getMultilineInput
     // would drop blank lines, and with them the numbering, and would split a JSON array.)
-    const listed = parseEntryList(getInput(Inputs.Urls, { trimWhitespace: false }), Inputs.Urls, true);
+    const urlsText = getInput(Inputs.Urls, { trimWhitespace: false });
+    if (urlsText.trim())
+        given.push(Inputs.Urls);
+    const listed = parseEntryList(urlsText, Inputs.Urls, true);
     const urlsFile = getInput(Inputs.UrlsFile);
     if (urlsFile) {
+        given.push(Inputs.UrlsFile);
         // A loop, not push(...spread): 200,000 arguments would overflow the stack.
         for (const item of parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile, false)) {
             listed.push(item);
         }
     }
-    const ids = parseTaskIds(getInput(Inputs.TaskIds, { trimWhitespace: false }), Inputs.TaskIds);
+    const idsText = getInput(Inputs.TaskIds, { trimWhitespace: false });
+    if (idsText.trim())
+        given.push(Inputs.TaskIds);
+    const ids = parseTaskIds(idsText, Inputs.TaskIds);
+    const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image']);
+    const taskType = readTaskType();
+    // With a type (task-type, or an item's own), task IDs are tasks to download, beside any URLs;
+    // without one, and with URLs listed, they label those URLs for the gpt4o-image endpoint.
+    const areTasks = taskType !== null || ids.some(id => id.type !== null);
     const urlCount = listed.reduce((n, item) => n + (item.kind === 'url' ? 1 : 0), 0);
-    const pairedIds = urlCount > 0 ? pairTaskIds(urlCount, ids) : null;
+    const pairedIds = urlCount > 0 && !areTasks ? pairTaskIds(urlCount, ids) : null;
     if (pairedIds === null) {
         for (const id of ids)
             listed.push({ kind: 'task', ...id });
     }
-    if (listed.length === 0) {
-        throw new InputError(Inputs.Urls, 'gave no file URL and no task', `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}', or a task ID in '${Inputs.TaskIds}'`);
-    }
-    const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image']);
-    const taskType = readTaskType();
+    if (shard)
+        checkShardable(listed, filename, shard);
     const entries = [];
     let urlIndex = 0;
     for (const item of listed) {
         const index = entries.length + 1;
+        let entry;
         if (item.kind === 'url') {
             const taskId = item.taskId ?? pairedIds?.[urlIndex] ?? null;
             urlIndex++;
-            entries.push(urlEntry(item, index, taskId, endpoint));
+            entry = urlEntry(item, index, taskId, endpoint);
         }
         else {
-            entries.push(taskEntry(item, index, taskType, endpoint));
+            entry = taskEntry(item, index, taskType, endpoint);
         }
+        if (shard && !inShard(shardKey(entry), shard))
+            entry.foreign = true;
+        entries.push(entry);
     }
-    return entries;
+    return { entries, given };
+}
+/**
+ * Every shard names every entry from the whole list, so that merging the shards' folders gives
+ * the names of an unsharded run. Refused where a shard could not know what a name depends on.
+ */
+function checkShardable(listed, filename, shard) {
+    const task = listed.find(item => item.kind === 'task');
+    if (task) {
+        throw new InputError(Inputs.Shard, `is "${shard.index}/${shard.total}", but the list holds a task (${placeOf(task)})`, "file URLs only: a task's files are known only to the shard that runs it, so the other shards could not name the files after it (give each job its own task IDs and path instead)");
+    }
+    if (extPlacement(filename) !== 'inside')
+        return;
+    const open = listed.find(item => item.kind === 'url' && nameFromUrl(item.url).ext === '');
+    if (open) {
+        throw new InputError(Inputs.Filename, `has {name} or {ext} before its end, but with 'shard' set the list holds a URL without an extension (${placeOf(open)})`, "{name} or {ext} only at the end, as in {index}-{name}: that URL's extension comes from its Content-Type, which only its own shard sees");
+    }
+}
+/** Why nothing is to be downloaded: nothing given, nothing listed, or nothing in this shard. */
+function emptyList(given, total) {
+    const kind = given.length === 0 ? 'none-given' : total === 0 ? 'no-entries' : 'shard';
+    const file = given.includes(Inputs.UrlsFile) ? getInput(Inputs.UrlsFile) : null;
+    return { kind, inputs: given, file, total };
 }
 function urlEntry(item, index, taskId, endpoint) {
     const chosen = endpoint === 'auto' ? (taskId ? 'gpt4o-image' : 'common') : endpoint;
@@ -4787,17 +4931,13 @@ function taskEntry(item, index, taskType, endpoint) {
     const chosen = endpoint !== 'common' && type === '4o-image' ? 'gpt4o-image' : 'common';
     return { kind: 'task', index, taskId: item.taskId, type, endpoint: chosen };
 }
-/** With URLs given, task IDs apply to all (one), by position (one per URL), or not at all. */
+/** Task IDs without a type label the URLs: all (one ID), by position (one per URL), or none. */
 function pairTaskIds(urlCount, ids) {
-    const typed = ids.find(id => id.type !== null);
-    if (typed) {
-        throw new InputError(Inputs.TaskIds, `gives a "type" ${place(typed.origin, typed.at)}, but URLs are listed`, 'task IDs alone: with URLs given, task IDs pair with them and a type applies to nothing');
-    }
     if (ids.length <= 1)
         return Array.from({ length: urlCount }, () => ids[0]?.taskId ?? null);
     if (ids.length === urlCount)
         return ids.map(id => id.taskId);
-    throw new InputError(Inputs.TaskIds, `has ${ids.length} IDs for ${urlCount} URLs`, 'none, one for every URL, or exactly one per URL in the same order');
+    throw new InputError(Inputs.TaskIds, `has ${ids.length} IDs for ${urlCount} URLs`, 'none, one for every URL, or exactly one per URL in the same order (or, with task-type set, tasks to download)');
 }
 function readTaskType() {
     const value = getInput(Inputs.TaskType);
@@ -7123,6 +7263,11 @@ class DownloadRecord {
     file(url) {
         return this.files.get(recordKey(url));
     }
+    /** Whether an earlier run recorded `relPath` as the file of another URL than `url`. */
+    heldByOther(relPath, url) {
+        const key = this.byPath.get(relPath);
+        return key !== undefined && key !== recordKey(url) && this.files.has(key);
+    }
     /** Every recorded file on disk (their names are taken for this run under `if-exists: skip`). */
     allFiles() {
         return [...this.files.values()];
@@ -7449,13 +7594,21 @@ function formatDuration(ms) {
         return `${Math.floor(whole / 60)} min ${whole % 60} s`;
     return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
 }
+/** "market task 281e5b0e…": the family and the whole task ID, so that it can be copied. */
+function taskLabel(family, taskId) {
+    return `${family ? `${family} ` : ''}task ${oneLine(taskId, 200)}`;
+}
 /**
- * A task ID short enough for one log line. kie.ai IDs often share a family prefix
- * (`veo_task_…`, `mj_…`), so the tail tells tasks apart where the head would not.
+ * Text cut to `max` characters at a word, with an ellipsis: an annotation that ends mid-word reads
+ * as a typo. A single word longer than most of the room is cut where the room ends.
  */
-function shortTaskId(taskId) {
-    const id = oneLine(taskId, 80);
-    return id.length <= 12 ? id : `…${id.slice(-8)}`;
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const room = text.slice(0, max - 1);
+    const space = room.search(/\s\S*$/);
+    const cut = space >= max * 0.6 ? room.slice(0, space) : room;
+    return `${cut.replace(/[\s,;:.]+$/, '')}…`;
 }
 /** The URL with no query string and no `?…` marker: what the `files` output and the manifest carry. */
 function bareUrl(url) {
@@ -7519,8 +7672,24 @@ function repeats(files) {
     }
     return out;
 }
+/** A task's row in `files` when it yielded no file: its reason stands for the task. */
+function isTaskRow(f) {
+    return f.url === null && f.family !== null;
+}
+/** Each task once: a task listed again (same ID, same family) was looked up and fetched once. */
+function distinctTasks(tasks) {
+    const seen = new Set();
+    return tasks.filter(t => {
+        const key = `${t.type}\n${t.taskId}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
 function totals(run) {
     const again = repeats(run.files);
+    const tasks = distinctTasks(run.tasks);
     const t = {
         entries: 0,
         downloaded: 0,
@@ -7528,10 +7697,15 @@ function totals(run) {
         failed: 0,
         notStarted: 0,
         cancelled: 0,
-        bytes: 0
+        bytes: 0,
+        tasks: tasks.length,
+        tasksFailed: 0,
+        tasksTimedOut: 0,
+        tasksNotStarted: 0,
+        tasksCancelled: 0
     };
     for (const f of run.files) {
-        if (again.has(f.index))
+        if (again.has(f.index) || isTaskRow(f))
             continue;
         t.entries++;
         if (f.status === 'downloaded') {
@@ -7547,20 +7721,50 @@ function totals(run) {
         else
             t.failed++;
     }
+    for (const task of tasks) {
+        if (task.state === 'timeout')
+            t.tasksTimedOut++;
+        else if (task.state !== 'failed')
+            continue;
+        else if (task.error === NOT_STARTED)
+            t.tasksNotStarted++;
+        else if (task.error === CANCELLED)
+            t.tasksCancelled++;
+        else
+            t.tasksFailed++;
+    }
     return t;
 }
-/** "12 downloaded, 3 skipped, 1 failed": the counts that are not zero (downloaded always). */
+/** Files that did not arrive, and tasks that yielded no file, for whatever reason. */
+function unfinished(t) {
+    return {
+        files: t.failed + t.notStarted + t.cancelled,
+        tasks: t.tasksFailed + t.tasksTimedOut + t.tasksNotStarted + t.tasksCancelled
+    };
+}
+/**
+ * "4 files downloaded, 1 skipped; 1 task failed": files, then (when some yielded nothing) tasks,
+ * each count said only when it is not zero (files downloaded always).
+ */
 function countsText(t) {
-    const parts = [`${t.downloaded} downloaded`];
+    const files = [`${plural(t.downloaded, 'file')} downloaded`];
     if (t.skipped)
-        parts.push(`${t.skipped} skipped`);
+        files.push(`${t.skipped} skipped`);
     if (t.failed)
-        parts.push(`${t.failed} failed`);
+        files.push(`${t.failed} failed`);
     if (t.notStarted)
-        parts.push(`${t.notStarted} not started`);
+        files.push(`${t.notStarted} not started`);
     if (t.cancelled)
-        parts.push(`${t.cancelled} cancelled`);
-    return parts.join(', ');
+        files.push(`${t.cancelled} cancelled`);
+    const tasks = [
+        [t.tasksFailed, 'failed'],
+        [t.tasksTimedOut, 'timed out'],
+        [t.tasksNotStarted, 'not started'],
+        [t.tasksCancelled, 'cancelled']
+    ]
+        .filter(([n]) => n)
+        .map(([n, what], i) => (i === 0 ? `${plural(n, 'task')} ${what}` : `${n} ${what}`));
+    return tasks.length ? `${files.join(', ')}; ${tasks.join(', ')}` : files.join(', ');
 }
 /** "48.0 MiB in 9.2 s (5.2 MiB/s)". */
 function volumeText(t, elapsedMs) {
@@ -7580,15 +7784,33 @@ function stateWord(state) {
     return STATE_WORDS[state];
 }
 /** "3 tasks: 2 succeeded, 1 timed out". */
-function tasksText(tasks) {
+function tasksText(listed) {
+    const tasks = distinctTasks(listed);
     const parts = Object.keys(STATE_WORDS).flatMap(state => {
         const n = tasks.filter(t => t.state === state).length;
         return n ? [`${n} ${STATE_WORDS[state]}`] : [];
     });
     return `${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+/** "shard 2/4: 25 of 100 entries". */
+function shardText(shard, own, total) {
+    return `shard ${shard.index}/${shard.total}: ${own} of ${plural(total, 'entry', 'entries')}`;
+}
+/** Why there is nothing to download, naming where the list came from. */
+function nothingText(empty, shard) {
+    const names = empty.inputs.map(name => name === 'urls-file' && empty.file ? `'${name}' (${oneLine(empty.file, 200)})` : `'${name}'`);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+    switch (empty.kind) {
+        case 'none-given':
+            return "Nothing to download: 'urls', 'urls-file' and 'task-ids' are all empty.";
+        case 'no-entries':
+            return `Nothing to download: ${list} ${names.length > 1 ? 'list' : 'lists'} no file URL and no task (only blank lines, # comments or an empty array).`;
+        case 'shard':
+            return `Nothing to download: ${shard ? `shard ${shard.index}/${shard.total}` : 'this shard'} got none of the ${plural(empty.total, 'entry', 'entries')} of ${list}.`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/log.ts
@@ -7598,11 +7820,26 @@ function plural(n, word) {
 
 /** Tasks named one by one in a waiting line; the rest are counted. */
 const WAITING_SHOWN = 5;
-/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+/**
+ * Up to this many files, each file that arrives (or is skipped) has its line as it lands. Past it,
+ * those lines are kept and written at the end in one collapsed group, so that failures, task lines
+ * and totals stay readable; a line every 30 s says how far the run is.
+ */
+const FILE_LINES_SHOWN = 200;
+/** File names longer than this are shortened in the middle: the task ID after them stays whole. */
+const NAME_SHOWN = 100;
 /** The reason logStopped gave this run, so the file that met it does not say it again. */
 let stoppedBy = null;
+/** The lines of files that arrived, kept for the group once the run has more than FILE_LINES_SHOWN files. */
+const fileLines = { known: 0, landed: 0, grouped: false, kept: [] };
+/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
 function logStart(info) {
     stoppedBy = null;
+    fileLines.known = 0;
+    fileLines.landed = 0;
+    fileLines.grouped = false;
+    fileLines.kept = [];
+    logMoreFiles(info.files);
     const what = [
         info.files ? plural(info.files, 'file') : '',
         info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
@@ -7612,9 +7849,28 @@ function logStart(info) {
         ? `Downloading ${what.join(' and ')} into ${where}`
         : `Nothing to download into ${where}`);
 }
-/** "market task …ef123456". */
-function taskLabel(family, taskId) {
-    return `${family ? `${family} ` : ''}task ${shortTaskId(taskId)}`;
+/** Files a task gave, once it succeeded: past FILE_LINES_SHOWN in all, arrivals are grouped. */
+function logMoreFiles(n) {
+    fileLines.known += n;
+    if (fileLines.known > FILE_LINES_SHOWN)
+        fileLines.grouped = true;
+}
+/** A line about one file that arrived: at once, or kept for the group in a big run. */
+function fileLine(line) {
+    if (fileLines.grouped)
+        fileLines.kept.push(line);
+    else
+        core_info(line);
+}
+/** "shard 2/4: 25 of 100 entries": the log's first line in a sharded run. */
+function logShard(text) {
+    core_info(text);
+}
+/** About every 30 s in a big run, whose file lines wait for the end: how far it is. */
+function logLanded() {
+    if (!fileLines.grouped || fileLines.kept.length === 0)
+        return;
+    core_info(`… ${fileLines.landed} of ${plural(fileLines.known, 'file')} done so far`);
 }
 /**
  * One line as a file lands, outside any group so the page shows it while the step runs. Entries a
@@ -7626,7 +7882,8 @@ function logFile(r) {
         return;
     if (r.url === null && r.family !== null)
         return;
-    const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200);
+    fileLines.landed++;
+    const name = middle(oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 500), NAME_SHOWN);
     const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
     if (r.status === 'failed') {
         // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
@@ -7644,9 +7901,9 @@ function logFile(r) {
             ? 'already there, skipped'
             : formatDuration(r.ms);
     const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷';
-    core_info(`${mark} ${[name, ...facts, how].join('  ')}${task}`);
+    fileLine(`${mark} ${[name, ...facts, how].join('  ')}${task}`);
 }
-/** One line when a task settles: family, short ID, state, number of files, time taken. */
+/** One line when a task settles: family, whole ID, state, number of files, time taken. */
 function logTask(t) {
     const label = taskLabel(t.type, t.taskId);
     const took = formatDuration(t.ms);
@@ -7688,7 +7945,8 @@ function logWaiting(running) {
 }
 /** Under the file's line: what failed, and when the next attempt comes. */
 function logRetry(label, n) {
-    core_info(`  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`);
+    // A file's detail: in a big run it goes into the group with the file lines.
+    fileLine(`  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`);
 }
 /** Under a long download: how far it is, and how fast. */
 function logProgress(label, p) {
@@ -7702,10 +7960,21 @@ function logStopped(reason) {
     stoppedBy = reason;
     core_info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`);
 }
-/** The closing line: "12 downloaded, 3 skipped, 1 failed; 48.0 MiB in 9.2 s (5.2 MiB/s)". */
+/**
+ * The closing lines: a big run's file lines in one collapsed group, then the totals, e.g.
+ * "12 files downloaded, 3 skipped, 1 failed · 48.0 MiB in 9.2 s (5.2 MiB/s)".
+ */
 function logTotals(run) {
+    const kept = fileLines.kept;
+    fileLines.kept = [];
+    if (kept.length > 0) {
+        startGroup(`Files that arrived or were already there (${kept.length} lines)`);
+        for (const line of kept)
+            core_info(line);
+        endGroup();
+    }
     const t = totals(run);
-    core_info(`${countsText(t)}; ${volumeText(t, run.elapsedMs)}`);
+    core_info(`${countsText(t)} · ${volumeText(t, run.elapsedMs)}`);
 }
 /** Details for whoever turns on debug logging: where each file went, its hash, its source. */
 function logDetails(run) {
@@ -8011,8 +8280,8 @@ class Governor {
 /** What each documented code means, for error messages people can act on. */
 const CODE_MEANINGS = {
     400: 'bad request',
-    401: 'unauthorized: the API key is missing or invalid',
-    402: 'insufficient credits on the kie.ai account',
+    401: 'unauthorized: the API key is missing or invalid (check the api-key secret)',
+    402: 'insufficient credits on the kie.ai account (top it up, or check the api-key secret)',
     404: 'resource or endpoint not found (check base-url and endpoint)',
     408: 'no result from upstream for over 10 minutes; kie.ai gave the task up',
     422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',
@@ -8222,7 +8491,6 @@ function plainTextHint(text) {
 
 
 
-
 /** kie.ai documents polling every 2-5 s at first, then 15-30 s. */
 const FIRST_INTERVAL_MS = 3_000;
 const MAX_INTERVAL_MS = 30_000;
@@ -8268,7 +8536,6 @@ class TaskWatcher {
     async #poll(entry) {
         const { lookup, clock, deadline, signal } = this.#options;
         const { task } = entry;
-        const label = `${task.type} task ${oneLine(task.taskId, 100)}`;
         const unknownSeen = new Set();
         const elapsed = () => clock.now() - entry.startedAt;
         const fail = (error) => ({ state: 'failed', error, ms: elapsed() });
@@ -8297,14 +8564,14 @@ class TaskWatcher {
                         entry.status = 'not found yet';
                 }
                 else if (isTaskEnded(raw)) {
-                    return fail(`${label} failed: ${raw.message}`);
+                    return fail(raw.message);
                 }
                 else {
                     const error = classify(raw);
                     if (error.stopAll)
                         throw error;
                     if (!error.retryable)
-                        return fail(`${label} could not be looked up: ${error.message}`);
+                        return fail(`could not be looked up: ${error.message}`);
                     lastError = error.message;
                     retryAfterMs = error.retryAfterMs ?? 0;
                 }
@@ -8321,7 +8588,7 @@ class TaskWatcher {
                 if (view.state === 'success') {
                     if (view.main.length === 0) {
                         const why = view.noFile ? `: ${view.noFile}` : '';
-                        return fail(`${label} finished, but produced no file to download${why}`);
+                        return fail(`finished, but produced no file to download${why}`);
                     }
                     const { main, extras, createdAt } = view;
                     return {
@@ -8332,8 +8599,9 @@ class TaskWatcher {
                         createdAt: createdAt ?? undefined
                     };
                 }
+                // The reason alone: the log and the error name the task (family and ID) in front of it.
                 if (view.state === 'failed')
-                    return fail(`${label} failed: ${view.error}`);
+                    return fail(view.error ?? 'kie.ai gave no reason');
                 if (view.state === 'unknown' && !unknownSeen.has(view.raw)) {
                     unknownSeen.add(view.raw);
                     this.#options.onUnknownStatus?.(task, view.raw);
@@ -8349,30 +8617,30 @@ class TaskWatcher {
             const askedPast = lookedAt + retryAfterMs > endAt;
             if (clock.now() >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS) {
                 if (notFound)
-                    return fail(notFoundMessage(label, task, [...missing], looks, elapsed()));
+                    return fail(notFoundMessage(task, [...missing], looks, elapsed()));
                 const ms = elapsed();
-                const error = timeoutMessage({ label, entry, looks, found, lastError, ms });
+                const error = timeoutMessage({ entry, looks, found, lastError, ms });
                 return { state: 'timeout', error, ms };
             }
             await clock.sleep(Math.max(0, nextAt - clock.now()), signal);
         }
     }
 }
-function notFoundMessage(label, task, answers, looks, ms) {
+function notFoundMessage(task, answers, looks, ms) {
     const when = looks === 1 ? 'at its only look' : `${looks} times over ${watch_seconds(ms)} s`;
-    return (`${label} was not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
+    return (`not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
         `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
         'task is less than 14 days old.');
 }
-function timeoutMessage({ label, entry, looks, found, lastError, ms }) {
+function timeoutMessage({ entry, looks, found, lastError, ms }) {
     const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ');
     const last = lastError ? `last error: ${lastError}` : `last status: ${status}`;
     if (looks === 1) {
-        const what = found || !lastError ? 'was not finished' : 'got no answer from kie.ai';
-        return `${label} ${what} at the first look, and wait allows no more time (${last})`;
+        const what = found || !lastError ? 'not finished' : 'no answer from kie.ai';
+        return `${what} at the first look, and wait allows no more time (${last})`;
     }
-    const what = found ? 'is still generating' : 'got no answer from kie.ai';
-    return `${label} ${what} after ${watch_seconds(ms)} s (${last})`;
+    const what = found ? 'still generating' : 'no answer from kie.ai';
+    return `${what} after ${watch_seconds(ms)} s (${last})`;
 }
 /** kie.ai's progress for people: "0.48" is 48%. */
 function formatProgress(progress) {
@@ -8571,10 +8839,15 @@ class Namer {
     slots;
     template;
     registry;
-    constructor(slots, template, registry) {
+    /** Whether names are decided from the list alone, and whether the extension changes a name. */
+    fromListOnly;
+    extMatters;
+    constructor(slots, template, registry, options = {}) {
         this.slots = slots;
         this.template = template;
         this.registry = registry;
+        this.fromListOnly = options.fromListOnly ?? false;
+        this.extMatters = extPlacement(template) !== 'none';
     }
     /** Names all it can now; returns what it waits for next, or null when every slot is named. */
     advance() {
@@ -8605,6 +8878,10 @@ class Namer {
             await waitFor;
     }
     tryName(job) {
+        if (this.fromListOnly && job.name === null && !job.urlName.ext) {
+            this.nameLater(job);
+            return null;
+        }
         if (job.name === null) {
             if (job.dupOf) {
                 if (!job.dupOf.named.peek())
@@ -8612,7 +8889,8 @@ class Namer {
                 job.name = job.dupOf.name;
             }
             else {
-                const ext = job.urlName.ext || job.ext.peek();
+                // From the list alone, an extension the name does not show is not waited for.
+                const ext = job.urlName.ext || (this.fromListOnly ? '' : job.ext.peek());
                 if (ext === undefined)
                     return job.ext.promise;
                 const chosen = typeof ext === 'string' ? ext : ext.value;
@@ -8629,6 +8907,34 @@ class Namer {
         job.index = ++this.index;
         job.named.resolve();
         return null;
+    }
+    /**
+     * From the list alone: a URL without an extension (or a repeat of one) takes its place and its
+     * `{index}` now, and its name once its response says what extension it gets.
+     */
+    nameLater(job) {
+        job.index = ++this.index;
+        const first = job.dupOf;
+        if (first) {
+            void first.named.promise.then(() => {
+                job.name = first.name;
+                job.named.resolve();
+            });
+            return;
+        }
+        const parts = { ...job.urlName, ext: '', index: job.index, n: job.n, taskId: job.taskId };
+        const base = renderName(this.template, parts);
+        if (!this.extMatters) {
+            job.name = this.registry.claim(base, '');
+            job.named.resolve();
+            return;
+        }
+        const open = this.registry.claimOpen(base);
+        job.openBase = open;
+        void job.ext.promise.then(ext => {
+            job.name = open + ext;
+            job.named.resolve();
+        });
     }
 }
 
@@ -8675,11 +8981,15 @@ function startOrder(jobs) {
  * is taken for the rest, so re-runs give stable names; a task whose recorded files are all there
  * is settled from the record, without a single API call. Then the namer names what it can (in
  * input order, up to the first name that needs a response), and the disk is checked for those.
+ *
+ * A sharded run (`fromListOnly`) names from the list alone: each shard's record knows only its own
+ * history, so it decides no name there; it only recognises files already at the names the list
+ * gives (listRecorded).
  */
-async function plan(slots, ifExists, results, dest, record, registry, namer) {
+async function plan(slots, ifExists, results, dest, record, registry, namer, fromListOnly = false) {
     const skip = ifExists === 'skip';
-    const recorded = new Map();
-    if (skip) {
+    let recorded = new Map();
+    if (skip && !fromListOnly) {
         for (const file of record.allFiles())
             registry.reserve(file.path);
         for (const slot of slots) {
@@ -8700,8 +9010,37 @@ async function plan(slots, ifExists, results, dest, record, registry, namer) {
     namer.advance();
     if (ifExists === 'overwrite')
         return;
-    const named = slots.flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])));
-    await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job))));
+    const named = slots
+        .flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
+        .filter(job => !job.foreign);
+    if (skip && fromListOnly)
+        recorded = listRecorded(named, record);
+    const others = skip && fromListOnly ? record : undefined;
+    await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job), others)));
+}
+/**
+ * Sharded, `if-exists: skip`: what the record knows of files at the names the list gives. A URL
+ * without an extension is kept when its recorded file is the list's name with the recorded
+ * extension (and unchanged): no request is needed to learn it.
+ */
+function listRecorded(jobs, record) {
+    const out = new Map();
+    for (const job of jobs) {
+        const known = job.dupOf ? undefined : record.file(job.url);
+        if (!known)
+            continue;
+        if (job.name !== null && known.path === job.name)
+            out.set(job, known);
+        const base = job.openBase;
+        if (base === undefined || !known.unchanged)
+            continue;
+        const rest = known.path.slice(base.length);
+        if (known.path.startsWith(base) && /^(\.[A-Za-z0-9]{1,15})?$/.test(rest)) {
+            job.keep = { known };
+            job.ext.resolve(rest);
+        }
+    }
+    return out;
 }
 /**
  * A task's file, known only once the task finished. With `if-exists: skip`, one an earlier run
@@ -8717,13 +9056,20 @@ async function planLateJob(job, ifExists, dest, record) {
     job.name = known.path;
     await checkDisk(job, ifExists, dest, known);
 }
-/** What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file), or fetch it. */
-async function checkDisk(job, ifExists, dest, known) {
+/**
+ * What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file, or, in a
+ * sharded run, the recorded file of another URL: `others`), or fetch it.
+ */
+async function checkDisk(job, ifExists, dest, known, others) {
     if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep)
         return;
     if (ifExists === 'fail') {
         if (await dest.occupied(job.name))
             job.early = taken(ifExists, '');
+        return;
+    }
+    if (!known && others?.heldByOther(job.name, job.url)) {
+        job.early = taken(ifExists, OTHER_URL);
         return;
     }
     const there = await dest.existing(job.name);
@@ -8769,6 +9115,8 @@ async function recordedTask(slot, position, results, dest, record) {
     }
     return jobs;
 }
+/** Why a sharded run leaves a file alone that an earlier run recorded for another URL. */
+const OTHER_URL = ", the file of another URL from an earlier run (the list's order changed?)";
 /** The log line and the summary row name the file already: this says what happened to it. */
 function taken(ifExists, why) {
     return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
@@ -8920,8 +9268,10 @@ class Pipeline {
             });
             this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message => core_warning(message));
             const registry = new NameRegistry();
-            const namer = new Namer(this.slots, settings.filename, registry);
-            await plan(this.slots, settings.ifExists, settings.results, this.dest, this.record, registry, namer);
+            // Sharded: every shard names every entry from the whole list alone, so that they agree.
+            const fromListOnly = settings.shard !== null;
+            const namer = new Namer(this.slots, settings.filename, registry, { fromListOnly });
+            await plan(this.slots, settings.ifExists, settings.results, this.dest, this.record, registry, namer, fromListOnly);
             const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
             const governor = new Governor({
                 concurrency: settings.concurrency,
@@ -8974,7 +9324,7 @@ class Pipeline {
             if (this.signal.aborted)
                 onAbort();
             logStart({
-                files: this.slots.filter(s => s.kind === 'url').length,
+                files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
                 tasks: this.slots.filter(s => s.kind === 'task').length,
                 dir: this.dest.dir
             });
@@ -8982,13 +9332,17 @@ class Pipeline {
                 const still = watcher.running();
                 if (still.length > 0)
                     logWaiting(still);
+                logLanded();
             }, WAITING_LOG_EVERY_MS);
             waiting.unref();
             this.noteRepeats();
             const listed = [];
             for (const slot of this.slots) {
-                if (slot.kind === 'url')
-                    listed.push(slot.job);
+                if (slot.kind === 'url') {
+                    // Another shard's file is only named here, so that this shard's names agree with it.
+                    if (!slot.job.foreign)
+                        listed.push(slot.job);
+                }
                 else if (slot.repeats)
                     this.running.push(this.runRepeat(slot, slot.repeats));
                 else if (slot.jobs.peek())
@@ -9018,6 +9372,8 @@ class Pipeline {
         const files = [];
         const tasks = [];
         for (const slot of this.slots) {
+            if (slot.kind === 'url' && slot.job.foreign)
+                continue;
             const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? []);
             for (const job of jobs) {
                 // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
@@ -9063,10 +9419,9 @@ class Pipeline {
         for (const entry of entries) {
             const position = this.slots.length;
             if (entry.kind === 'url') {
-                this.slots.push({
-                    kind: 'url',
-                    job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
-                });
+                const job = this.addJob({ ...entry, family: null, n: 1, extra: false }, position);
+                job.foreign = entry.foreign;
+                this.slots.push({ kind: 'url', job });
             }
             else {
                 // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
@@ -9189,7 +9544,14 @@ class Pipeline {
         }
         const { file } = work;
         try {
-            // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
+            // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it
+            // too, unless (a sharded run, which names from the list alone) it is another URL's file.
+            if (this.settings.ifExists === 'skip' &&
+                this.settings.shard !== null &&
+                this.record.heldByOther(name, job.url)) {
+                await this.dest.removeTemp(file.tempPath);
+                return { ...row, error: taken('skip', OTHER_URL), ms: work.ms };
+            }
             if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
                 await this.dest.removeTemp(file.tempPath);
                 return {
@@ -9302,6 +9664,7 @@ class Pipeline {
             };
         }
         this.taskResults.set(slot, result);
+        logMoreFiles(jobs.length);
         for (const job of jobs)
             this.start(job);
         slot.jobs.resolve(jobs);
@@ -9352,6 +9715,7 @@ class Pipeline {
             ms: 0
         };
         this.taskResults.set(slot, result);
+        logMoreFiles(jobs.length);
         for (const job of jobs)
             this.start(job);
         logTask(result);
@@ -9435,28 +9799,32 @@ async function openDestination(dir) {
 const MAX_REASONS = 10;
 /** Entries named per reason at most. */
 const MAX_NAMED = 3;
+/** A reason's length in the error at most (cut at a word). */
+const MAX_REASON = 200;
+/** `#3 a.png`: a file by its position in the whole list and its name. */
 function label(f) {
-    if (f.family !== null && f.taskId !== null && f.url === null) {
-        return `${f.family} task ${shortTaskId(f.taskId)}`;
-    }
     const what = f.name ?? (f.url ? shortSource(f.url) : null);
     return `#${f.index}${what ? ` ${oneLine(what, 80)}` : ''}`;
 }
-/** "#3 a.png, #5 b.png: file host answered HTTP 404", one line per distinct reason. */
-function reasons(failed) {
+/**
+ * One line per distinct reason, each entry named once: "#3 a.png, #5 b.png: file host answered
+ * HTTP 404" for files, "veo task 123 timed out: still generating after 900 s" for a task that
+ * yielded no file (its state said once, between the task and the reason).
+ */
+function reasons(failed, tasks) {
     const byReason = new Map();
     for (const f of failed) {
-        const reason = oneLine(f.error ?? 'failed', 200);
-        const who = label(f);
-        // A task's reason often names its task already: not twice on one line.
-        const said = f.taskId !== null && (reason.includes(f.taskId) || reason.includes(who));
-        byReason.set(reason, [...(byReason.get(reason) ?? []), ...(said ? [] : [who])]);
+        const reason = clip(oneLine(f.error ?? 'failed', 2000), MAX_REASON);
+        const task = isTaskRow(f) && f.taskId !== null ? tasks.get(f.taskId) : undefined;
+        const glue = task ? ` ${stateWord(task.state)}: ` : ': ';
+        const key = `${glue}\u0000${reason}`;
+        const group = byReason.get(key) ?? { glue, reason, labels: [] };
+        group.labels.push(task ? taskLabel(task.type, task.taskId) : label(f));
+        byReason.set(key, group);
     }
-    const lines = [...byReason].slice(0, MAX_REASONS).map(([reason, labels]) => {
-        if (labels.length === 0)
-            return reason;
+    const lines = [...byReason.values()].slice(0, MAX_REASONS).map(({ glue, reason, labels }) => {
         const more = labels.length > MAX_NAMED ? ` and ${labels.length - MAX_NAMED} more` : '';
-        return `${labels.slice(0, MAX_NAMED).join(', ')}${more}: ${reason}`;
+        return `${labels.slice(0, MAX_NAMED).join(', ')}${more}${glue}${reason}`;
     });
     if (byReason.size > MAX_REASONS) {
         lines.push(`… and ${byReason.size - MAX_REASONS} more reasons (see the job summary or the \`files\` output)`);
@@ -9474,23 +9842,37 @@ function ownFailures(run) {
         // The entry that met the stop says the same as the stop: said once, at the top.
         !(stop && f.error && (oneLine(f.error).includes(stop) || stop.includes(oneLine(f.error)))));
 }
+/** "1 of 4 files failed; 1 of 2 tasks failed": what did not arrive, files and tasks apart. */
+function failedCounts(run) {
+    const t = totals(run);
+    const left = unfinished(t);
+    return [
+        left.files ? `${left.files} of ${plural(t.entries, 'file')} failed` : '',
+        left.tasks ? `${left.tasks} of ${plural(t.tasks, 'task')} failed` : ''
+    ]
+        .filter(Boolean)
+        .join('; ');
+}
 /** What went wrong in the run, whatever `fail-on-error` says; null when nothing did. */
 function failureSummary(run) {
     const t = totals(run);
     const own = ownFailures(run);
+    const tasks = new Map(run.tasks.map(task => [task.taskId, task]));
     if (run.stopped) {
         const left = [
             t.notStarted ? `${t.notStarted} not started` : '',
-            t.cancelled ? `${t.cancelled} cancelled` : ''
+            t.cancelled ? `${t.cancelled} cancelled` : '',
+            t.tasksNotStarted ? plural(t.tasksNotStarted, 'task') + ' not started' : '',
+            t.tasksCancelled ? plural(t.tasksCancelled, 'task') + ' cancelled' : ''
         ].filter(Boolean);
-        const head = `The run stopped: ${oneLine(run.stopped, 500)}. ` +
+        const head = `The run stopped: ${clip(oneLine(run.stopped, 2000), 500)}. ` +
             `${t.downloaded + t.skipped} of ${plural(t.entries, 'file')} done${left.length ? `, ${left.join(', ')}` : ''}.`;
-        return own.length ? [head, 'Other failures:', ...reasons(own)].join('\n') : head;
+        return own.length ? [head, 'Other failures:', ...reasons(own, tasks)].join('\n') : head;
     }
-    const failed = t.failed + t.notStarted + t.cancelled;
-    if (failed === 0)
+    const counts = failedCounts(run);
+    if (counts === '')
         return null;
-    return [`${failed} of ${plural(t.entries, 'file')} failed:`, ...reasons(own)].join('\n');
+    return [`${counts}:`, ...reasons(own, tasks)].join('\n');
 }
 /**
  * The step's one error, or null when the step passes. A stopped run (bad key 401, no credits 402,
@@ -9566,6 +9948,8 @@ async function setOutputs(run) {
     const manifest = await writeManifest(filesJson);
     const paths = [...new Set(run.files.flatMap(r => (r.path ? [r.path] : [])))];
     setOutput(Outputs.Count, paths.length);
+    // Downloaded by this run, each file once (a URL listed twice is fetched once).
+    setOutput(Outputs.Downloaded, totals(run).downloaded);
     setOutput(Outputs.Failed, run.files.filter(r => r.status === 'failed').length);
     setOutput(Outputs.Dir, run.dir);
     setOutput(Outputs.Manifest, manifest ?? '');
@@ -9575,7 +9959,7 @@ async function setOutputs(run) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary: GitHub-flavoured Markdown with the totals and one table row per file, tasks grouped.
+// The job summary: GitHub-flavoured Markdown with the totals, then a table of what failed and one of what arrived.
 
 
 
@@ -9623,27 +10007,36 @@ function stoppedWord(f) {
 function nbsp(text) {
     return text.replace(/ /g, '\u00a0');
 }
-function row(cells, withError) {
-    return `| ${(withError ? cells : cells.slice(0, -1)).join(' | ')} |`;
+const HEADS = {
+    failed: ['| # | File | Source | Status | Error |', '| ---: | --- | --- | --- | --- |'],
+    done: ['| # | File | Size | Type | Source | Status |', '| ---: | --- | ---: | --- | --- | --- |']
+};
+/** A row of `table` from its cells: # and File, then Size and Type (done), Source and Status, Error (failed). */
+function row(table, c) {
+    const cells = table === 'failed'
+        ? [c.at, c.file, c.source ?? '', c.status, c.error ?? '']
+        : [c.at, c.file, c.size ?? '', c.type ?? '', c.source ?? '', c.status];
+    return `| ${cells.join(' | ')} |`;
 }
 function positions(index, again) {
     return [index, ...(again.get(index) ?? [])].join(', ');
 }
-function fileRow(f, again, withError, inTask, stop) {
+function fileRow(f, again, inTask, stop) {
     // The entry that met the stop would repeat the line above the table word for word.
     const error = f.error && stop && oneLine(f.error) === stop ? 'stopped the run (see above)' : f.error;
     const name = f.name ? mdCode(f.name, 200) : '–';
-    return row([
-        positions(f.index, again),
-        `${inTask ? '↳\u00a0' : ''}${name}${f.extra ? ' (extra)' : ''}`,
-        f.bytes === null ? '' : nbsp(formatBytes(f.bytes)),
-        f.contentType ? mdText(f.contentType, 60) : '',
-        f.url ? mdText(shortSource(f.url, 56)) : '',
-        nbsp(STATUS[f.status]),
-        f.status === 'failed' && error ? mdText(error, 300) : ''
-    ], withError);
+    return row(f.status === 'failed' ? 'failed' : 'done', {
+        at: positions(f.index, again),
+        file: `${inTask ? '↳\u00a0' : ''}${name}${f.extra ? ' (extra)' : ''}`,
+        size: f.bytes === null ? '' : nbsp(formatBytes(f.bytes)),
+        type: f.contentType ? mdText(f.contentType, 60) : '',
+        source: f.url ? mdText(shortSource(f.url, 56)) : '',
+        status: nbsp(STATUS[f.status]),
+        error: error ? mdText(error, 300) : ''
+    });
 }
-function summary_taskRow(t, taskId, withError) {
+/** A task's heading row; `at` is its position when it stands for no file (it yielded none). */
+function summary_taskRow(table, t, taskId, at = '') {
     const family = t ? `**${mdText(t.type, 40)}** ` : '';
     const facts = !t
         ? []
@@ -9652,19 +10045,33 @@ function summary_taskRow(t, taskId, withError) {
             : t.state === 'success'
                 ? [plural(t.files, 'file'), formatDuration(t.ms)]
                 : [formatDuration(t.ms)];
-    const state = t ? nbsp(`${TASK_STATE[t.state]} ${stateWord(t.state)}`) : '';
-    return row([
-        '',
-        [`${family}task ${mdCode(middle(taskId, 21))}`, ...facts.map(nbsp)].join(' · '),
-        '',
-        '',
-        '',
-        state,
-        t?.error ? mdText(t.error, 300) : ''
-    ], withError);
+    // The whole ID, in a code span: it is what people copy to look the task up.
+    return row(table, {
+        at,
+        file: [`${family}task ${mdCode(taskId, 200)}`, ...facts.map(nbsp)].join(' · '),
+        status: t ? nbsp(`${TASK_STATE[t.state]} ${stateWord(t.state)}`) : '',
+        error: t?.error && t.state !== 'success' ? mdText(t.error, 300) : ''
+    });
+}
+function piece(rows, files, task) {
+    return task ? { rows, files, task } : { rows, files };
+}
+/** The rows of a task and its files, split between the two tables, each under the task's row. */
+function taskUnit(files, t, again, stop) {
+    const taskId = files[0].taskId;
+    if (files.length === 1 && isTaskRow(files[0])) {
+        // A task that yielded no file: its own row says why, at its position in the list.
+        return { failed: piece([summary_taskRow('failed', t, taskId, String(files[0].index))], 1), done: null };
+    }
+    const failed = files.filter(f => f.status === 'failed');
+    const done = files.filter(f => f.status !== 'failed');
+    const part = (table, list) => list.length === 0
+        ? null
+        : piece([summary_taskRow(table, t, taskId), ...list.map(f => fileRow(f, again, true, stop))], list.length, table);
+    return { failed: part('failed', failed), done: part('done', done) };
 }
 /** The table's pieces in input order. */
-function units(run, withError) {
+function units(run) {
     const repeatOf = repeats(run.files);
     const again = new Map();
     for (const [index, first] of repeatOf)
@@ -9672,153 +10079,141 @@ function units(run, withError) {
     const tasks = new Map(run.tasks.map(t => [t.taskId, t]));
     const stop = run.stopped ? oneLine(run.stopped) : null;
     const out = [];
-    let current = null;
     let stopped = null;
-    for (const f of run.files) {
+    for (let i = 0; i < run.files.length; i++) {
+        const f = run.files[i];
         if (repeatOf.has(f.index))
             continue;
-        const word = f.family === null ? stoppedWord(f) : null;
-        if (word && stopped?.word === word) {
-            stopped.to = f.index;
-            stopped.unit.files++;
-            const n = stopped.unit.files;
-            stopped.unit.rows = [
-                row([
-                    `${stopped.from}–\u2060${stopped.to}`,
-                    nbsp(`${n} entries`),
-                    '',
-                    '',
-                    '',
-                    nbsp(`⏹️ ${word}`),
-                    ''
-                ], withError)
-            ];
-            continue;
-        }
-        stopped = null;
         // A URL entry may carry a taskId too (the 4o-image endpoint's pair): only a family marks a task result.
         if (f.family !== null && f.taskId !== null) {
-            if (current?.taskId !== f.taskId) {
-                const unit = {
-                    order: f.index,
-                    failed: false,
-                    files: 0,
-                    rows: [summary_taskRow(tasks.get(f.taskId), f.taskId, withError)],
-                    task: true
-                };
-                current = { taskId: f.taskId, unit };
-                out.push(unit);
-            }
-            const t = tasks.get(f.taskId);
-            current.unit.files++;
-            if (f.status === 'failed' || (t && t.state !== 'success' && t.state !== 'skipped'))
-                current.unit.failed = true;
-            // A task that gave no file is said by its own row already.
-            if (f.url !== null || f.path !== null)
-                current.unit.rows.push(fileRow(f, again, withError, true, stop));
+            let end = i + 1;
+            while (end < run.files.length &&
+                run.files[end].family !== null &&
+                run.files[end].taskId === f.taskId)
+                end++;
+            out.push(taskUnit(run.files.slice(i, end).filter(x => !repeatOf.has(x.index)), tasks.get(f.taskId), again, stop));
+            i = end - 1;
+            stopped = null;
             continue;
         }
-        current = null;
-        const unit = {
-            order: f.index,
-            failed: f.status === 'failed',
-            files: 1,
-            rows: [fileRow(f, again, withError, false, stop)]
-        };
-        if (word)
-            stopped = { word, from: f.index, to: f.index, unit };
+        const word = stoppedWord(f);
+        if (word && stopped?.word === word) {
+            stopped.files++;
+            const range = `${stopped.from}–\u2060${f.index}`;
+            stopped.unit.failed = piece([
+                row('failed', {
+                    at: range,
+                    file: nbsp(`${stopped.files} entries`),
+                    status: nbsp(`⏹️ ${word}`)
+                })
+            ], stopped.files);
+            continue;
+        }
+        const table = f.status === 'failed' ? 'failed' : 'done';
+        const unit = { failed: null, done: null };
+        unit[table] = piece([fileRow(f, again, false, stop)], 1);
+        stopped = word ? { word, from: f.index, files: 1, unit } : null;
         out.push(unit);
     }
     return out;
 }
-/**
- * The whole summary. Pure: the same run gives the same text (golden tests pin it). A run too big
- * for the runner's cap keeps its failures first, then the first files, in input order.
- */
-function summaryMarkdown(run, limitBytes = MAX_SUMMARY_BYTES) {
+/** The title and the line under it. */
+function heading(run, view) {
     const t = totals(run);
-    const failedTasks = run.tasks.some(task => task.state === 'failed' || task.state === 'timeout');
-    const bad = t.failed + t.notStarted + t.cancelled > 0 || failedTasks || run.stopped !== null;
-    const withError = run.files.some(f => f.status === 'failed') || failedTasks;
-    const lines = [
-        `### ${bad ? '❌' : '✅'} kie.ai downloads: ${countsText(t)}`,
-        '',
-        [
-            `${volumeText(t, run.elapsedMs)} into ${mdCode(displayDir(run.dir))}`,
-            run.tasks.length ? tasksText(run.tasks) : ''
-        ]
-            .filter(Boolean)
-            .join(' · ')
-    ];
+    const left = unfinished(t);
+    const bad = left.files + left.tasks > 0 || run.stopped !== null;
+    const outcome = view.outcome ?? (bad ? 'failed' : 'passed');
+    const icon = outcome === 'failed' ? '❌' : outcome === 'warning' ? '⚠️' : '✅';
+    const what = view.nothing !== undefined ? 'nothing to download' : countsText(t);
+    // A folder nothing was placed in may not exist after the run: it is not named.
+    const where = t.downloaded + t.skipped > 0 ? ` into ${mdCode(displayDir(run.dir))}` : '';
+    const facts = [
+        view.shard ? mdText(view.shard) : '',
+        view.nothing !== undefined
+            ? mdText(view.nothing, 500)
+            : `${volumeText(t, run.elapsedMs)}${where}`,
+        run.tasks.length ? tasksText(run.tasks) : ''
+    ].filter(Boolean);
+    const lines = [`### ${icon} kie.ai downloads: ${what}`, '', facts.join(' · ')];
     if (run.stopped)
         lines.push('', `> **Stopped:** ${mdText(run.stopped, 500)}`);
-    const head = [
-        row(['#', 'File', 'Size', 'Type', 'Source', 'Status', 'Error'], withError),
-        row(['---:', '---', '---:', '---', '---', '---', '---'], withError)
-    ];
-    const pieces = units(run, withError);
-    if (pieces.length === 0)
+    return lines;
+}
+/**
+ * The whole summary: the title, then what failed (first, with the errors), then what arrived.
+ * Pure: the same run gives the same text (golden tests pin it). A run too big for the runner's cap
+ * keeps its failures first, then the first files, in input order.
+ */
+function summaryMarkdown(run, view = {}, limitBytes = MAX_SUMMARY_BYTES) {
+    const lines = heading(run, view);
+    const all = units(run);
+    const failed = all.flatMap(u => (u.failed ? [u.failed] : []));
+    const done = view.rows === 'failures' ? [] : all.flatMap(u => (u.done ? [u.done] : []));
+    if (failed.length + done.length === 0)
         return `${lines.join('\n')}\n`;
     const size = (text) => Buffer.byteLength(text) + 1;
-    const NOTE_ROOM = 300;
-    let budget = limitBytes -
-        size(lines.join('\n')) -
-        size('') -
-        head.reduce((n, r) => n + size(r), 0) -
-        NOTE_ROOM;
+    const NOTE_ROOM = 400;
+    const tables = ['failed', 'done'].reduce((n, t) => n + HEADS[t].reduce((m, r) => m + size(r), 0) + 30, 0);
+    let budget = limitBytes - size(lines.join('\n')) - tables - NOTE_ROOM;
     const kept = new Map();
-    for (const unit of [...pieces.filter(u => u.failed), ...pieces.filter(u => !u.failed)]) {
-        const cost = unit.rows.reduce((n, r) => n + size(r), 0);
-        const part = cost <= budget ? { rows: unit.rows, hidden: 0, cost } : firstRows(unit, budget, withError);
+    for (const p of [...failed, ...done]) {
+        const cost = p.rows.reduce((n, r) => n + size(r), 0);
+        const part = cost <= budget ? { rows: p.rows, hidden: 0, cost } : firstRows(p, budget);
         if (!part)
             continue;
         budget -= part.cost;
-        kept.set(unit, part);
+        kept.set(p, part);
     }
-    const shown = pieces.flatMap(u => kept.get(u)?.rows ?? []);
-    lines.push('', ...head, ...shown);
-    const hidden = pieces.reduce((n, u) => n + (kept.get(u)?.hidden ?? u.files), 0);
+    const shownFailed = failed.flatMap(p => kept.get(p)?.rows ?? []);
+    const shownDone = done.flatMap(p => kept.get(p)?.rows ?? []);
+    if (shownFailed.length)
+        lines.push('', '#### Failed', '', ...HEADS.failed, ...shownFailed);
+    if (shownDone.length) {
+        lines.push('', ...(shownFailed.length ? ['#### Done', ''] : []), ...HEADS.done, ...shownDone);
+    }
+    const hidden = [...failed, ...done].reduce((n, p) => n + (kept.get(p)?.hidden ?? p.files), 0);
     if (hidden > 0) {
         lines.push('', `_${hidden === 1 ? '1 more entry is' : `${hidden} more entries are`} not shown: a job summary holds at most 1 MiB. ` +
             'The file named by the `manifest` output lists every file._');
+    }
+    const left = view.rows === 'failures' ? all.reduce((n, u) => n + (u.done?.files ?? 0), 0) : 0;
+    if (left > 0) {
+        lines.push('', `_${plural(left, 'file')} that arrived or ${left === 1 ? 'was' : 'were'} already there ${left === 1 ? 'is' : 'are'} not listed (\`summary: failures\`)._`);
     }
     return `${lines.join('\n')}\n`;
 }
 /**
  * A task too big for the room left (thousands of results): its own row, as many of its first files
- * as fit, and a row counting the rest; null when not even that fits, or the unit is not a task.
+ * as fit, and a row counting the rest; null when not even that fits, or the piece is not a task.
  */
-function firstRows(unit, budget, withError) {
-    if (!unit.task || unit.rows.length < 2)
+function firstRows(p, budget) {
+    if (!p.task || p.rows.length < 2)
         return null;
+    const table = p.task;
     const size = (text) => Buffer.byteLength(text) + 1;
-    const note = (n) => row([
-        '',
-        `↳\u00a0_… and ${n === 1 ? '1 more file' : `${n} more files`} of this task, in the manifest_`,
-        '',
-        '',
-        '',
-        '',
-        ''
-    ], withError);
-    const files = unit.rows.length - 1;
+    const note = (n) => row(table, {
+        at: '',
+        file: `↳\u00a0_… and ${n === 1 ? '1 more file' : `${n} more files`} of this task, in the manifest_`,
+        status: ''
+    });
+    const files = p.rows.length - 1;
     // Room for the note with the widest count it could show.
-    let cost = size(unit.rows[0]) + size(note(files));
+    let cost = size(p.rows[0]) + size(note(files));
     let shown = 0;
-    while (shown < files && cost + size(unit.rows[shown + 1]) <= budget)
-        cost += size(unit.rows[++shown]);
+    while (shown < files && cost + size(p.rows[shown + 1]) <= budget)
+        cost += size(p.rows[++shown]);
     if (cost > budget)
         return null;
     const hidden = files - shown;
-    return { rows: [...unit.rows.slice(0, shown + 1), note(hidden)], hidden, cost };
+    return { rows: [...p.rows.slice(0, shown + 1), note(hidden)], hidden, cost };
 }
 /** Appends the summary to the step's summary file; a summary that cannot be written is only a warning. */
-async function writeSummary(run) {
+async function writeSummary(run, view = {}) {
     // Outside a runner (a local run) there is no summary to write.
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await summary.addRaw(summaryMarkdown(run)).write();
+        await summary.addRaw(summaryMarkdown(run, view)).write();
     }
     catch (error) {
         core_warning(`Could not write the job summary: ${errorMessage(error)}`);
@@ -9830,6 +10225,7 @@ async function writeSummary(run) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action: read inputs, run the pipeline, report, and fail the step once if it should; a cancel loses nothing finished.
+
 
 
 
@@ -9861,10 +10257,22 @@ async function run(deps = {}) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let running;
+    let outputsSet = false;
+    let settings;
     try {
         // `wait` counts from the step's start, before inputs are even read.
         const startedAt = deps.startedAt ?? Date.now();
-        const settings = getInputs();
+        settings = getInputs();
+        const shard = settings.shard
+            ? shardText(settings.shard, settings.entries.filter(e => !e.foreign).length, settings.entries.length)
+            : undefined;
+        if (shard)
+            logShard(shard);
+        if (settings.empty) {
+            outputsSet = true;
+            await reportNothing(settings, shard, Date.now() - startedAt);
+            return;
+        }
         const pipeline = new Pipeline(settings, {
             clock: deps.clock ?? realClock,
             signal,
@@ -9876,17 +10284,23 @@ async function run(deps = {}) {
         logTotals(result);
         logDetails(result);
         // Outputs and summary first: a failing step still tells the next steps what arrived.
+        outputsSet = true;
         await setOutputs(result);
-        await writeSummary(result).catch((error) => core_warning(`Could not write the job summary: ${errorMessage(error)}`));
         const failure = failureMessage(result, settings.failOnError);
+        // fail-on-error: false turns file failures into one warning (account errors still fail above).
+        const warning = failure ? null : failureSummary(result);
+        const outcome = failure ? 'failed' : warning ? 'warning' : 'passed';
+        await summarize(result, settings, { outcome, shard });
         if (failure)
             throw new Error(failure);
-        // fail-on-error: false turns file failures into one warning (account errors still fail above).
-        const warning = failureSummary(result);
         if (warning)
             core_warning(warning);
     }
     catch (error) {
+        // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
+        if (!outputsSet) {
+            await setOutputs(emptyRun(settings?.dir ?? destinationOrEmpty(), 0)).catch(() => undefined);
+        }
         setFailed(errorMessage(error));
     }
     finally {
@@ -9905,6 +10319,41 @@ async function run(deps = {}) {
         if (controller.signal.aborted)
             setTimeout(() => process.exit(), 200).unref();
     }
+}
+function emptyRun(dir, elapsedMs) {
+    return { files: [], tasks: [], dir, stopped: null, elapsedMs };
+}
+/** The job summary as `summary` asks for it: every row, the failed rows, or none. */
+async function summarize(result, settings, view) {
+    if (settings.summary === 'off')
+        return;
+    await writeSummary(result, { ...view, rows: settings.summary }).catch((error) => core_warning(`Could not write the job summary: ${errorMessage(error)}`));
+}
+/**
+ * Nothing to download (an empty list, or nothing in this shard): every output is set, the summary
+ * says so, and `if-no-files-found` decides whether that is a warning, an error or a log line. The
+ * destination is not touched.
+ */
+async function reportNothing(settings, shard, elapsedMs) {
+    const empty = settings.empty;
+    if (!empty)
+        return;
+    const message = nothingText(empty, settings.shard);
+    const result = emptyRun(settings.dir, elapsedMs);
+    await setOutputs(result);
+    const outcome = settings.ifNoFilesFound === 'error'
+        ? 'failed'
+        : settings.ifNoFilesFound === 'warn'
+            ? 'warning'
+            : 'passed';
+    await summarize(result, settings, { outcome, shard, nothing: message });
+    if (settings.ifNoFilesFound === 'error') {
+        throw new Error(`${message} (if-no-files-found: error)`);
+    }
+    if (settings.ifNoFilesFound === 'warn')
+        core_warning(message);
+    else
+        core_info(message);
 }
 /**
  * The pipeline's result, or, once cancelled, what it knows after CANCEL_GRACE_MS at the latest

@@ -18,7 +18,9 @@ export const Inputs = {
   Retries: 'retries',
   Timeout: 'timeout',
   Shard: 'shard',
-  FailOnError: 'fail-on-error'
+  IfNoFilesFound: 'if-no-files-found',
+  FailOnError: 'fail-on-error',
+  Summary: 'summary'
 } as const
 
 /** Output names, exactly as action.yml declares them. */
@@ -26,6 +28,7 @@ export const Outputs = {
   Paths: 'paths',
   Files: 'files',
   Count: 'count',
+  Downloaded: 'downloaded',
   Failed: 'failed',
   Dir: 'dir',
   Tasks: 'tasks',
@@ -47,4 +50,4 @@ export const RECORD_FILE = '.kie-download.json'
 export const TEMP_PREFIX = '.kie-download-'
 
 export const USER_AGENT =
-  'kie-download-action/1.0 (+https://github.com/marketplace/actions/kie-ai-download)'
+  'kie-download-action/1.1 (+https://github.com/marketplace/actions/kie-ai-download)'

@@ -1,13 +1,14 @@
 // The action: read inputs, run the pipeline, report, and fail the step once if it should; a cancel loses nothing finished.
 import * as core from '@actions/core'
 import { CancelledError, errorMessage } from './errors.js'
-import { getInputs } from './inputs/inputs.js'
+import { type Settings, destinationOrEmpty, getInputs } from './inputs/inputs.js'
 import { type Deps, Pipeline } from './pipeline/pipeline.js'
 import type { RunResult } from './results.js'
-import { logDetails, logTotals } from './report/log.js'
+import { logDetails, logShard, logTotals } from './report/log.js'
 import { failureMessage, failureSummary } from './report/failure.js'
+import { nothingText, shardText } from './report/format.js'
 import { setOutputs } from './report/outputs.js'
-import { writeSummary } from './report/summary.js'
+import { type StepOutcome, writeSummary } from './report/summary.js'
 import { tuneHeap } from './util/memory.js'
 import { realClock } from './util/retry.js'
 import { startMasking } from './util/safe-text.js'
@@ -32,10 +33,25 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   let running: Promise<unknown> | undefined
+  let outputsSet = false
+  let settings: Settings | undefined
   try {
     // `wait` counts from the step's start, before inputs are even read.
     const startedAt = deps.startedAt ?? Date.now()
-    const settings = getInputs()
+    settings = getInputs()
+    const shard = settings.shard
+      ? shardText(
+          settings.shard,
+          settings.entries.filter(e => !e.foreign).length,
+          settings.entries.length
+        )
+      : undefined
+    if (shard) logShard(shard)
+    if (settings.empty) {
+      outputsSet = true
+      await reportNothing(settings, shard, Date.now() - startedAt)
+      return
+    }
     const pipeline = new Pipeline(settings, {
       clock: deps.clock ?? realClock,
       signal,
@@ -47,16 +63,20 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
     logTotals(result)
     logDetails(result)
     // Outputs and summary first: a failing step still tells the next steps what arrived.
+    outputsSet = true
     await setOutputs(result)
-    await writeSummary(result).catch((error: unknown) =>
-      core.warning(`Could not write the job summary: ${errorMessage(error)}`)
-    )
     const failure = failureMessage(result, settings.failOnError)
-    if (failure) throw new Error(failure)
     // fail-on-error: false turns file failures into one warning (account errors still fail above).
-    const warning = failureSummary(result)
+    const warning = failure ? null : failureSummary(result)
+    const outcome: StepOutcome = failure ? 'failed' : warning ? 'warning' : 'passed'
+    await summarize(result, settings, { outcome, shard })
+    if (failure) throw new Error(failure)
     if (warning) core.warning(warning)
   } catch (error) {
+    // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
+    if (!outputsSet) {
+      await setOutputs(emptyRun(settings?.dir ?? destinationOrEmpty(), 0)).catch(() => undefined)
+    }
     core.setFailed(errorMessage(error))
   } finally {
     process.off('SIGINT', onSignal)
@@ -73,6 +93,51 @@ export async function run(deps: Partial<Deps> = {}): Promise<void> {
     // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
     if (controller.signal.aborted) setTimeout(() => process.exit(), 200).unref()
   }
+}
+
+function emptyRun(dir: string, elapsedMs: number): RunResult {
+  return { files: [], tasks: [], dir, stopped: null, elapsedMs }
+}
+
+/** The job summary as `summary` asks for it: every row, the failed rows, or none. */
+async function summarize(
+  result: RunResult,
+  settings: Settings,
+  view: { outcome: StepOutcome; shard?: string; nothing?: string }
+): Promise<void> {
+  if (settings.summary === 'off') return
+  await writeSummary(result, { ...view, rows: settings.summary }).catch((error: unknown) =>
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+  )
+}
+
+/**
+ * Nothing to download (an empty list, or nothing in this shard): every output is set, the summary
+ * says so, and `if-no-files-found` decides whether that is a warning, an error or a log line. The
+ * destination is not touched.
+ */
+async function reportNothing(
+  settings: Settings,
+  shard: string | undefined,
+  elapsedMs: number
+): Promise<void> {
+  const empty = settings.empty
+  if (!empty) return
+  const message = nothingText(empty, settings.shard)
+  const result = emptyRun(settings.dir, elapsedMs)
+  await setOutputs(result)
+  const outcome: StepOutcome =
+    settings.ifNoFilesFound === 'error'
+      ? 'failed'
+      : settings.ifNoFilesFound === 'warn'
+        ? 'warning'
+        : 'passed'
+  await summarize(result, settings, { outcome, shard, nothing: message })
+  if (settings.ifNoFilesFound === 'error') {
+    throw new Error(`${message} (if-no-files-found: error)`)
+  }
+  if (settings.ifNoFilesFound === 'warn') core.warning(message)
+  else core.info(message)
 }
 
 /**

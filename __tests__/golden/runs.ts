@@ -106,7 +106,7 @@ export const withTasks = run(
       url: null,
       taskId: FOURO,
       family: '4o-image',
-      error: '4o-image task …2a3d4e5f failed: GENERATE_FAILED (400): content policy violation'
+      error: 'GENERATE_FAILED (400): content policy violation'
     },
     {
       ...file(5, { status: 'failed', name: null }),
@@ -179,3 +179,18 @@ export function bigTask(n: number): RunResult {
     }
   )
 }
+
+/** A task whose second file failed, beside a URL that failed and one that arrived (fail-on-error: false). */
+export const partlyFailed = run(
+  [
+    file(1, { name: 'cover.png' }),
+    file(2, { status: 'failed', name: 'poster.png' }),
+    taskFile(3, MARKET, 'market', 1),
+    taskFile(4, MARKET, 'market', 2, {
+      status: 'failed',
+      name: `${MARKET}_2.png`,
+      error: 'file host answered HTTP 403 twice (the signed URL was refused again after a fresh one)'
+    })
+  ],
+  { tasks: [task(MARKET, 'market', 'success', 2, null, 21_000)], elapsedMs: 23_400 }
+)

@@ -2,13 +2,12 @@
 import * as core from '@actions/core'
 import { Inputs, type EndpointName } from '../constants.js'
 import { InputError } from '../errors.js'
-import { unknownTokens } from '../place/naming.js'
+import { extPlacement, nameFromUrl, unknownTokens } from '../place/naming.js'
 import { FAMILY_NAMES, type FamilyName } from '../tasks/families.js'
 import {
   checkUrl,
   parseEntryList,
   parseTaskIds,
-  place,
   placeOf,
   type Listed,
   type ListedId
@@ -23,7 +22,8 @@ import {
   parseShard,
   refuseControlChars,
   seconds,
-  shown
+  shown,
+  type Shard
 } from './settings.js'
 import { readUrlsFile } from './urls-file.js'
 import { scrubKey } from '../util/safe-text.js'
@@ -42,6 +42,8 @@ export interface UrlEntry {
   taskId: string | null
   /** Which endpoint resolves it (`endpoint: auto` already decided). */
   endpoint: EndpointName
+  /** Another shard's entry: named with the whole list, so names agree across shards, never fetched. */
+  foreign?: boolean
 }
 
 /** One task whose result files to fetch (task mode, or a `{"taskId", "type"}` item of a list). */
@@ -53,17 +55,51 @@ export interface TaskEntry {
   type: FamilyName
   /** The endpoint its results are resolved through: gpt4o-image for 4o-image unless `endpoint: common`. */
   endpoint: EndpointName
+  /** Another shard's entry (never: a sharded list holds no task). */
+  foreign?: boolean
 }
 
 export type Entry = UrlEntry | TaskEntry
 
 export type ResultsChoice = 'main' | 'all'
 
+/** What an empty list means for the step (upload-artifact's `if-no-files-found`). */
+export type IfNoFilesFound = 'warn' | 'error' | 'ignore'
+
+/** How much the job summary shows: every row, the failed rows only, or nothing. */
+export type SummaryChoice = 'full' | 'failures' | 'off'
+
+/** Why a run has nothing to download. */
+export interface EmptyList {
+  /**
+   * `none-given`: `urls`, `urls-file` and `task-ids` are all empty; `no-entries`: what they hold
+   * lists nothing (blank lines, `#` comments, `[]`); `shard`: the list has entries, but none of
+   * them is this shard's.
+   */
+  kind: 'none-given' | 'no-entries' | 'shard'
+  /** The inputs that held the list (not empty), in the order they are read. */
+  inputs: string[]
+  /** The `urls-file` path as given, when it was. */
+  file: string | null
+  /** Entries in the whole list. */
+  total: number
+}
+
 export interface Settings {
   /** kie.ai API key; already masked. */
   apiKey: string
-  /** Every entry of this shard, in input order: URLs, and tasks whose results to fetch. */
+  /**
+   * Every entry of the whole list, in input order: URLs, and tasks whose results to fetch. With
+   * `shard`, the entries of other shards are there too, marked `foreign`: names come from the
+   * whole list.
+   */
   entries: Entry[]
+  /** This runner's share of the list, or null for all of it. */
+  shard: Shard | null
+  /** Why this run has nothing to download (no entry of its own), or null. */
+  empty: EmptyList | null
+  ifNoFilesFound: IfNoFilesFound
+  summary: SummaryChoice
   /** API root without a trailing slash. */
   baseUrl: string
   /** Absolute destination directory (`~` already expanded). */
@@ -117,8 +153,6 @@ export function getInputs(): Settings {
   for (const name of Object.values(Inputs)) if (!MULTI_LINE.has(name)) refuseControlChars(name)
 
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  const entries = readEntries(workspace)
-
   const filename = core.getInput(Inputs.Filename)
   const unknown = unknownTokens(filename)
   if (!filename.trim() || unknown.length > 0) {
@@ -130,10 +164,16 @@ export function getInputs(): Settings {
   }
 
   const shard = parseShard(Inputs.Shard)
+  const { entries, given } = readEntries(workspace, shard, filename)
+  const own = entries.reduce((n, e) => n + (e.foreign ? 0 : 1), 0)
 
   return {
     apiKey,
-    entries: shard ? entries.filter(e => inShard(shardKey(e), shard)) : entries,
+    entries,
+    shard,
+    empty: own > 0 ? null : emptyList(given, entries.length),
+    ifNoFilesFound: oneOf(Inputs.IfNoFilesFound, ['warn', 'error', 'ignore'] as const),
+    summary: oneOf(Inputs.Summary, ['full', 'failures', 'off'] as const),
     baseUrl: checkBaseUrl(core.getInput(Inputs.BaseUrl)),
     dir: destination(Inputs.Path, workspace),
     filename,
@@ -147,54 +187,100 @@ export function getInputs(): Settings {
   }
 }
 
+/** The destination for the outputs of a run that stopped at an input error: '' when `path` itself is bad. */
+export function destinationOrEmpty(): string {
+  try {
+    return destination(Inputs.Path, process.env.GITHUB_WORKSPACE || process.cwd())
+  } catch {
+    return ''
+  }
+}
+
 /**
- * Every entry in input order: `urls`, then `urls-file`, then (when no URL is listed) the tasks of
- * `task-ids`; `index` counts over that whole list.
+ * Every entry in input order: `urls`, then `urls-file`, then the tasks of `task-ids`; `index`
+ * counts over that whole list. With `shard`, other shards' entries are marked `foreign`.
  */
-function readEntries(workspace: string): Entry[] {
+function readEntries(
+  workspace: string,
+  shard: Shard | null,
+  filename: string
+): { entries: Entry[]; given: string[] } {
+  const given: string[] = []
   // Untrimmed, so that line numbers in errors are those of the value as written. (getMultilineInput
   // would drop blank lines, and with them the numbering, and would split a JSON array.)
-  const listed = parseEntryList(
-    core.getInput(Inputs.Urls, { trimWhitespace: false }),
-    Inputs.Urls,
-    true
-  )
+  const urlsText = core.getInput(Inputs.Urls, { trimWhitespace: false })
+  if (urlsText.trim()) given.push(Inputs.Urls)
+  const listed = parseEntryList(urlsText, Inputs.Urls, true)
   const urlsFile = core.getInput(Inputs.UrlsFile)
   if (urlsFile) {
+    given.push(Inputs.UrlsFile)
     // A loop, not push(...spread): 200,000 arguments would overflow the stack.
     for (const item of parseEntryList(readUrlsFile(workspace, urlsFile), Inputs.UrlsFile, false)) {
       listed.push(item)
     }
   }
-  const ids = parseTaskIds(core.getInput(Inputs.TaskIds, { trimWhitespace: false }), Inputs.TaskIds)
+  const idsText = core.getInput(Inputs.TaskIds, { trimWhitespace: false })
+  if (idsText.trim()) given.push(Inputs.TaskIds)
+  const ids = parseTaskIds(idsText, Inputs.TaskIds)
+  const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image'] as const)
+  const taskType = readTaskType()
+  // With a type (task-type, or an item's own), task IDs are tasks to download, beside any URLs;
+  // without one, and with URLs listed, they label those URLs for the gpt4o-image endpoint.
+  const areTasks = taskType !== null || ids.some(id => id.type !== null)
   const urlCount = listed.reduce((n, item) => n + (item.kind === 'url' ? 1 : 0), 0)
-  const pairedIds = urlCount > 0 ? pairTaskIds(urlCount, ids) : null
+  const pairedIds = urlCount > 0 && !areTasks ? pairTaskIds(urlCount, ids) : null
   if (pairedIds === null) {
     for (const id of ids) listed.push({ kind: 'task', ...id })
   }
-  if (listed.length === 0) {
-    throw new InputError(
-      Inputs.Urls,
-      'gave no file URL and no task',
-      `at least one URL in '${Inputs.Urls}' or '${Inputs.UrlsFile}', or a task ID in '${Inputs.TaskIds}'`
-    )
-  }
+  if (shard) checkShardable(listed, filename, shard)
 
-  const endpoint = oneOf(Inputs.Endpoint, ['auto', 'common', 'gpt4o-image'] as const)
-  const taskType = readTaskType()
   const entries: Entry[] = []
   let urlIndex = 0
   for (const item of listed) {
     const index = entries.length + 1
+    let entry: Entry
     if (item.kind === 'url') {
       const taskId = item.taskId ?? pairedIds?.[urlIndex] ?? null
       urlIndex++
-      entries.push(urlEntry(item, index, taskId, endpoint))
+      entry = urlEntry(item, index, taskId, endpoint)
     } else {
-      entries.push(taskEntry(item, index, taskType, endpoint))
+      entry = taskEntry(item, index, taskType, endpoint)
     }
+    if (shard && !inShard(shardKey(entry), shard)) entry.foreign = true
+    entries.push(entry)
   }
-  return entries
+  return { entries, given }
+}
+
+/**
+ * Every shard names every entry from the whole list, so that merging the shards' folders gives
+ * the names of an unsharded run. Refused where a shard could not know what a name depends on.
+ */
+function checkShardable(listed: Listed[], filename: string, shard: Shard): void {
+  const task = listed.find(item => item.kind === 'task')
+  if (task) {
+    throw new InputError(
+      Inputs.Shard,
+      `is "${shard.index}/${shard.total}", but the list holds a task (${placeOf(task)})`,
+      "file URLs only: a task's files are known only to the shard that runs it, so the other shards could not name the files after it (give each job its own task IDs and path instead)"
+    )
+  }
+  if (extPlacement(filename) !== 'inside') return
+  const open = listed.find(item => item.kind === 'url' && nameFromUrl(item.url).ext === '')
+  if (open) {
+    throw new InputError(
+      Inputs.Filename,
+      `has {name} or {ext} before its end, but with 'shard' set the list holds a URL without an extension (${placeOf(open)})`,
+      "{name} or {ext} only at the end, as in {index}-{name}: that URL's extension comes from its Content-Type, which only its own shard sees"
+    )
+  }
+}
+
+/** Why nothing is to be downloaded: nothing given, nothing listed, or nothing in this shard. */
+function emptyList(given: string[], total: number): EmptyList {
+  const kind = given.length === 0 ? 'none-given' : total === 0 ? 'no-entries' : 'shard'
+  const file = given.includes(Inputs.UrlsFile) ? core.getInput(Inputs.UrlsFile) : null
+  return { kind, inputs: given, file, total }
 }
 
 function urlEntry(
@@ -240,22 +326,14 @@ function taskEntry(
   return { kind: 'task', index, taskId: item.taskId, type, endpoint: chosen }
 }
 
-/** With URLs given, task IDs apply to all (one), by position (one per URL), or not at all. */
+/** Task IDs without a type label the URLs: all (one ID), by position (one per URL), or none. */
 function pairTaskIds(urlCount: number, ids: ListedId[]): (string | null)[] {
-  const typed = ids.find(id => id.type !== null)
-  if (typed) {
-    throw new InputError(
-      Inputs.TaskIds,
-      `gives a "type" ${place(typed.origin, typed.at)}, but URLs are listed`,
-      'task IDs alone: with URLs given, task IDs pair with them and a type applies to nothing'
-    )
-  }
   if (ids.length <= 1) return Array.from({ length: urlCount }, () => ids[0]?.taskId ?? null)
   if (ids.length === urlCount) return ids.map(id => id.taskId)
   throw new InputError(
     Inputs.TaskIds,
     `has ${ids.length} IDs for ${urlCount} URLs`,
-    'none, one for every URL, or exactly one per URL in the same order'
+    'none, one for every URL, or exactly one per URL in the same order (or, with task-type set, tasks to download)'
   )
 }
 

@@ -85,6 +85,8 @@ export function boolean(name: string): boolean {
  * a relative path is below the workspace.
  */
 export function destination(name: string, workspace: string): string {
+  // Checked here too, not only with the other inputs: the `dir` output of a failed step reads it.
+  refuseControlChars(name)
   const value = core.getInput(name)
   if (!value) throw new InputError(name, 'is empty', 'a folder, e.g. kie-downloads')
   const home = process.platform === 'win32' ? /^~(?=$|[\\/])/ : /^~(?=$|\/)/

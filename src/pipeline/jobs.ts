@@ -62,6 +62,14 @@ export interface FileJob extends FileOrigin {
   fromRecord?: boolean
   /** Failed before any request (e.g. the name is taken with if-exists: fail). */
   early?: string
+  /** Another shard's file: named with the whole list (so this shard's names agree), never fetched. */
+  foreign?: boolean
+  /**
+   * A sharded run names a URL without an extension before its Content-Type is known: this is its
+   * name without the extension, kept from every name it could become; `name` is it plus the
+   * extension once the response gives one.
+   */
+  openBase?: string
   /** The job's outcome, once placed, kept or failed. */
   result: Deferred<FileResult>
 }

@@ -1,6 +1,6 @@
 // Names files in input order as their facts arrive, so the same input gives the same names whatever finishes first.
 import type { TaskEntry } from '../inputs/inputs.js'
-import { type NameRegistry, renderName } from '../place/naming.js'
+import { type NameRegistry, extPlacement, renderName } from '../place/naming.js'
 import type { Deferred, FileJob } from './jobs.js'
 
 /** One listed entry: a URL gives one file; a task gives its results once it has finished. */
@@ -17,6 +17,16 @@ export type Slot =
       repeats?: Extract<Slot, { kind: 'task' }>
     }
 
+export interface NamerOptions {
+  /**
+   * A sharded run: every name comes from the list alone, never from a response, so that every
+   * shard gives every entry the same name. A URL without an extension claims its name for any
+   * extension at once (NameRegistry.claimOpen) and is named in full when its Content-Type comes;
+   * nothing waits for it.
+   */
+  fromListOnly?: boolean
+}
+
 /**
  * Walks the slots in input order. A name is decided as soon as everything before it is named and
  * its own extension is known (from the URL, or from the response's Content-Type): only a name that
@@ -29,11 +39,16 @@ export class Namer {
   private readonly slots: Slot[]
   private readonly template: string
   private readonly registry: NameRegistry
+  /** Whether names are decided from the list alone, and whether the extension changes a name. */
+  private readonly fromListOnly: boolean
+  private readonly extMatters: boolean
 
-  constructor(slots: Slot[], template: string, registry: NameRegistry) {
+  constructor(slots: Slot[], template: string, registry: NameRegistry, options: NamerOptions = {}) {
     this.slots = slots
     this.template = template
     this.registry = registry
+    this.fromListOnly = options.fromListOnly ?? false
+    this.extMatters = extPlacement(template) !== 'none'
   }
 
   /** Names all it can now; returns what it waits for next, or null when every slot is named. */
@@ -62,12 +77,17 @@ export class Namer {
   }
 
   private tryName(job: FileJob): Promise<unknown> | null {
+    if (this.fromListOnly && job.name === null && !job.urlName.ext) {
+      this.nameLater(job)
+      return null
+    }
     if (job.name === null) {
       if (job.dupOf) {
         if (!job.dupOf.named.peek()) return job.dupOf.named.promise
         job.name = job.dupOf.name
       } else {
-        const ext = job.urlName.ext || job.ext.peek()
+        // From the list alone, an extension the name does not show is not waited for.
+        const ext = job.urlName.ext || (this.fromListOnly ? '' : job.ext.peek())
         if (ext === undefined) return job.ext.promise
         const chosen = typeof ext === 'string' ? ext : ext.value
         job.index = this.index + 1
@@ -86,5 +106,34 @@ export class Namer {
     job.index = ++this.index
     job.named.resolve()
     return null
+  }
+
+  /**
+   * From the list alone: a URL without an extension (or a repeat of one) takes its place and its
+   * `{index}` now, and its name once its response says what extension it gets.
+   */
+  private nameLater(job: FileJob): void {
+    job.index = ++this.index
+    const first = job.dupOf
+    if (first) {
+      void first.named.promise.then(() => {
+        job.name = first.name
+        job.named.resolve()
+      })
+      return
+    }
+    const parts = { ...job.urlName, ext: '', index: job.index, n: job.n, taskId: job.taskId }
+    const base = renderName(this.template, parts)
+    if (!this.extMatters) {
+      job.name = this.registry.claim(base, '')
+      job.named.resolve()
+      return
+    }
+    const open = this.registry.claimOpen(base)
+    job.openBase = open
+    void job.ext.promise.then(ext => {
+      job.name = open + ext
+      job.named.resolve()
+    })
   }
 }

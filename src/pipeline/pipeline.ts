@@ -12,6 +12,8 @@ import { NameRegistry } from '../place/naming.js'
 import { DownloadRecord } from '../place/record.js'
 import {
   logFile,
+  logLanded,
+  logMoreFiles,
   logProgress,
   logRepeatedTask,
   logRetry,
@@ -31,7 +33,7 @@ import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 import { Namer, type Slot } from './namer.js'
 import { startOrder } from './order.js'
-import { plan, planLateJob } from './plan.js'
+import { OTHER_URL, plan, planLateJob, taken } from './plan.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { Slots } from './slots.js'
 
@@ -103,7 +105,9 @@ export class Pipeline {
         core.warning(message)
       )
       const registry = new NameRegistry()
-      const namer = new Namer(this.slots, settings.filename, registry)
+      // Sharded: every shard names every entry from the whole list alone, so that they agree.
+      const fromListOnly = settings.shard !== null
+      const namer = new Namer(this.slots, settings.filename, registry, { fromListOnly })
       await plan(
         this.slots,
         settings.ifExists,
@@ -111,7 +115,8 @@ export class Pipeline {
         this.dest,
         this.record,
         registry,
-        namer
+        namer,
+        fromListOnly
       )
 
       const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
@@ -179,21 +184,24 @@ export class Pipeline {
       if (this.signal.aborted) onAbort()
 
       logStart({
-        files: this.slots.filter(s => s.kind === 'url').length,
+        files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
         tasks: this.slots.filter(s => s.kind === 'task').length,
         dir: this.dest.dir
       })
       waiting = setInterval(() => {
         const still = watcher.running()
         if (still.length > 0) logWaiting(still)
+        logLanded()
       }, WAITING_LOG_EVERY_MS)
       waiting.unref()
 
       this.noteRepeats()
       const listed: FileJob[] = []
       for (const slot of this.slots) {
-        if (slot.kind === 'url') listed.push(slot.job)
-        else if (slot.repeats) this.running.push(this.runRepeat(slot, slot.repeats))
+        if (slot.kind === 'url') {
+          // Another shard's file is only named here, so that this shard's names agree with it.
+          if (!slot.job.foreign) listed.push(slot.job)
+        } else if (slot.repeats) this.running.push(this.runRepeat(slot, slot.repeats))
         else if (slot.jobs.peek()) this.settleRecordedTask(slot)
         else this.running.push(this.runTask(slot, watcher))
       }
@@ -217,6 +225,7 @@ export class Pipeline {
     const files: FileResult[] = []
     const tasks: TaskResult[] = []
     for (const slot of this.slots) {
+      if (slot.kind === 'url' && slot.job.foreign) continue
       const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? [])
       for (const job of jobs) {
         // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
@@ -265,10 +274,9 @@ export class Pipeline {
     for (const entry of entries) {
       const position = this.slots.length
       if (entry.kind === 'url') {
-        this.slots.push({
-          kind: 'url',
-          job: this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
-        })
+        const job = this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
+        job.foreign = entry.foreign
+        this.slots.push({ kind: 'url', job })
       } else {
         // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
         const key = `${entry.type}\n${entry.taskId}`
@@ -388,7 +396,16 @@ export class Pipeline {
     }
     const { file } = work
     try {
-      // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it too.
+      // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it
+      // too, unless (a sharded run, which names from the list alone) it is another URL's file.
+      if (
+        this.settings.ifExists === 'skip' &&
+        this.settings.shard !== null &&
+        this.record.heldByOther(name, job.url)
+      ) {
+        await this.dest.removeTemp(file.tempPath)
+        return { ...row, error: taken('skip', OTHER_URL), ms: work.ms }
+      }
       if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
         await this.dest.removeTemp(file.tempPath)
         return {
@@ -511,6 +528,7 @@ export class Pipeline {
       }
     }
     this.taskResults.set(slot, result)
+    logMoreFiles(jobs.length)
     for (const job of jobs) this.start(job)
     slot.jobs.resolve(jobs)
     logTask(result)
@@ -561,6 +579,7 @@ export class Pipeline {
       ms: 0
     }
     this.taskResults.set(slot, result)
+    logMoreFiles(jobs.length)
     for (const job of jobs) this.start(job)
     logTask(result)
   }

@@ -11,6 +11,10 @@ import type { Namer, Slot } from './namer.js'
  * is taken for the rest, so re-runs give stable names; a task whose recorded files are all there
  * is settled from the record, without a single API call. Then the namer names what it can (in
  * input order, up to the first name that needs a response), and the disk is checked for those.
+ *
+ * A sharded run (`fromListOnly`) names from the list alone: each shard's record knows only its own
+ * history, so it decides no name there; it only recognises files already at the names the list
+ * gives (listRecorded).
  */
 export async function plan(
   slots: Slot[],
@@ -19,11 +23,12 @@ export async function plan(
   dest: Destination,
   record: DownloadRecord,
   registry: NameRegistry,
-  namer: Namer
+  namer: Namer,
+  fromListOnly = false
 ): Promise<void> {
   const skip = ifExists === 'skip'
-  const recorded = new Map<FileJob, RecordedFile>()
-  if (skip) {
+  let recorded = new Map<FileJob, RecordedFile>()
+  if (skip && !fromListOnly) {
     for (const file of record.allFiles()) registry.reserve(file.path)
     for (const slot of slots) {
       if (slot.kind === 'url') {
@@ -41,8 +46,34 @@ export async function plan(
   namer.advance()
   if (ifExists === 'overwrite') return
 
-  const named = slots.flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
-  await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job))))
+  const named = slots
+    .flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
+    .filter(job => !job.foreign)
+  if (skip && fromListOnly) recorded = listRecorded(named, record)
+  const others = skip && fromListOnly ? record : undefined
+  await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job), others)))
+}
+
+/**
+ * Sharded, `if-exists: skip`: what the record knows of files at the names the list gives. A URL
+ * without an extension is kept when its recorded file is the list's name with the recorded
+ * extension (and unchanged): no request is needed to learn it.
+ */
+function listRecorded(jobs: FileJob[], record: DownloadRecord): Map<FileJob, RecordedFile> {
+  const out = new Map<FileJob, RecordedFile>()
+  for (const job of jobs) {
+    const known = job.dupOf ? undefined : record.file(job.url)
+    if (!known) continue
+    if (job.name !== null && known.path === job.name) out.set(job, known)
+    const base = job.openBase
+    if (base === undefined || !known.unchanged) continue
+    const rest = known.path.slice(base.length)
+    if (known.path.startsWith(base) && /^(\.[A-Za-z0-9]{1,15})?$/.test(rest)) {
+      job.keep = { known }
+      job.ext.resolve(rest)
+    }
+  }
+  return out
 }
 
 /**
@@ -63,16 +94,24 @@ export async function planLateJob(
   await checkDisk(job, ifExists, dest, known)
 }
 
-/** What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file), or fetch it. */
+/**
+ * What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file, or, in a
+ * sharded run, the recorded file of another URL: `others`), or fetch it.
+ */
 async function checkDisk(
   job: FileJob,
   ifExists: IfExists,
   dest: Destination,
-  known: RecordedFile | undefined
+  known: RecordedFile | undefined,
+  others?: DownloadRecord
 ): Promise<void> {
   if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep) return
   if (ifExists === 'fail') {
     if (await dest.occupied(job.name)) job.early = taken(ifExists, '')
+    return
+  }
+  if (!known && others?.heldByOther(job.name, job.url)) {
+    job.early = taken(ifExists, OTHER_URL)
     return
   }
   const there = await dest.existing(job.name)
@@ -127,7 +166,10 @@ async function recordedTask(
   return jobs
 }
 
+/** Why a sharded run leaves a file alone that an earlier run recorded for another URL. */
+export const OTHER_URL = ", the file of another URL from an earlier run (the list's order changed?)"
+
 /** The log line and the summary row name the file already: this says what happened to it. */
-function taken(ifExists: IfExists, why: string): string {
+export function taken(ifExists: IfExists, why: string): string {
   return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`
 }

@@ -140,6 +140,12 @@ export class DownloadRecord {
     return this.files.get(recordKey(url))
   }
 
+  /** Whether an earlier run recorded `relPath` as the file of another URL than `url`. */
+  heldByOther(relPath: string, url: string): boolean {
+    const key = this.byPath.get(relPath)
+    return key !== undefined && key !== recordKey(url) && this.files.has(key)
+  }
+
   /** Every recorded file on disk (their names are taken for this run under `if-exists: skip`). */
   allFiles(): RecordedFile[] {
     return [...this.files.values()]

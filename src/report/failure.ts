@@ -1,43 +1,52 @@
 // The one step-level error: what stopped the run, or which entries failed, each reason said once.
-import type { FileResult, RunResult } from '../results.js'
+import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine } from '../util/safe-text.js'
 import {
   CANCELLED,
   NOT_STARTED,
+  clip,
+  isTaskRow,
   plural,
   repeats,
   shortSource,
-  shortTaskId,
-  totals
+  stateWord,
+  taskLabel,
+  totals,
+  unfinished
 } from './format.js'
 
 /** Distinct reasons listed in the error at most; the job summary and `files` hold the rest. */
 export const MAX_REASONS = 10
 /** Entries named per reason at most. */
 const MAX_NAMED = 3
+/** A reason's length in the error at most (cut at a word). */
+const MAX_REASON = 200
 
+/** `#3 a.png`: a file by its position in the whole list and its name. */
 function label(f: FileResult): string {
-  if (f.family !== null && f.taskId !== null && f.url === null) {
-    return `${f.family} task ${shortTaskId(f.taskId)}`
-  }
   const what = f.name ?? (f.url ? shortSource(f.url) : null)
   return `#${f.index}${what ? ` ${oneLine(what, 80)}` : ''}`
 }
 
-/** "#3 a.png, #5 b.png: file host answered HTTP 404", one line per distinct reason. */
-function reasons(failed: FileResult[]): string[] {
-  const byReason = new Map<string, string[]>()
+/**
+ * One line per distinct reason, each entry named once: "#3 a.png, #5 b.png: file host answered
+ * HTTP 404" for files, "veo task 123 timed out: still generating after 900 s" for a task that
+ * yielded no file (its state said once, between the task and the reason).
+ */
+function reasons(failed: FileResult[], tasks: Map<string, TaskResult>): string[] {
+  const byReason = new Map<string, { glue: string; reason: string; labels: string[] }>()
   for (const f of failed) {
-    const reason = oneLine(f.error ?? 'failed', 200)
-    const who = label(f)
-    // A task's reason often names its task already: not twice on one line.
-    const said = f.taskId !== null && (reason.includes(f.taskId) || reason.includes(who))
-    byReason.set(reason, [...(byReason.get(reason) ?? []), ...(said ? [] : [who])])
+    const reason = clip(oneLine(f.error ?? 'failed', 2000), MAX_REASON)
+    const task = isTaskRow(f) && f.taskId !== null ? tasks.get(f.taskId) : undefined
+    const glue = task ? ` ${stateWord(task.state)}: ` : ': '
+    const key = `${glue}\u0000${reason}`
+    const group = byReason.get(key) ?? { glue, reason, labels: [] }
+    group.labels.push(task ? taskLabel(task.type, task.taskId) : label(f))
+    byReason.set(key, group)
   }
-  const lines = [...byReason].slice(0, MAX_REASONS).map(([reason, labels]) => {
-    if (labels.length === 0) return reason
+  const lines = [...byReason.values()].slice(0, MAX_REASONS).map(({ glue, reason, labels }) => {
     const more = labels.length > MAX_NAMED ? ` and ${labels.length - MAX_NAMED} more` : ''
-    return `${labels.slice(0, MAX_NAMED).join(', ')}${more}: ${reason}`
+    return `${labels.slice(0, MAX_NAMED).join(', ')}${more}${glue}${reason}`
   })
   if (byReason.size > MAX_REASONS) {
     lines.push(
@@ -62,23 +71,38 @@ function ownFailures(run: RunResult): FileResult[] {
   )
 }
 
+/** "1 of 4 files failed; 1 of 2 tasks failed": what did not arrive, files and tasks apart. */
+function failedCounts(run: RunResult): string {
+  const t = totals(run)
+  const left = unfinished(t)
+  return [
+    left.files ? `${left.files} of ${plural(t.entries, 'file')} failed` : '',
+    left.tasks ? `${left.tasks} of ${plural(t.tasks, 'task')} failed` : ''
+  ]
+    .filter(Boolean)
+    .join('; ')
+}
+
 /** What went wrong in the run, whatever `fail-on-error` says; null when nothing did. */
 export function failureSummary(run: RunResult): string | null {
   const t = totals(run)
   const own = ownFailures(run)
+  const tasks = new Map(run.tasks.map(task => [task.taskId, task]))
   if (run.stopped) {
     const left = [
       t.notStarted ? `${t.notStarted} not started` : '',
-      t.cancelled ? `${t.cancelled} cancelled` : ''
+      t.cancelled ? `${t.cancelled} cancelled` : '',
+      t.tasksNotStarted ? plural(t.tasksNotStarted, 'task') + ' not started' : '',
+      t.tasksCancelled ? plural(t.tasksCancelled, 'task') + ' cancelled' : ''
     ].filter(Boolean)
     const head =
-      `The run stopped: ${oneLine(run.stopped, 500)}. ` +
+      `The run stopped: ${clip(oneLine(run.stopped, 2000), 500)}. ` +
       `${t.downloaded + t.skipped} of ${plural(t.entries, 'file')} done${left.length ? `, ${left.join(', ')}` : ''}.`
-    return own.length ? [head, 'Other failures:', ...reasons(own)].join('\n') : head
+    return own.length ? [head, 'Other failures:', ...reasons(own, tasks)].join('\n') : head
   }
-  const failed = t.failed + t.notStarted + t.cancelled
-  if (failed === 0) return null
-  return [`${failed} of ${plural(t.entries, 'file')} failed:`, ...reasons(own)].join('\n')
+  const counts = failedCounts(run)
+  if (counts === '') return null
+  return [`${counts}:`, ...reasons(own, tasks)].join('\n')
 }
 
 /**

@@ -1,5 +1,6 @@
 // Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
 import path from 'node:path'
+import type { EmptyList, Shard } from '../inputs/inputs.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 
@@ -24,13 +25,21 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`
 }
 
+/** "market task 281e5b0e…": the family and the whole task ID, so that it can be copied. */
+export function taskLabel(family: string | null, taskId: string): string {
+  return `${family ? `${family} ` : ''}task ${oneLine(taskId, 200)}`
+}
+
 /**
- * A task ID short enough for one log line. kie.ai IDs often share a family prefix
- * (`veo_task_…`, `mj_…`), so the tail tells tasks apart where the head would not.
+ * Text cut to `max` characters at a word, with an ellipsis: an annotation that ends mid-word reads
+ * as a typo. A single word longer than most of the room is cut where the room ends.
  */
-export function shortTaskId(taskId: string): string {
-  const id = oneLine(taskId, 80)
-  return id.length <= 12 ? id : `…${id.slice(-8)}`
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  const room = text.slice(0, max - 1)
+  const space = room.search(/\s\S*$/)
+  const cut = space >= max * 0.6 ? room.slice(0, space) : room
+  return `${cut.replace(/[\s,;:.]+$/, '')}…`
 }
 
 /** The URL with no query string and no `?…` marker: what the `files` output and the manifest carry. */
@@ -93,8 +102,13 @@ export function repeats(files: FileResult[]): Map<number, number> {
   return out
 }
 
+/** A task's row in `files` when it yielded no file: its reason stands for the task. */
+export function isTaskRow(f: FileResult): boolean {
+  return f.url === null && f.family !== null
+}
+
 export interface Totals {
-  /** Entries that are not repeats of an earlier URL. */
+  /** Files: entries that are not repeats of an earlier URL, nor a task that yielded no file. */
   entries: number
   downloaded: number
   skipped: number
@@ -104,10 +118,28 @@ export interface Totals {
   cancelled: number
   /** Bytes transferred by this run (downloads only). */
   bytes: number
+  /** Tasks of the run, and those that yielded no file, by why. */
+  tasks: number
+  tasksFailed: number
+  tasksTimedOut: number
+  tasksNotStarted: number
+  tasksCancelled: number
+}
+
+/** Each task once: a task listed again (same ID, same family) was looked up and fetched once. */
+export function distinctTasks(tasks: TaskResult[]): TaskResult[] {
+  const seen = new Set<string>()
+  return tasks.filter(t => {
+    const key = `${t.type}\n${t.taskId}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 export function totals(run: RunResult): Totals {
   const again = repeats(run.files)
+  const tasks = distinctTasks(run.tasks)
   const t: Totals = {
     entries: 0,
     downloaded: 0,
@@ -115,10 +147,15 @@ export function totals(run: RunResult): Totals {
     failed: 0,
     notStarted: 0,
     cancelled: 0,
-    bytes: 0
+    bytes: 0,
+    tasks: tasks.length,
+    tasksFailed: 0,
+    tasksTimedOut: 0,
+    tasksNotStarted: 0,
+    tasksCancelled: 0
   }
   for (const f of run.files) {
-    if (again.has(f.index)) continue
+    if (again.has(f.index) || isTaskRow(f)) continue
     t.entries++
     if (f.status === 'downloaded') {
       t.downloaded++
@@ -128,17 +165,43 @@ export function totals(run: RunResult): Totals {
     else if (f.error === CANCELLED) t.cancelled++
     else t.failed++
   }
+  for (const task of tasks) {
+    if (task.state === 'timeout') t.tasksTimedOut++
+    else if (task.state !== 'failed') continue
+    else if (task.error === NOT_STARTED) t.tasksNotStarted++
+    else if (task.error === CANCELLED) t.tasksCancelled++
+    else t.tasksFailed++
+  }
   return t
 }
 
-/** "12 downloaded, 3 skipped, 1 failed": the counts that are not zero (downloaded always). */
+/** Files that did not arrive, and tasks that yielded no file, for whatever reason. */
+export function unfinished(t: Totals): { files: number; tasks: number } {
+  return {
+    files: t.failed + t.notStarted + t.cancelled,
+    tasks: t.tasksFailed + t.tasksTimedOut + t.tasksNotStarted + t.tasksCancelled
+  }
+}
+
+/**
+ * "4 files downloaded, 1 skipped; 1 task failed": files, then (when some yielded nothing) tasks,
+ * each count said only when it is not zero (files downloaded always).
+ */
 export function countsText(t: Totals): string {
-  const parts = [`${t.downloaded} downloaded`]
-  if (t.skipped) parts.push(`${t.skipped} skipped`)
-  if (t.failed) parts.push(`${t.failed} failed`)
-  if (t.notStarted) parts.push(`${t.notStarted} not started`)
-  if (t.cancelled) parts.push(`${t.cancelled} cancelled`)
-  return parts.join(', ')
+  const files = [`${plural(t.downloaded, 'file')} downloaded`]
+  if (t.skipped) files.push(`${t.skipped} skipped`)
+  if (t.failed) files.push(`${t.failed} failed`)
+  if (t.notStarted) files.push(`${t.notStarted} not started`)
+  if (t.cancelled) files.push(`${t.cancelled} cancelled`)
+  const tasks = [
+    [t.tasksFailed, 'failed'],
+    [t.tasksTimedOut, 'timed out'],
+    [t.tasksNotStarted, 'not started'],
+    [t.tasksCancelled, 'cancelled']
+  ]
+    .filter(([n]) => n)
+    .map(([n, what], i) => (i === 0 ? `${plural(n as number, 'task')} ${what}` : `${n} ${what}`))
+  return tasks.length ? `${files.join(', ')}; ${tasks.join(', ')}` : files.join(', ')
 }
 
 /** "48.0 MiB in 9.2 s (5.2 MiB/s)". */
@@ -161,7 +224,8 @@ export function stateWord(state: TaskResult['state']): string {
 }
 
 /** "3 tasks: 2 succeeded, 1 timed out". */
-export function tasksText(tasks: TaskResult[]): string {
+export function tasksText(listed: TaskResult[]): string {
+  const tasks = distinctTasks(listed)
   const parts = (Object.keys(STATE_WORDS) as Array<TaskResult['state']>).flatMap(state => {
     const n = tasks.filter(t => t.state === state).length
     return n ? [`${n} ${STATE_WORDS[state]}`] : []
@@ -169,6 +233,27 @@ export function tasksText(tasks: TaskResult[]): string {
   return `${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${parts.join(', ')}`
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
+}
+
+/** "shard 2/4: 25 of 100 entries". */
+export function shardText(shard: Shard, own: number, total: number): string {
+  return `shard ${shard.index}/${shard.total}: ${own} of ${plural(total, 'entry', 'entries')}`
+}
+
+/** Why there is nothing to download, naming where the list came from. */
+export function nothingText(empty: EmptyList, shard: Shard | null): string {
+  const names = empty.inputs.map(name =>
+    name === 'urls-file' && empty.file ? `'${name}' (${oneLine(empty.file, 200)})` : `'${name}'`
+  )
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]
+  switch (empty.kind) {
+    case 'none-given':
+      return "Nothing to download: 'urls', 'urls-file' and 'task-ids' are all empty."
+    case 'no-entries':
+      return `Nothing to download: ${list} ${names.length > 1 ? 'list' : 'lists'} no file URL and no task (only blank lines, # comments or an empty array).`
+    case 'shard':
+      return `Nothing to download: ${shard ? `shard ${shard.index}/${shard.total}` : 'this shard'} got none of the ${plural(empty.total, 'entry', 'entries')} of ${list}.`
+  }
 }

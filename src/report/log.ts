@@ -11,9 +11,10 @@ import {
   displayDir,
   formatBytes,
   formatDuration,
+  middle,
   plural,
-  shortTaskId,
   stateWord,
+  taskLabel,
   totals,
   volumeText
 } from './format.js'
@@ -21,12 +22,30 @@ import {
 /** Tasks named one by one in a waiting line; the rest are counted. */
 export const WAITING_SHOWN = 5
 
-/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+/**
+ * Up to this many files, each file that arrives (or is skipped) has its line as it lands. Past it,
+ * those lines are kept and written at the end in one collapsed group, so that failures, task lines
+ * and totals stay readable; a line every 30 s says how far the run is.
+ */
+export const FILE_LINES_SHOWN = 200
+
+/** File names longer than this are shortened in the middle: the task ID after them stays whole. */
+const NAME_SHOWN = 100
+
 /** The reason logStopped gave this run, so the file that met it does not say it again. */
 let stoppedBy: string | null = null
 
+/** The lines of files that arrived, kept for the group once the run has more than FILE_LINES_SHOWN files. */
+const fileLines = { known: 0, landed: 0, grouped: false, kept: [] as string[] }
+
+/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
 export function logStart(info: { files: number; tasks: number; dir: string }): void {
   stoppedBy = null
+  fileLines.known = 0
+  fileLines.landed = 0
+  fileLines.grouped = false
+  fileLines.kept = []
+  logMoreFiles(info.files)
   const what = [
     info.files ? plural(info.files, 'file') : '',
     info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
@@ -39,9 +58,27 @@ export function logStart(info: { files: number; tasks: number; dir: string }): v
   )
 }
 
-/** "market task …ef123456". */
-function taskLabel(family: string | null, taskId: string): string {
-  return `${family ? `${family} ` : ''}task ${shortTaskId(taskId)}`
+/** Files a task gave, once it succeeded: past FILE_LINES_SHOWN in all, arrivals are grouped. */
+export function logMoreFiles(n: number): void {
+  fileLines.known += n
+  if (fileLines.known > FILE_LINES_SHOWN) fileLines.grouped = true
+}
+
+/** A line about one file that arrived: at once, or kept for the group in a big run. */
+function fileLine(line: string): void {
+  if (fileLines.grouped) fileLines.kept.push(line)
+  else core.info(line)
+}
+
+/** "shard 2/4: 25 of 100 entries": the log's first line in a sharded run. */
+export function logShard(text: string): void {
+  core.info(text)
+}
+
+/** About every 30 s in a big run, whose file lines wait for the end: how far it is. */
+export function logLanded(): void {
+  if (!fileLines.grouped || fileLines.kept.length === 0) return
+  core.info(`… ${fileLines.landed} of ${plural(fileLines.known, 'file')} done so far`)
 }
 
 /**
@@ -52,7 +89,11 @@ function taskLabel(family: string | null, taskId: string): string {
 export function logFile(r: FileResult): void {
   if (r.status === 'failed' && (r.error === NOT_STARTED || r.error === CANCELLED)) return
   if (r.url === null && r.family !== null) return
-  const name = oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 200)
+  fileLines.landed++
+  const name = middle(
+    oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 500),
+    NAME_SHOWN
+  )
   const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : ''
   if (r.status === 'failed') {
     // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
@@ -71,10 +112,10 @@ export function logFile(r: FileResult): void {
         ? 'already there, skipped'
         : formatDuration(r.ms)
   const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷'
-  core.info(`${mark} ${[name, ...facts, how].join('  ')}${task}`)
+  fileLine(`${mark} ${[name, ...facts, how].join('  ')}${task}`)
 }
 
-/** One line when a task settles: family, short ID, state, number of files, time taken. */
+/** One line when a task settles: family, whole ID, state, number of files, time taken. */
 export function logTask(t: TaskResult): void {
   const label = taskLabel(t.type, t.taskId)
   const took = formatDuration(t.ms)
@@ -134,7 +175,8 @@ export function logWaiting(
 
 /** Under the file's line: what failed, and when the next attempt comes. */
 export function logRetry(label: string, n: RetryNotice): void {
-  core.info(
+  // A file's detail: in a big run it goes into the group with the file lines.
+  fileLine(
     `  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`
   )
 }
@@ -155,10 +197,20 @@ export function logStopped(reason: string): void {
   core.info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`)
 }
 
-/** The closing line: "12 downloaded, 3 skipped, 1 failed; 48.0 MiB in 9.2 s (5.2 MiB/s)". */
+/**
+ * The closing lines: a big run's file lines in one collapsed group, then the totals, e.g.
+ * "12 files downloaded, 3 skipped, 1 failed · 48.0 MiB in 9.2 s (5.2 MiB/s)".
+ */
 export function logTotals(run: RunResult): void {
+  const kept = fileLines.kept
+  fileLines.kept = []
+  if (kept.length > 0) {
+    core.startGroup(`Files that arrived or were already there (${kept.length} lines)`)
+    for (const line of kept) core.info(line)
+    core.endGroup()
+  }
   const t = totals(run)
-  core.info(`${countsText(t)}; ${volumeText(t, run.elapsedMs)}`)
+  core.info(`${countsText(t)} · ${volumeText(t, run.elapsedMs)}`)
 }
 
 /** Details for whoever turns on debug logging: where each file went, its hash, its source. */

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
-import { bareUrl, formatBytes } from './format.js'
+import { bareUrl, formatBytes, totals } from './format.js'
 
 /** GitHub refuses an output value over 1 MB; one that would pass this is left unset. */
 export const MAX_OUTPUT_BYTES = 1_000_000
@@ -69,6 +69,8 @@ export async function setOutputs(run: RunResult): Promise<void> {
   const manifest = await writeManifest(filesJson)
   const paths = [...new Set(run.files.flatMap(r => (r.path ? [r.path] : [])))]
   core.setOutput(Outputs.Count, paths.length)
+  // Downloaded by this run, each file once (a URL listed twice is fetched once).
+  core.setOutput(Outputs.Downloaded, totals(run).downloaded)
   core.setOutput(Outputs.Failed, run.files.filter(r => r.status === 'failed').length)
   core.setOutput(Outputs.Dir, run.dir)
   core.setOutput(Outputs.Manifest, manifest ?? '')

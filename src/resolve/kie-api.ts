@@ -9,8 +9,8 @@ import { maskSignedUrl, oneLine, scrub } from '../util/safe-text.js'
 /** What each documented code means, for error messages people can act on. */
 export const CODE_MEANINGS: Record<number, string> = {
   400: 'bad request',
-  401: 'unauthorized: the API key is missing or invalid',
-  402: 'insufficient credits on the kie.ai account',
+  401: 'unauthorized: the API key is missing or invalid (check the api-key secret)',
+  402: 'insufficient credits on the kie.ai account (top it up, or check the api-key secret)',
   404: 'resource or endpoint not found (check base-url and endpoint)',
   408: 'no result from upstream for over 10 minutes; kie.ai gave the task up',
   422: 'validation error: not a kie.ai file URL, older than 14 days, or no result for this task',

@@ -2,7 +2,6 @@
 import { CancelledError } from '../errors.js'
 import { isRecordMissing, isTaskEnded } from '../resolve/kie-api.js'
 import { type RetryClock, classify } from '../util/retry.js'
-import { oneLine } from '../util/safe-text.js'
 import { FAMILIES, type FamilyName, type TaskView } from './families.js'
 
 /** kie.ai documents polling every 2-5 s at first, then 15-30 s. */
@@ -102,7 +101,6 @@ export class TaskWatcher {
   async #poll(entry: Progress): Promise<TaskOutcome> {
     const { lookup, clock, deadline, signal } = this.#options
     const { task } = entry
-    const label = `${task.type} task ${oneLine(task.taskId, 100)}`
     const unknownSeen = new Set<string>()
     const elapsed = (): number => clock.now() - entry.startedAt
     const fail = (error: string): TaskOutcome => ({ state: 'failed', error, ms: elapsed() })
@@ -127,11 +125,11 @@ export class TaskWatcher {
           missing.add(raw.answer ?? '422 "record is null"')
           if (!found) entry.status = 'not found yet'
         } else if (isTaskEnded(raw)) {
-          return fail(`${label} failed: ${raw.message}`)
+          return fail(raw.message)
         } else {
           const error = classify(raw)
           if (error.stopAll) throw error
-          if (!error.retryable) return fail(`${label} could not be looked up: ${error.message}`)
+          if (!error.retryable) return fail(`could not be looked up: ${error.message}`)
           lastError = error.message
           retryAfterMs = error.retryAfterMs ?? 0
         }
@@ -149,7 +147,7 @@ export class TaskWatcher {
         if (view.state === 'success') {
           if (view.main.length === 0) {
             const why = view.noFile ? `: ${view.noFile}` : ''
-            return fail(`${label} finished, but produced no file to download${why}`)
+            return fail(`finished, but produced no file to download${why}`)
           }
           const { main, extras, createdAt } = view
           return {
@@ -160,7 +158,8 @@ export class TaskWatcher {
             createdAt: createdAt ?? undefined
           }
         }
-        if (view.state === 'failed') return fail(`${label} failed: ${view.error}`)
+        // The reason alone: the log and the error name the task (family and ID) in front of it.
+        if (view.state === 'failed') return fail(view.error ?? 'kie.ai gave no reason')
         if (view.state === 'unknown' && !unknownSeen.has(view.raw)) {
           unknownSeen.add(view.raw)
           this.#options.onUnknownStatus?.(task, view.raw)
@@ -176,9 +175,9 @@ export class TaskWatcher {
       // Asked to come back only after the deadline (a Retry-After, a rate-limit pause): no look is left.
       const askedPast = lookedAt + retryAfterMs > endAt
       if (clock.now() >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS) {
-        if (notFound) return fail(notFoundMessage(label, task, [...missing], looks, elapsed()))
+        if (notFound) return fail(notFoundMessage(task, [...missing], looks, elapsed()))
         const ms = elapsed()
-        const error = timeoutMessage({ label, entry, looks, found, lastError, ms })
+        const error = timeoutMessage({ entry, looks, found, lastError, ms })
         return { state: 'timeout', error, ms }
       }
       await clock.sleep(Math.max(0, nextAt - clock.now()), signal)
@@ -186,23 +185,16 @@ export class TaskWatcher {
   }
 }
 
-function notFoundMessage(
-  label: string,
-  task: WatchedTask,
-  answers: string[],
-  looks: number,
-  ms: number
-): string {
+function notFoundMessage(task: WatchedTask, answers: string[], looks: number, ms: number): string {
   const when = looks === 1 ? 'at its only look' : `${looks} times over ${seconds(ms)} s`
   return (
-    `${label} was not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
+    `not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
     `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
     'task is less than 14 days old.'
   )
 }
 
 interface Ending {
-  label: string
   entry: Progress
   looks: number
   found: boolean
@@ -210,15 +202,15 @@ interface Ending {
   ms: number
 }
 
-function timeoutMessage({ label, entry, looks, found, lastError, ms }: Ending): string {
+function timeoutMessage({ entry, looks, found, lastError, ms }: Ending): string {
   const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ')
   const last = lastError ? `last error: ${lastError}` : `last status: ${status}`
   if (looks === 1) {
-    const what = found || !lastError ? 'was not finished' : 'got no answer from kie.ai'
-    return `${label} ${what} at the first look, and wait allows no more time (${last})`
+    const what = found || !lastError ? 'not finished' : 'no answer from kie.ai'
+    return `${what} at the first look, and wait allows no more time (${last})`
   }
-  const what = found ? 'is still generating' : 'got no answer from kie.ai'
-  return `${label} ${what} after ${seconds(ms)} s (${last})`
+  const what = found ? 'still generating' : 'no answer from kie.ai'
+  return `${what} after ${seconds(ms)} s (${last})`
 }
 
 /** kie.ai's progress for people: "0.48" is 48%. */
