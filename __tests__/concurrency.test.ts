@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { realClock } from '../src/util/retry.js'
+import { realClock } from '../src/util/clock.js'
 import { runAction } from './helpers/run-action.js'
 
 /**

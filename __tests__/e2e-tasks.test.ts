@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import type { RegisteredTask, Sandbox, TaskFamily } from '../sandbox/index.ts'
 import { type DistRun, makeWorkspace } from '../scripts/runner.ts'
 import { useSandbox } from './helpers/sandbox-suite.js'
-import { FAMILY_NAMES } from '../src/tasks/families.js'
+import { FAMILY_NAMES } from '../src/constants.js'
 
 const FAMILIES: TaskFamily[] = [...FAMILY_NAMES]
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  FAMILIES,
-  FAMILY_NAMES,
-  FAMILY_SPECS,
-  type FamilyName,
-  type TaskView
-} from '../src/tasks/families.js'
+import { FAMILY_NAMES, type FamilyName } from '../src/constants.js'
+import { FAMILIES, FAMILY_SPECS, type TaskView } from '../src/tasks/families.js'
 
 const T = 'https://tempfile.aiquickdraw.com'
 const M = 'https://musicfile.kie.ai'

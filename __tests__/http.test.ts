@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CancelledError } from '../src/errors.js'
-import { Http, readText } from '../src/download/http.js'
+import { Http, readText } from '../src/util/http.js'
 import { failure } from './helpers/capture.js'
 
 /** Answers by path: /trickle 4 bytes a second, /steady 1 KiB every 100 ms for 1 s, /silent never. */

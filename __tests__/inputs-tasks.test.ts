@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/errors.js'
 import { getInputs, type Settings } from '../src/inputs/inputs.js'
-import { FAMILY_NAMES } from '../src/tasks/families.js'
+import { FAMILY_NAMES } from '../src/constants.js'
 import { inputEnv } from '../scripts/runner.ts'
 import { captureStdout } from './helpers/capture.js'
 

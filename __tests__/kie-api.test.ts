@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import nock from 'nock'
-import { Http } from '../src/download/http.js'
+import { Http } from '../src/util/http.js'
 import { KieApi } from '../src/resolve/kie-api.js'
 import { maskedValues } from './helpers/masks.js'
 import { captureStdout, failure } from './helpers/capture.js'

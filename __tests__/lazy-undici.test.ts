@@ -118,7 +118,7 @@ describe('a download through HTTP_PROXY', () => {
   })
 
   it('goes through the proxy with the agent the action uses, and brings the body', async () => {
-    // As src/download/http.ts asks: http-client's keep-alive agent for the URL, then requestRaw.
+    // As src/util/http.ts asks: http-client's keep-alive agent for the URL, then requestRaw.
     // kie.test is a reserved name that never resolves: only the tunnel can reach it.
     const answer = await inNode(
       `

@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import path from 'node:path'
-import { NameRegistry, nameFromUrl, renderName, sanitizeSegment } from '../src/place/naming.js'
+import { NameRegistry } from '../src/place/naming.js'
+import { nameFromUrl, renderName, sanitizeSegment } from '../src/util/names.js'
 
 const DEVICES = [
   'CON',

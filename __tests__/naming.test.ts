@@ -3,10 +3,10 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import mime from 'mime-types'
 import path from 'node:path'
+import { NameRegistry } from '../src/place/naming.js'
 import {
   MAX_NAME_BYTES,
   MAX_OPEN_BASE_BYTES,
-  NameRegistry,
   extFromContentType,
   extPlacement,
   nameFromUrl,
@@ -15,7 +15,7 @@ import {
   unknownTokens,
   withSuffix,
   type NameParts
-} from '../src/place/naming.js'
+} from '../src/util/names.js'
 
 const SAFE = /^[A-Za-z0-9._-]*$/
 /** Every Content-Type mime-types knows an extension for. */

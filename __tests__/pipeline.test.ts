@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import path from 'node:path'
 import { CancelledError } from '../src/errors.js'
-import type { RetryClock } from '../src/util/retry.js'
+import type { Clock } from '../src/util/clock.js'
 import { makeWorkspace, type Workspace } from '../scripts/runner.ts'
 import { FakeKie } from './helpers/fake-kie.js'
 import { instantClock, runAction } from './helpers/run-action.js'
@@ -20,7 +20,7 @@ const onDisk = (ws: Workspace): string[] =>
     .filter(f => !f.startsWith('.'))
     .sort()
 
-function run(inputs: Record<string, string>, workspace = makeWorkspace(), clock?: RetryClock) {
+function run(inputs: Record<string, string>, workspace = makeWorkspace(), clock?: Clock) {
   return runAction(
     { 'api-key': 'sk-test', 'base-url': kie.base, 'task-type': 'market', ...inputs },
     { workspace, deps: { clock: clock ?? instantClock() } }
@@ -117,7 +117,7 @@ describe('stops and cancels', () => {
     kie.tasks.set('slow', { looks: 1000, main: [R('never.png')] })
     kie.refuse.set(R('u.png'), 402)
     // Sleeps that only a cancel or stop ends: without the wake-up this run would never finish.
-    const stuck: RetryClock = {
+    const stuck: Clock = {
       now: Date.now,
       random: () => 0.5,
       sleep: (_ms, signal) =>

@@ -6,13 +6,13 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { TunnelProxy } from '../sandbox/index.ts'
-import { Http, readText } from '../src/download/http.js'
+import { Http, readText } from '../src/util/http.js'
 import {
   HTTPS_PROXY_AGENT,
   maskProxyCredentials,
   proxyFor,
   tunnelAgent
-} from '../src/download/proxy.js'
+} from '../src/util/proxy.js'
 import { captureStdout } from './helpers/capture.js'
 import { maskedValues } from './helpers/masks.js'
 import { useProxyEnv } from './helpers/proxy-env.js'
@@ -165,7 +165,7 @@ describe('tunnelAgent', () => {
         scripts: Record<string, string>
       }
     ).scripts.package
-    const entry = path.posix.join('src/download', HTTPS_PROXY_AGENT)
+    const entry = path.posix.join('src/util', HTTPS_PROXY_AGENT)
     const out = path.posix.dirname(path.posix.join('dist', HTTPS_PROXY_AGENT))
     expect(existsSync(path.join(root, entry))).toBe(true)
     expect(script).toContain(`ncc build ${entry} -o ${out} `)

@@ -7,7 +7,7 @@ import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
 import { type Spare, download } from '../src/download/download.js'
 import { Assembly } from '../src/download/ranged.js'
-import { Http, readText } from '../src/download/http.js'
+import { Http, readText } from '../src/util/http.js'
 import {
   COMMON_PATH,
   type Fault,

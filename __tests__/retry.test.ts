@@ -8,11 +8,11 @@ import {
   backoffMs,
   classify,
   parseRetryAfter,
-  realClock,
   withRetry,
   type RetryNotice,
   type RetryPolicy
 } from '../src/util/retry.js'
+import { realClock } from '../src/util/clock.js'
 
 /** An error as Node's networking and file system layers make them. */
 function codeError(code: string, message = `${code} happened`): Error {

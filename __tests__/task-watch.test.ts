@@ -1,14 +1,14 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError, TransferError } from '../src/errors.js'
-import { RecordMissingError, TaskEndedError } from '../src/resolve/kie-api.js'
-import type { FamilyName } from '../src/tasks/families.js'
+import { RecordMissingError, TaskEndedError } from '../src/errors.js'
+import type { FamilyName } from '../src/constants.js'
 import {
   type TaskWatcherOptions,
   TaskWatcher,
   formatProgress,
   MAX_INTERVAL_MS
 } from '../src/tasks/watch.js'
-import type { RetryClock } from '../src/util/retry.js'
+import type { Clock } from '../src/util/clock.js'
 import { FAKE_START as START, fakeClock } from './helpers/fake-clock.js'
 
 const URL_A = 'https://tempfile.aiquickdraw.com/v/a.png'
@@ -19,7 +19,7 @@ const taskNotFound = (): Error =>
   new RecordMissingError('answered 404: task not found: "Task Not Found"', '404 "Task Not Found"')
 
 /** A lookup answering from a script (the last entry repeats), recording when each look came. */
-function scripted(clock: RetryClock, ...answers: Array<unknown>) {
+function scripted(clock: Clock, ...answers: Array<unknown>) {
   const at: number[] = []
   const lookup = jest.fn((_type: FamilyName, _taskId: string, _signal: AbortSignal) => {
     at.push(clock.now() - START)
@@ -30,7 +30,7 @@ function scripted(clock: RetryClock, ...answers: Array<unknown>) {
 }
 
 function watcher(
-  clock: RetryClock,
+  clock: Clock,
   lookup: TaskWatcherOptions['lookup'],
   options: Partial<TaskWatcherOptions> = {}
 ): TaskWatcher {

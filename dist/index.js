@@ -319,7 +319,7 @@ for (const name of Object.keys(exports)) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(502);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(214);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -329,7 +329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 502:
+/***/ 214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3315,6 +3315,32 @@ class TransferError extends Error {
         this.rateLimited = options.rateLimited ?? false;
     }
 }
+/**
+ * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
+ * or too old.
+ */
+class RecordMissingError extends TransferError {
+    recordMissing = true;
+    /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
+    answer;
+    constructor(message, answer = '422 "record is null"') {
+        super(message);
+        this.answer = answer;
+    }
+}
+/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
+function isRecordMissing(error) {
+    // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
+    return error?.recordMissing === true;
+}
+/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
+class TaskEndedError extends TransferError {
+    taskEnded = true;
+}
+/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
+function isTaskEnded(error) {
+    return error?.taskEnded === true;
+}
 /** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
 class CancelledError extends Error {
     /** The signal that cancelled the run, when one did (SIGINT, SIGTERM). */
@@ -3364,6 +3390,22 @@ const Outputs = {
     Tasks: 'tasks',
     Manifest: 'manifest'
 };
+/** Every `task-type` value (the kie.ai model families of task mode), in the order the README's table lists them. */
+const FAMILY_NAMES = [
+    'market',
+    '4o-image',
+    'flux-kontext',
+    'veo',
+    'runway',
+    'aleph',
+    'luma',
+    'midjourney',
+    'suno',
+    'suno-wav',
+    'suno-stems',
+    'suno-mp4',
+    'suno-cover'
+];
 /** The API paths of the two documented download-url endpoints. */
 const EndpointPaths = {
     common: '/api/v1/common/download-url',
@@ -3502,8 +3544,8 @@ const knownExtensions = () => [...TYPES.keys()];
 /** Every type `extension()` answers (for tests and docs). */
 const knownTypes = () => [...EXTENSIONS.keys()];
 
-;// CONCATENATED MODULE: ./src/place/naming.ts
-// File names: safe, portable names from URLs and templates, extensions from Content-Type, and collision suffixes.
+;// CONCATENATED MODULE: ./src/util/names.ts
+// File names: safe, portable names from URLs and templates, extensions from Content-Type, and `-N` suffixes.
 
 
 /** Longest name we write, in bytes: well under every common file system's 255. */
@@ -3622,123 +3664,6 @@ function extPlacement(template) {
  * extension is known.
  */
 const MAX_OPEN_BASE_BYTES = MAX_NAME_BYTES - 24;
-/**
- * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
- * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
- * order, which makes names deterministic.
- *
- * A name whose extension is not known yet (claimOpen: a sharded run, where only the shard that
- * downloads a URL sees its Content-Type) is kept from every other name it could become: `base`
- * itself, and `base` with any extension. That is decided from the list alone, so every shard
- * decides it alike.
- */
-class NameRegistry {
-    files = new Set();
-    folders = new Set();
-    /** Files without their extension-like tail: an open base equal to one could become that file. */
-    stems = new Set();
-    /** Folders without an extension-like tail: an open base equal to one could become that folder. */
-    folderStems = new Set();
-    /** Open bases (names still waiting for their extension), with their suffix. */
-    open = new Set();
-    /** Open bases without an extension-like tail: with no extension, a base could meet another's. */
-    openStems = new Set();
-    /** Marks a name as used (a file kept from an earlier run). */
-    reserve(relPath) {
-        this.add(relPath);
-    }
-    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
-    claim(relPath, ext) {
-        const wanted = this.freeFolders(relPath);
-        let candidate = wanted;
-        for (let n = 2; this.taken(candidate); n++)
-            candidate = withSuffix(wanted, n, ext);
-        this.add(candidate);
-        return candidate;
-    }
-    /**
-     * Claims a name whose extension comes later: the first of `base`, `base-2`, ... that neither is
-     * nor could become (with any extension, or none) a name taken already. Returns it; the file's
-     * name is it plus the extension its Content-Type gives. A long base is cut first, so that name
-     * is never cut again.
-     */
-    claimOpen(base) {
-        const slash = base.lastIndexOf('/');
-        const last = base
-            .slice(slash + 1)
-            .slice(0, MAX_OPEN_BASE_BYTES)
-            .replace(/\.+$/, '');
-        const wanted = this.freeFolders(base.slice(0, slash + 1) + last);
-        let candidate = wanted;
-        for (let n = 2; this.openTaken(candidate); n++)
-            candidate = `${wanted}-${n}`;
-        const key = candidate.toLowerCase();
-        this.open.add(key);
-        this.openStems.add(stripExt(key));
-        this.addFolders(key);
-        return candidate;
-    }
-    /** `relPath` with every folder segment that is a file of this run (or could become one) suffixed. */
-    freeFolders(relPath) {
-        const segments = relPath.split('/');
-        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
-        for (let i = 0; i < segments.length - 1; i++) {
-            const folder = segments.slice(0, i + 1).join('/');
-            let candidate = folder;
-            for (let n = 2; this.isFile(candidate.toLowerCase()); n++)
-                candidate = withSuffix(folder, n, '');
-            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
-        }
-        return segments.join('/');
-    }
-    /** A file of this run, or what an open name could become (the base alone, or with an extension). */
-    isFile(key) {
-        return this.files.has(key) || this.isOpen(key);
-    }
-    taken(relPath) {
-        const key = relPath.toLowerCase();
-        return this.files.has(key) || this.folders.has(key) || this.isOpen(key);
-    }
-    /**
-     * Whether an open base could become `key`. Extensions are one `.xyz` tail, so a base plus one
-     * equals `key` only with `key`'s own last tail, or with none.
-     */
-    isOpen(key) {
-        return this.open.has(key) || this.open.has(stripExt(key));
-    }
-    /** Whether `base`, with any extension or none, could be a name taken already. */
-    openTaken(base) {
-        const key = base.toLowerCase();
-        return (this.isOpen(key) ||
-            this.openStems.has(key) ||
-            this.files.has(key) ||
-            this.stems.has(key) ||
-            this.folders.has(key) ||
-            this.folderStems.has(key));
-    }
-    add(relPath) {
-        const key = relPath.toLowerCase();
-        this.files.add(key);
-        this.stems.add(stripExt(key));
-        this.addFolders(key);
-    }
-    addFolders(key) {
-        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
-            const folder = key.slice(0, i);
-            this.folders.add(folder);
-            this.folderStems.add(stripExt(folder));
-        }
-    }
-}
-/**
- * `a/b.png` without its extension-like tail (`a/b`): a dot and letters or digits, the shape of
- * every extension a Content-Type gives. A name without one stays as it is.
- */
-function stripExt(key) {
-    const base = key.slice(key.lastIndexOf('/') + 1);
-    const ext = /\.[a-z0-9]{1,16}$/i.exec(base)?.[0] ?? '';
-    return ext && ext.length < base.length ? key.slice(0, -ext.length) : key;
-}
 
 ;// CONCATENATED MODULE: ./src/util/safe-text.ts
 // Keeps secrets and untrusted text inert: masks signed URLs, strips query strings, defuses log and HTML text.
@@ -3893,405 +3818,6 @@ function oneLine(text, max = 300) {
 /** Escapes text for the HTML job summary: nothing from outside is ever raw markup. */
 function escapeHtml(text) {
     return text.replace(/[&<>"'`|]/g, c => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/tasks/read.ts
-// Defensive readers for task-details answers: any shape goes in, plain values come out, nothing throws.
-
-/**
- * The object at `value`; a JSON string holding an object is parsed (kie.ai sends `resultJson` and
- * `resultInfoJson` as strings on some pages and as objects on others). Anything else gives {}.
- */
-function obj(value) {
-    if (typeof value === 'string') {
-        const text = value.trim();
-        if (!text.startsWith('{'))
-            return {};
-        try {
-            return obj(JSON.parse(text));
-        }
-        catch {
-            return {};
-        }
-    }
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-}
-/** The array at `value` ({} and scalars give []); a JSON string holding an array is parsed. */
-function list(value) {
-    if (typeof value === 'string' && value.trim().startsWith('[')) {
-        try {
-            return list(JSON.parse(value));
-        }
-        catch {
-            return [];
-        }
-    }
-    return Array.isArray(value) ? value : [];
-}
-/** The first of `keys` that `from` holds with a value other than undefined/null. */
-function pick(from, ...keys) {
-    for (const key of keys)
-        if (from[key] !== undefined && from[key] !== null)
-            return from[key];
-    return undefined;
-}
-/** True for an absolute http(s) URL string: the only thing that counts as a result file. */
-function isHttpUrl(value) {
-    if (typeof value !== 'string' || !/^https?:\/\//i.test(value))
-        return false;
-    try {
-        new URL(value);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** The http(s) URLs among `values` (strings, or arrays of them), in order, each once. */
-function urls(...values) {
-    const found = values.flatMap(v => (Array.isArray(v) ? v : [v])).filter(isHttpUrl);
-    return [...new Set(found)];
-}
-/**
- * A raw value as short text for logs and errors: strings as they are, others as JSON. Every text
- * read here comes from kie.ai, so it is scrubbed of the key and signatures it might echo.
- */
-function rawText(value, max = 60) {
-    if (value === undefined)
-        return '';
-    if (typeof value === 'string')
-        return oneLine(scrub(value), max);
-    try {
-        return oneLine(scrub(JSON.stringify(value) ?? ''), max);
-    }
-    catch {
-        return '';
-    }
-}
-/** A code worth showing: non-empty strings and numbers other than 0 (kie.ai's "no code"). */
-function codeText(value) {
-    if (typeof value === 'number' && Number.isFinite(value) && value !== 0)
-        return String(value);
-    if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') {
-        return oneLine(scrub(value), 40);
-    }
-    return '';
-}
-/** A non-empty message string, flattened and capped, else ''. */
-function messageText(value) {
-    return typeof value === 'string' ? oneLine(scrub(value), 300) : '';
-}
-/**
- * A moment kie.ai reports (`createTime`) as epoch ms: epoch ms or seconds as a number or a digit
- * string, or a date text Date.parse reads; anything else, or a moment before 2020, gives null.
- */
-function timeMs(value) {
-    const text = typeof value === 'string' ? value.trim() : '';
-    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-    const ms = Number.isFinite(n) ? (n < 1e11 ? n * 1000 : n) : text ? Date.parse(text) : NaN;
-    return Number.isFinite(ms) && ms >= Date.UTC(2020, 0, 1) ? Math.round(ms) : null;
-}
-
-;// CONCATENATED MODULE: ./src/tasks/families.ts
-// The kie.ai model families in task mode: where each one's task details live and how to read them.
-
-/** Every `task-type` value, in the order the README's table lists them. */
-const FAMILY_NAMES = [
-    'market',
-    '4o-image',
-    'flux-kontext',
-    'veo',
-    'runway',
-    'aleph',
-    'luma',
-    'midjourney',
-    'suno',
-    'suno-wav',
-    'suno-stems',
-    'suno-mp4',
-    'suno-cover'
-];
-/** Named status values in words, compared case-insensitively; each family's own flags are in its `words`. */
-const STATUS_WORDS = {
-    WAIT: 'waiting',
-    WAITING: 'waiting',
-    QUEUING: 'queuing',
-    QUEUEING: 'queuing',
-    GENERATING: 'generating',
-    PENDING: 'pending',
-    TEXT_SUCCESS: 'lyrics ready',
-    FIRST_SUCCESS: 'first track ready',
-    SUCCESS: 'success',
-    FAIL: 'failed',
-    CALLBACK_EXCEPTION: 'success, callback failed',
-    CREATE_TASK_FAILED: 'task creation failed',
-    GENERATE_FAILED: 'generation failed',
-    GENERATE_AUDIO_FAILED: 'generation failed',
-    GENERATE_WAV_FAILED: 'generation failed',
-    GENERATE_MP4_FAILED: 'generation failed',
-    SENSITIVE_WORD_ERROR: 'refused for sensitive words'
-};
-const FLAG = {
-    status: ['successFlag'],
-    running: ['0'],
-    success: ['1'],
-    failed: ['2', '3'],
-    words: { 0: 'generating', 1: 'success', 2: 'failed', 3: 'generation failed' }
-};
-const response = (d) => obj(d.response);
-const resultUrls = (o) => pick(o, 'resultUrls', 'result_urls');
-const sunoSide = (failed) => ({
-    // One page writes `status` where the others write `successFlag` (a string here).
-    status: ['successFlag', 'status'],
-    running: ['PENDING'],
-    success: ['SUCCESS'],
-    failed: ['CREATE_TASK_FAILED', failed],
-    successWithFiles: ['CALLBACK_EXCEPTION'],
-    failure: 'error'
-});
-/** The table: one entry per `task-type`. A new family is one more entry. */
-const FAMILY_SPECS = {
-    market: {
-        path: '/api/v1/jobs/recordInfo',
-        // `successFlag` beside `state` (0 waiting/queuing/generating, 1 success, 3 fail).
-        status: ['state', 'successFlag'],
-        running: ['waiting', 'queuing', 'generating', '0'],
-        success: ['success', '1'],
-        failed: ['fail', '3'],
-        failure: 'fail',
-        words: { 0: 'in progress', 1: 'success', 3: 'failed' },
-        main: d => marketMain(marketResult(d)),
-        extras: d => marketExtras(marketResult(d)),
-        noFile: d => marketNoFile(marketResult(d))
-    },
-    '4o-image': {
-        path: '/api/v1/gpt4o-image/record-info',
-        status: ['status', 'successFlag'],
-        running: ['GENERATING', '0'],
-        success: ['SUCCESS', '1'],
-        failed: ['CREATE_TASK_FAILED', 'GENERATE_FAILED', '2'],
-        failure: 'error',
-        words: { 0: 'generating', 1: 'success', 2: 'failed' },
-        main: d => [resultUrls(response(d))]
-    },
-    'flux-kontext': {
-        path: '/api/v1/flux/kontext/record-info',
-        ...FLAG,
-        failure: 'error',
-        main: d => [response(d).resultImageUrl],
-        extras: d => [response(d).originImageUrl]
-    },
-    veo: {
-        path: '/api/v1/veo/record-info',
-        ...FLAG,
-        failure: 'error',
-        main: d => [resultUrls(response(d))],
-        extras: d => [response(d).originUrls, response(d).fullResultUrls]
-    },
-    runway: {
-        path: '/api/v1/runway/record-detail',
-        status: ['state'],
-        running: ['wait', 'queueing', 'generating'],
-        success: ['success'],
-        failed: ['fail'],
-        failure: 'fail',
-        main: d => [obj(d.videoInfo).videoUrl],
-        extras: d => [obj(d.videoInfo).imageUrl]
-    },
-    aleph: {
-        path: '/api/v1/aleph/record-info',
-        status: ['successFlag'],
-        running: [],
-        success: ['1'],
-        failed: [],
-        runningUnlessMessage: ['0'],
-        failure: 'error',
-        words: { 0: 'generating', 1: 'success' },
-        main: d => [response(d).resultVideoUrl],
-        extras: d => [response(d).resultImageUrl]
-    },
-    luma: {
-        path: '/api/v1/modify/record-info',
-        ...FLAG,
-        // 4: the callback failed, the files exist.
-        success: ['1', '4'],
-        failure: 'error',
-        words: { ...FLAG.words, 4: 'success, callback failed' },
-        main: d => [resultUrls(response(d))],
-        extras: d => [response(d).originUrls]
-    },
-    midjourney: {
-        path: '/api/v1/mj/record-info',
-        ...FLAG,
-        failure: 'error',
-        main: d => list(resultUrls(obj(d.resultInfoJson))).map(e => typeof e === 'string' ? e : obj(e).resultUrl)
-    },
-    suno: {
-        path: '/api/v1/generate/record-info',
-        status: ['status'],
-        // TEXT_SUCCESS and FIRST_SUCCESS are partial: the last track is still coming.
-        running: ['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS'],
-        success: ['SUCCESS'],
-        failed: ['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'SENSITIVE_WORD_ERROR'],
-        successWithFiles: ['CALLBACK_EXCEPTION'],
-        failure: 'error',
-        // Never `source*` URLs: those are suno.ai's own copies, not kie.ai's files.
-        main: d => sunoTracks(d).map(t => pick(t, 'audioUrl', 'audio_url')),
-        extras: d => sunoTracks(d).flatMap(t => [
-            pick(t, 'imageUrl', 'image_url'),
-            pick(t, 'streamAudioUrl', 'stream_audio_url')
-        ])
-    },
-    'suno-wav': {
-        path: '/api/v1/wav/record-info',
-        ...sunoSide('GENERATE_WAV_FAILED'),
-        main: d => [response(d).audioWavUrl]
-    },
-    'suno-stems': {
-        path: '/api/v1/vocal-removal/record-info',
-        ...sunoSide('GENERATE_AUDIO_FAILED'),
-        // vocalUrl, instrumentalUrl, drumsUrl, ... (up to 12); originUrl is the input track.
-        main: d => Object.entries(response(d))
-            .filter(([key]) => key.endsWith('Url') && key !== 'originUrl')
-            .map(([, value]) => value),
-        extras: d => [response(d).originUrl]
-    },
-    'suno-mp4': {
-        path: '/api/v1/mp4/record-info',
-        ...sunoSide('GENERATE_MP4_FAILED'),
-        main: d => [response(d).videoUrl]
-    },
-    'suno-cover': {
-        path: '/api/v1/suno/cover/record-info',
-        ...FLAG,
-        failure: 'error',
-        main: d => [list(response(d).images)]
-    }
-};
-function sunoTracks(d) {
-    return list(pick(response(d), 'sunoData', 'suno_data')).map(obj);
-}
-/**
- * The Market result: `data.response` (resultJson already parsed; kie.ai says prefer it), else
- * `resultJson` (a JSON string, or an object). A response that lists no file yields to a
- * resultJson that does.
- */
-function marketResult(d) {
-    const response = obj(d.response);
-    const parsed = obj(d.resultJson);
-    if (marketMain(response).length > 0)
-        return response;
-    if (marketMain(parsed).length > 0)
-        return parsed;
-    return Object.keys(response).length > 0 ? response : parsed;
-}
-/** Suno through Market: tracks at `data[]`, snake_case as documented, camelCase accepted. */
-function marketTracks(r) {
-    return list(pick(r, 'data', 'sunoData')).map(obj);
-}
-/** `resultUrls`, else Suno's tracks, else OmniHuman's masks: the first that lists a file. */
-function marketMain(r) {
-    const masks = obj(r.resultObject);
-    const found = [
-        [resultUrls(r)],
-        marketTracks(r).map(t => pick(t, 'audio_url', 'audioUrl')),
-        [pick(masks, 'mask_urls', 'maskUrls')]
-    ];
-    return found.find(candidates => urls(...candidates).length > 0) ?? [];
-}
-function marketExtras(r) {
-    return [
-        r.resultWaterMarkUrls,
-        ...marketTracks(r).flatMap(t => [
-            pick(t, 'image_url', 'imageUrl'),
-            pick(t, 'stream_audio_url', 'streamAudioUrl')
-        ]),
-        pick(r, 'firstFrameUrl', 'first_frame_url'),
-        pick(r, 'lastFrameUrl', 'last_frame_url')
-    ];
-}
-/** A text model (lyrics, MIDI, chat) answers `resultObject` instead of files. */
-function marketNoFile(r) {
-    const text = r.resultObject;
-    if (text === undefined || text === null)
-        return null;
-    const what = list(obj(text).lyricsData).length > 0 ? 'lyrics' : 'text';
-    return `its result is ${what} (resultObject), not a file`;
-}
-/** The reader for one family's answers. */
-function adapter(spec) {
-    return { path: spec.path, read: data => readTask(spec, data) };
-}
-const FAMILIES = Object.fromEntries(FAMILY_NAMES.map(name => [name, adapter(FAMILY_SPECS[name])]));
-function isFamilyName(value) {
-    return FAMILY_NAMES.includes(value);
-}
-function readTask(spec, data) {
-    const d = obj(data);
-    const field = spec.status.find(f => d[f] !== undefined && d[f] !== null);
-    const raw = field === undefined ? '' : rawText(d[field]);
-    const main = safeUrls(() => spec.main(d));
-    const extras = safeUrls(() => spec.extras?.(d) ?? []).filter(u => !main.includes(u));
-    const progressValue = d.progress;
-    const view = {
-        state: 'unknown',
-        raw: raw || '(no status)',
-        status: statusWord(spec, field, raw),
-        progress: typeof progressValue === 'string' || typeof progressValue === 'number'
-            ? rawText(progressValue, 20) || null
-            : null,
-        main,
-        extras,
-        error: null,
-        noFile: main.length > 0 ? null : safeText(() => spec.noFile?.(d) ?? null),
-        createdAt: timeMs(d.createTime)
-    };
-    const is = (values) => raw !== '' && (values ?? []).some(v => v.toUpperCase() === raw.trim().toUpperCase());
-    const reason = failureReason(spec, d);
-    if (is(spec.success))
-        view.state = 'success';
-    else if (is(spec.running))
-        view.state = 'running';
-    else if (is(spec.failed))
-        view.state = 'failed';
-    else if (is(spec.successWithFiles))
-        view.state = main.length > 0 ? 'success' : 'failed';
-    else if (is(spec.runningUnlessMessage))
-        view.state = reason.message ? 'failed' : 'running';
-    if (view.state === 'failed') {
-        const details = [reason.code && `code ${reason.code}`, `${field} ${raw}`].filter(Boolean);
-        view.error = `${reason.message || 'kie.ai gave no reason'} (${details.join(', ')})`;
-    }
-    return view;
-}
-function failureReason(spec, d) {
-    return spec.failure === 'fail'
-        ? { code: codeText(d.failCode), message: messageText(d.failMsg) }
-        : { code: codeText(d.errorCode), message: messageText(d.errorMessage) };
-}
-/** The status in words: the family's word for a flag, the shared word for a name, else field and value. */
-function statusWord(spec, field, raw) {
-    if (field === undefined || raw === '')
-        return 'no status';
-    const value = raw.trim();
-    return spec.words?.[value] ?? STATUS_WORDS[value.toUpperCase()] ?? `${field} ${value}`;
-}
-function safeText(get) {
-    try {
-        return get();
-    }
-    catch {
-        return null;
-    }
-}
-/** The http(s) URLs a getter finds; a getter tripping over an odd shape finds none. */
-function safeUrls(get) {
-    try {
-        return urls(...get());
-    }
-    catch {
-        return [];
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/entry-list.ts
@@ -5348,23 +4874,6 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'ERR_STREAM_PREMATURE_CLOSE',
     'UND_ERR_SOCKET'
 ]);
-const realClock = {
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    random: Math.random,
-    now: Date.now
-};
 /** Turns anything thrown by the HTTP layers into a TransferError that says whether to retry. */
 function classify(error) {
     if (error instanceof TransferError)
@@ -5438,7 +4947,7 @@ async function withRetry(what, policy, attempt, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/download/tunnel-agent.ts
+;// CONCATENATED MODULE: ./src/util/tunnel-agent.ts
 
 
 
@@ -5496,12 +5005,12 @@ function tunnelAgentClass(Base) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/download/proxy.ts
+;// CONCATENATED MODULE: ./src/util/proxy.ts
 // Behind a forward proxy: whether one applies (http-client's own rules), its credentials masked, the keep-alive tunnel agent loaded only then.
 
 
 
-/** Beside this module: dist/https-proxy-agent/ in the bundle, src/download/https-proxy-agent/ in tests. */
+/** Beside this module: dist/https-proxy-agent/ in the bundle, src/util/https-proxy-agent/ in tests. */
 const HTTPS_PROXY_AGENT = './https-proxy-agent/index.cjs';
 /**
  * The proxy a request to `url` goes through, decided exactly as @actions/http-client decides it:
@@ -5549,7 +5058,7 @@ function maskProxyCredentials(proxy) {
         core_setSecret(secret);
 }
 
-;// CONCATENATED MODULE: ./src/download/http.ts
+;// CONCATENATED MODULE: ./src/util/http.ts
 // HTTP for the API and the file host: @actions/http-client, keep-alive direct and through a proxy, timeouts, cancellation, errors without queries.
 
 
@@ -5816,7 +5325,7 @@ function streamed(bytes) {
 
 /**
  * An identity body of known length up to this size is read into memory, then written to a new
- * temp file at once (Destination.writeTemp): the file is created in the thread pool, the write,
+ * temp file at once (TempFiles.writeTemp, done by the destination): the file is created in the thread pool, the write,
  * fstat and close are synchronous (microseconds for a few KiB). That is two trips to the thread
  * pool and back fewer per file than streaming it: 10,000 x 2 KiB went from 1.48 to 1.18-1.24 x
  * the minimal client (`npm run bench -- --scenario many`). Creating and renaming stay asynchronous:
@@ -7184,6 +6693,127 @@ function lock_seconds(ms) {
     return `${Math.round(ms / 100) / 10} s`;
 }
 
+;// CONCATENATED MODULE: ./src/place/naming.ts
+// The names of one run: no two entries share a name, and no name is both a file and a folder.
+
+/**
+ * Hands out names so that no two entries of a run share one, compared case-insensitively (as on
+ * macOS and Windows runners), and no name is both a file and a folder. Callers ask in input
+ * order, which makes names deterministic.
+ *
+ * A name whose extension is not known yet (claimOpen: a sharded run, where only the shard that
+ * downloads a URL sees its Content-Type) is kept from every other name it could become: `base`
+ * itself, and `base` with any extension. That is decided from the list alone, so every shard
+ * decides it alike.
+ */
+class NameRegistry {
+    files = new Set();
+    folders = new Set();
+    /** Files without their extension-like tail: an open base equal to one could become that file. */
+    stems = new Set();
+    /** Folders without an extension-like tail: an open base equal to one could become that folder. */
+    folderStems = new Set();
+    /** Open bases (names still waiting for their extension), with their suffix. */
+    open = new Set();
+    /** Open bases without an extension-like tail: with no extension, a base could meet another's. */
+    openStems = new Set();
+    /** Marks a name as used (a file kept from an earlier run). */
+    reserve(relPath) {
+        this.add(relPath);
+    }
+    /** The first free name among `relPath`, `relPath-2`, `relPath-3`, ...; now taken. */
+    claim(relPath, ext) {
+        const wanted = this.freeFolders(relPath);
+        let candidate = wanted;
+        for (let n = 2; this.taken(candidate); n++)
+            candidate = withSuffix(wanted, n, ext);
+        this.add(candidate);
+        return candidate;
+    }
+    /**
+     * Claims a name whose extension comes later: the first of `base`, `base-2`, ... that neither is
+     * nor could become (with any extension, or none) a name taken already. Returns it; the file's
+     * name is it plus the extension its Content-Type gives. A long base is cut first, so that name
+     * is never cut again.
+     */
+    claimOpen(base) {
+        const slash = base.lastIndexOf('/');
+        const last = base
+            .slice(slash + 1)
+            .slice(0, MAX_OPEN_BASE_BYTES)
+            .replace(/\.+$/, '');
+        const wanted = this.freeFolders(base.slice(0, slash + 1) + last);
+        let candidate = wanted;
+        for (let n = 2; this.openTaken(candidate); n++)
+            candidate = `${wanted}-${n}`;
+        const key = candidate.toLowerCase();
+        this.open.add(key);
+        this.openStems.add(stripExt(key));
+        this.addFolders(key);
+        return candidate;
+    }
+    /** `relPath` with every folder segment that is a file of this run (or could become one) suffixed. */
+    freeFolders(relPath) {
+        const segments = relPath.split('/');
+        // A folder named like a file of this run gets a suffix of its own: `a/x.png` beside file `a`.
+        for (let i = 0; i < segments.length - 1; i++) {
+            const folder = segments.slice(0, i + 1).join('/');
+            let candidate = folder;
+            for (let n = 2; this.isFile(candidate.toLowerCase()); n++)
+                candidate = withSuffix(folder, n, '');
+            segments[i] = candidate.slice(candidate.lastIndexOf('/') + 1);
+        }
+        return segments.join('/');
+    }
+    /** A file of this run, or what an open name could become (the base alone, or with an extension). */
+    isFile(key) {
+        return this.files.has(key) || this.isOpen(key);
+    }
+    taken(relPath) {
+        const key = relPath.toLowerCase();
+        return this.files.has(key) || this.folders.has(key) || this.isOpen(key);
+    }
+    /**
+     * Whether an open base could become `key`. Extensions are one `.xyz` tail, so a base plus one
+     * equals `key` only with `key`'s own last tail, or with none.
+     */
+    isOpen(key) {
+        return this.open.has(key) || this.open.has(stripExt(key));
+    }
+    /** Whether `base`, with any extension or none, could be a name taken already. */
+    openTaken(base) {
+        const key = base.toLowerCase();
+        return (this.isOpen(key) ||
+            this.openStems.has(key) ||
+            this.files.has(key) ||
+            this.stems.has(key) ||
+            this.folders.has(key) ||
+            this.folderStems.has(key));
+    }
+    add(relPath) {
+        const key = relPath.toLowerCase();
+        this.files.add(key);
+        this.stems.add(stripExt(key));
+        this.addFolders(key);
+    }
+    addFolders(key) {
+        for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
+            const folder = key.slice(0, i);
+            this.folders.add(folder);
+            this.folderStems.add(stripExt(folder));
+        }
+    }
+}
+/**
+ * `a/b.png` without its extension-like tail (`a/b`): a dot and letters or digits, the shape of
+ * every extension a Content-Type gives. A name without one stays as it is.
+ */
+function stripExt(key) {
+    const base = key.slice(key.lastIndexOf('/') + 1);
+    const ext = /\.[a-z0-9]{1,16}$/i.exec(base)?.[0] ?? '';
+    return ext && ext.length < base.length ? key.slice(0, -ext.length) : key;
+}
+
 ;// CONCATENATED MODULE: ./src/place/record.ts
 // The record of earlier runs (.kie-download.json): a cache of names, hashes and tasks that can never hurt a run.
 
@@ -8382,32 +8012,6 @@ class KieApi {
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
 const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i;
 /**
- * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
- * or too old.
- */
-class RecordMissingError extends TransferError {
-    recordMissing = true;
-    /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
-    answer;
-    constructor(message, answer = '422 "record is null"') {
-        super(message);
-        this.answer = answer;
-    }
-}
-/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
-function isRecordMissing(error) {
-    // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
-    return error?.recordMissing === true;
-}
-/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
-class TaskEndedError extends TransferError {
-    taskEnded = true;
-}
-/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
-function isTaskEnded(error) {
-    return error?.taskEnded === true;
-}
-/**
  * A signed URL must be http(s) and never weaker than the API itself: an https API handing out an
  * http (or javascript:, file:, ...) URL fails that entry before anything is sent to it.
  */
@@ -8485,9 +8089,389 @@ function plainTextHint(text) {
     return snippet ? `: "${snippet}"` : '';
 }
 
+;// CONCATENATED MODULE: ./src/tasks/read.ts
+// Defensive readers for task-details answers: any shape goes in, plain values come out, nothing throws.
+
+/**
+ * The object at `value`; a JSON string holding an object is parsed (kie.ai sends `resultJson` and
+ * `resultInfoJson` as strings on some pages and as objects on others). Anything else gives {}.
+ */
+function obj(value) {
+    if (typeof value === 'string') {
+        const text = value.trim();
+        if (!text.startsWith('{'))
+            return {};
+        try {
+            return obj(JSON.parse(text));
+        }
+        catch {
+            return {};
+        }
+    }
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}
+/** The array at `value` ({} and scalars give []); a JSON string holding an array is parsed. */
+function list(value) {
+    if (typeof value === 'string' && value.trim().startsWith('[')) {
+        try {
+            return list(JSON.parse(value));
+        }
+        catch {
+            return [];
+        }
+    }
+    return Array.isArray(value) ? value : [];
+}
+/** The first of `keys` that `from` holds with a value other than undefined/null. */
+function pick(from, ...keys) {
+    for (const key of keys)
+        if (from[key] !== undefined && from[key] !== null)
+            return from[key];
+    return undefined;
+}
+/** True for an absolute http(s) URL string: the only thing that counts as a result file. */
+function isHttpUrl(value) {
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value))
+        return false;
+    try {
+        new URL(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The http(s) URLs among `values` (strings, or arrays of them), in order, each once. */
+function urls(...values) {
+    const found = values.flatMap(v => (Array.isArray(v) ? v : [v])).filter(isHttpUrl);
+    return [...new Set(found)];
+}
+/**
+ * A raw value as short text for logs and errors: strings as they are, others as JSON. Every text
+ * read here comes from kie.ai, so it is scrubbed of the key and signatures it might echo.
+ */
+function rawText(value, max = 60) {
+    if (value === undefined)
+        return '';
+    if (typeof value === 'string')
+        return oneLine(scrub(value), max);
+    try {
+        return oneLine(scrub(JSON.stringify(value) ?? ''), max);
+    }
+    catch {
+        return '';
+    }
+}
+/** A code worth showing: non-empty strings and numbers other than 0 (kie.ai's "no code"). */
+function codeText(value) {
+    if (typeof value === 'number' && Number.isFinite(value) && value !== 0)
+        return String(value);
+    if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') {
+        return oneLine(scrub(value), 40);
+    }
+    return '';
+}
+/** A non-empty message string, flattened and capped, else ''. */
+function messageText(value) {
+    return typeof value === 'string' ? oneLine(scrub(value), 300) : '';
+}
+/**
+ * A moment kie.ai reports (`createTime`) as epoch ms: epoch ms or seconds as a number or a digit
+ * string, or a date text Date.parse reads; anything else, or a moment before 2020, gives null.
+ */
+function timeMs(value) {
+    const text = typeof value === 'string' ? value.trim() : '';
+    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    const ms = Number.isFinite(n) ? (n < 1e11 ? n * 1000 : n) : text ? Date.parse(text) : NaN;
+    return Number.isFinite(ms) && ms >= Date.UTC(2020, 0, 1) ? Math.round(ms) : null;
+}
+
+;// CONCATENATED MODULE: ./src/tasks/families.ts
+// The kie.ai model families in task mode: where each one's task details live and how to read them.
+
+
+/** Named status values in words, compared case-insensitively; each family's own flags are in its `words`. */
+const STATUS_WORDS = {
+    WAIT: 'waiting',
+    WAITING: 'waiting',
+    QUEUING: 'queuing',
+    QUEUEING: 'queuing',
+    GENERATING: 'generating',
+    PENDING: 'pending',
+    TEXT_SUCCESS: 'lyrics ready',
+    FIRST_SUCCESS: 'first track ready',
+    SUCCESS: 'success',
+    FAIL: 'failed',
+    CALLBACK_EXCEPTION: 'success, callback failed',
+    CREATE_TASK_FAILED: 'task creation failed',
+    GENERATE_FAILED: 'generation failed',
+    GENERATE_AUDIO_FAILED: 'generation failed',
+    GENERATE_WAV_FAILED: 'generation failed',
+    GENERATE_MP4_FAILED: 'generation failed',
+    SENSITIVE_WORD_ERROR: 'refused for sensitive words'
+};
+const FLAG = {
+    status: ['successFlag'],
+    running: ['0'],
+    success: ['1'],
+    failed: ['2', '3'],
+    words: { 0: 'generating', 1: 'success', 2: 'failed', 3: 'generation failed' }
+};
+const response = (d) => obj(d.response);
+const resultUrls = (o) => pick(o, 'resultUrls', 'result_urls');
+const sunoSide = (failed) => ({
+    // One page writes `status` where the others write `successFlag` (a string here).
+    status: ['successFlag', 'status'],
+    running: ['PENDING'],
+    success: ['SUCCESS'],
+    failed: ['CREATE_TASK_FAILED', failed],
+    successWithFiles: ['CALLBACK_EXCEPTION'],
+    failure: 'error'
+});
+/** The table: one entry per `task-type`. A new family is one more entry. */
+const FAMILY_SPECS = {
+    market: {
+        path: '/api/v1/jobs/recordInfo',
+        // `successFlag` beside `state` (0 waiting/queuing/generating, 1 success, 3 fail).
+        status: ['state', 'successFlag'],
+        running: ['waiting', 'queuing', 'generating', '0'],
+        success: ['success', '1'],
+        failed: ['fail', '3'],
+        failure: 'fail',
+        words: { 0: 'in progress', 1: 'success', 3: 'failed' },
+        main: d => marketMain(marketResult(d)),
+        extras: d => marketExtras(marketResult(d)),
+        noFile: d => marketNoFile(marketResult(d))
+    },
+    '4o-image': {
+        path: '/api/v1/gpt4o-image/record-info',
+        status: ['status', 'successFlag'],
+        running: ['GENERATING', '0'],
+        success: ['SUCCESS', '1'],
+        failed: ['CREATE_TASK_FAILED', 'GENERATE_FAILED', '2'],
+        failure: 'error',
+        words: { 0: 'generating', 1: 'success', 2: 'failed' },
+        main: d => [resultUrls(response(d))]
+    },
+    'flux-kontext': {
+        path: '/api/v1/flux/kontext/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [response(d).resultImageUrl],
+        extras: d => [response(d).originImageUrl]
+    },
+    veo: {
+        path: '/api/v1/veo/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [resultUrls(response(d))],
+        extras: d => [response(d).originUrls, response(d).fullResultUrls]
+    },
+    runway: {
+        path: '/api/v1/runway/record-detail',
+        status: ['state'],
+        running: ['wait', 'queueing', 'generating'],
+        success: ['success'],
+        failed: ['fail'],
+        failure: 'fail',
+        main: d => [obj(d.videoInfo).videoUrl],
+        extras: d => [obj(d.videoInfo).imageUrl]
+    },
+    aleph: {
+        path: '/api/v1/aleph/record-info',
+        status: ['successFlag'],
+        running: [],
+        success: ['1'],
+        failed: [],
+        runningUnlessMessage: ['0'],
+        failure: 'error',
+        words: { 0: 'generating', 1: 'success' },
+        main: d => [response(d).resultVideoUrl],
+        extras: d => [response(d).resultImageUrl]
+    },
+    luma: {
+        path: '/api/v1/modify/record-info',
+        ...FLAG,
+        // 4: the callback failed, the files exist.
+        success: ['1', '4'],
+        failure: 'error',
+        words: { ...FLAG.words, 4: 'success, callback failed' },
+        main: d => [resultUrls(response(d))],
+        extras: d => [response(d).originUrls]
+    },
+    midjourney: {
+        path: '/api/v1/mj/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => list(resultUrls(obj(d.resultInfoJson))).map(e => typeof e === 'string' ? e : obj(e).resultUrl)
+    },
+    suno: {
+        path: '/api/v1/generate/record-info',
+        status: ['status'],
+        // TEXT_SUCCESS and FIRST_SUCCESS are partial: the last track is still coming.
+        running: ['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS'],
+        success: ['SUCCESS'],
+        failed: ['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'SENSITIVE_WORD_ERROR'],
+        successWithFiles: ['CALLBACK_EXCEPTION'],
+        failure: 'error',
+        // Never `source*` URLs: those are suno.ai's own copies, not kie.ai's files.
+        main: d => sunoTracks(d).map(t => pick(t, 'audioUrl', 'audio_url')),
+        extras: d => sunoTracks(d).flatMap(t => [
+            pick(t, 'imageUrl', 'image_url'),
+            pick(t, 'streamAudioUrl', 'stream_audio_url')
+        ])
+    },
+    'suno-wav': {
+        path: '/api/v1/wav/record-info',
+        ...sunoSide('GENERATE_WAV_FAILED'),
+        main: d => [response(d).audioWavUrl]
+    },
+    'suno-stems': {
+        path: '/api/v1/vocal-removal/record-info',
+        ...sunoSide('GENERATE_AUDIO_FAILED'),
+        // vocalUrl, instrumentalUrl, drumsUrl, ... (up to 12); originUrl is the input track.
+        main: d => Object.entries(response(d))
+            .filter(([key]) => key.endsWith('Url') && key !== 'originUrl')
+            .map(([, value]) => value),
+        extras: d => [response(d).originUrl]
+    },
+    'suno-mp4': {
+        path: '/api/v1/mp4/record-info',
+        ...sunoSide('GENERATE_MP4_FAILED'),
+        main: d => [response(d).videoUrl]
+    },
+    'suno-cover': {
+        path: '/api/v1/suno/cover/record-info',
+        ...FLAG,
+        failure: 'error',
+        main: d => [list(response(d).images)]
+    }
+};
+function sunoTracks(d) {
+    return list(pick(response(d), 'sunoData', 'suno_data')).map(obj);
+}
+/**
+ * The Market result: `data.response` (resultJson already parsed; kie.ai says prefer it), else
+ * `resultJson` (a JSON string, or an object). A response that lists no file yields to a
+ * resultJson that does.
+ */
+function marketResult(d) {
+    const response = obj(d.response);
+    const parsed = obj(d.resultJson);
+    if (marketMain(response).length > 0)
+        return response;
+    if (marketMain(parsed).length > 0)
+        return parsed;
+    return Object.keys(response).length > 0 ? response : parsed;
+}
+/** Suno through Market: tracks at `data[]`, snake_case as documented, camelCase accepted. */
+function marketTracks(r) {
+    return list(pick(r, 'data', 'sunoData')).map(obj);
+}
+/** `resultUrls`, else Suno's tracks, else OmniHuman's masks: the first that lists a file. */
+function marketMain(r) {
+    const masks = obj(r.resultObject);
+    const found = [
+        [resultUrls(r)],
+        marketTracks(r).map(t => pick(t, 'audio_url', 'audioUrl')),
+        [pick(masks, 'mask_urls', 'maskUrls')]
+    ];
+    return found.find(candidates => urls(...candidates).length > 0) ?? [];
+}
+function marketExtras(r) {
+    return [
+        r.resultWaterMarkUrls,
+        ...marketTracks(r).flatMap(t => [
+            pick(t, 'image_url', 'imageUrl'),
+            pick(t, 'stream_audio_url', 'streamAudioUrl')
+        ]),
+        pick(r, 'firstFrameUrl', 'first_frame_url'),
+        pick(r, 'lastFrameUrl', 'last_frame_url')
+    ];
+}
+/** A text model (lyrics, MIDI, chat) answers `resultObject` instead of files. */
+function marketNoFile(r) {
+    const text = r.resultObject;
+    if (text === undefined || text === null)
+        return null;
+    const what = list(obj(text).lyricsData).length > 0 ? 'lyrics' : 'text';
+    return `its result is ${what} (resultObject), not a file`;
+}
+/** The reader for one family's answers. */
+function adapter(spec) {
+    return { path: spec.path, read: data => readTask(spec, data) };
+}
+const FAMILIES = Object.fromEntries(FAMILY_NAMES.map(name => [name, adapter(FAMILY_SPECS[name])]));
+function readTask(spec, data) {
+    const d = obj(data);
+    const field = spec.status.find(f => d[f] !== undefined && d[f] !== null);
+    const raw = field === undefined ? '' : rawText(d[field]);
+    const main = safeUrls(() => spec.main(d));
+    const extras = safeUrls(() => spec.extras?.(d) ?? []).filter(u => !main.includes(u));
+    const progressValue = d.progress;
+    const view = {
+        state: 'unknown',
+        raw: raw || '(no status)',
+        status: statusWord(spec, field, raw),
+        progress: typeof progressValue === 'string' || typeof progressValue === 'number'
+            ? rawText(progressValue, 20) || null
+            : null,
+        main,
+        extras,
+        error: null,
+        noFile: main.length > 0 ? null : safeText(() => spec.noFile?.(d) ?? null),
+        createdAt: timeMs(d.createTime)
+    };
+    const is = (values) => raw !== '' && (values ?? []).some(v => v.toUpperCase() === raw.trim().toUpperCase());
+    const reason = failureReason(spec, d);
+    if (is(spec.success))
+        view.state = 'success';
+    else if (is(spec.running))
+        view.state = 'running';
+    else if (is(spec.failed))
+        view.state = 'failed';
+    else if (is(spec.successWithFiles))
+        view.state = main.length > 0 ? 'success' : 'failed';
+    else if (is(spec.runningUnlessMessage))
+        view.state = reason.message ? 'failed' : 'running';
+    if (view.state === 'failed') {
+        const details = [reason.code && `code ${reason.code}`, `${field} ${raw}`].filter(Boolean);
+        view.error = `${reason.message || 'kie.ai gave no reason'} (${details.join(', ')})`;
+    }
+    return view;
+}
+function failureReason(spec, d) {
+    return spec.failure === 'fail'
+        ? { code: codeText(d.failCode), message: messageText(d.failMsg) }
+        : { code: codeText(d.errorCode), message: messageText(d.errorMessage) };
+}
+/** The status in words: the family's word for a flag, the shared word for a name, else field and value. */
+function statusWord(spec, field, raw) {
+    if (field === undefined || raw === '')
+        return 'no status';
+    const value = raw.trim();
+    return spec.words?.[value] ?? STATUS_WORDS[value.toUpperCase()] ?? `${field} ${value}`;
+}
+function safeText(get) {
+    try {
+        return get();
+    }
+    catch {
+        return null;
+    }
+}
+/** The http(s) URLs a getter finds; a getter tripping over an odd shape finds none. */
+function safeUrls(get) {
+    try {
+        return urls(...get());
+    }
+    catch {
+        return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tasks/watch.ts
 // Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
-
 
 
 
@@ -8656,6 +8640,27 @@ function formatProgress(progress) {
 function watch_seconds(ms) {
     return Math.round(ms / 1000);
 }
+
+;// CONCATENATED MODULE: ./src/util/clock.ts
+// The run's clock: time, sleeps and randomness in one place, so tests can run the same code on virtual time.
+
+const realClock = {
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new CancelledError());
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: Math.random,
+    now: Date.now
+};
 
 ;// CONCATENATED MODULE: ./src/pipeline/fetch.ts
 
@@ -8826,6 +8831,7 @@ function newJob(origin, slot) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/namer.ts
+
 
 /**
  * Walks the slots in input order. A name is decided as soon as everything before it is named and

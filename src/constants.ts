@@ -35,6 +35,25 @@ export const Outputs = {
   Manifest: 'manifest'
 } as const
 
+/** Every `task-type` value (the kie.ai model families of task mode), in the order the README's table lists them. */
+export const FAMILY_NAMES = [
+  'market',
+  '4o-image',
+  'flux-kontext',
+  'veo',
+  'runway',
+  'aleph',
+  'luma',
+  'midjourney',
+  'suno',
+  'suno-wav',
+  'suno-stems',
+  'suno-mp4',
+  'suno-cover'
+] as const
+
+export type FamilyName = (typeof FAMILY_NAMES)[number]
+
 /** The API paths of the two documented download-url endpoints. */
 export const EndpointPaths = {
   common: '/api/v1/common/download-url',

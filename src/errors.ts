@@ -47,6 +47,37 @@ export class TransferError extends Error {
   }
 }
 
+/**
+ * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
+ * or too old.
+ */
+export class RecordMissingError extends TransferError {
+  readonly recordMissing = true
+  /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
+  readonly answer: string
+
+  constructor(message: string, answer = '422 "record is null"') {
+    super(message)
+    this.answer = answer
+  }
+}
+
+/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
+export function isRecordMissing(error: unknown): error is { recordMissing: true; answer?: string } {
+  // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
+  return (error as { recordMissing?: unknown } | null)?.recordMissing === true
+}
+
+/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
+export class TaskEndedError extends TransferError {
+  readonly taskEnded = true
+}
+
+/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
+export function isTaskEnded(error: unknown): error is Error {
+  return (error as { taskEnded?: unknown } | null)?.taskEnded === true
+}
+
 /** The run was cancelled (SIGINT/SIGTERM): whatever was under way stops, nothing is retried. */
 export class CancelledError extends Error {
   /** The signal that cancelled the run, when one did (SIGINT, SIGTERM). */

@@ -10,7 +10,7 @@ import { nothingText, shardText } from './report/format.js'
 import { setOutputs } from './report/outputs.js'
 import { type StepOutcome, writeSummary } from './report/summary.js'
 import { tuneHeap } from './util/memory.js'
-import { realClock } from './util/retry.js'
+import { realClock } from './util/clock.js'
 import { startMasking } from './util/safe-text.js'
 
 /**

@@ -1,5 +1,5 @@
 // What a run produced: one result per file and one per task, the shapes the report stage reads.
-import type { FamilyName } from './tasks/families.js'
+import type { FamilyName } from './constants.js'
 
 export type FileStatus = 'downloaded' | 'skipped' | 'failed'
 export type TaskState = 'success' | 'failed' | 'timeout' | 'skipped'
@@ -55,4 +55,34 @@ export interface RunResult {
   stopped: string | null
   /** Wall time of the run in ms. */
   elapsedMs: number
+}
+
+/** How far a long download is, for its progress line. */
+export interface Progress {
+  bytes: number
+  /** From Content-Length; null when the host did not say (or the body is encoded). */
+  total: number | null
+  elapsedMs: number
+}
+
+/** This runner's share of the entries (`index` is 1-based). */
+export interface Shard {
+  index: number
+  total: number
+}
+
+/** Why a run has nothing to download. */
+export interface EmptyList {
+  /**
+   * `none-given`: `urls`, `urls-file` and `task-ids` are all empty; `no-entries`: what they hold
+   * lists nothing (blank lines, `#` comments, `[]`); `shard`: the list has entries, but none of
+   * them is this shard's.
+   */
+  kind: 'none-given' | 'no-entries' | 'shard'
+  /** The inputs that held the list (not empty), in the order they are read. */
+  inputs: string[]
+  /** The `urls-file` path as given, when it was. */
+  file: string | null
+  /** Entries in the whole list. */
+  total: number
 }

@@ -1,11 +1,11 @@
-// A RetryClock for tests: sleeps pass at once and move virtual time, so polling runs without waiting.
+// A Clock for tests: sleeps pass at once and move virtual time, so polling runs without waiting.
 import { CancelledError } from '../../src/errors.js'
-import type { RetryClock } from '../../src/util/retry.js'
+import type { Clock } from '../../src/util/clock.js'
 
 export const FAKE_START = 1_700_000_000_000
 
 /** Virtual time from FAKE_START; `random` fixed (0.5 makes a ±10 % jitter factor exactly 1). */
-export function fakeClock(random = 0.5): RetryClock & { sleeps: number[] } {
+export function fakeClock(random = 0.5): Clock & { sleeps: number[] } {
   let now = FAKE_START
   const sleeps: number[] = []
   return {

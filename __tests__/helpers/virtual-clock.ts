@@ -1,6 +1,6 @@
-// A RetryClock on virtual time: sleeps fire in time order as soon as nothing else can run, so seconds cost nothing.
+// A Clock on virtual time: sleeps fire in time order as soon as nothing else can run, so seconds cost nothing.
 import { CancelledError } from '../../src/errors.js'
-import type { RetryClock } from '../../src/util/retry.js'
+import type { Clock } from '../../src/util/clock.js'
 
 interface Timer {
   at: number
@@ -13,7 +13,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise(resolve => setImmediate(resolve))
 }
 
-export class VirtualClock implements RetryClock {
+export class VirtualClock implements Clock {
   private t = 0
   private seq = 0
   private timers: Timer[] = []

@@ -1226,7 +1226,7 @@ module.exports = require("util");
 
 /***/ }),
 
-/***/ 356:
+/***/ 488:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1234,12 +1234,12 @@ module.exports = require("util");
 
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, so the bundle leaves `kerberos` (an optional peer, for Negotiate, never used here) a require that runs only if asked for
-module.exports = __nccwpck_require__(937)
+module.exports = __nccwpck_require__(299)
 
 
 /***/ }),
 
-/***/ 937:
+/***/ 299:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 "use strict";
@@ -1263,7 +1263,7 @@ var src = __nccwpck_require__(830);
 const external_http_namespaceObject = require("http");
 ;// CONCATENATED MODULE: external "https"
 const external_https_namespaceObject = require("https");
-;// CONCATENATED MODULE: ./node_modules/agent-base/dist/helpers.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -1301,7 +1301,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ./node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/https-proxy-agent/node_modules/agent-base/dist/index.js
 
 
 
@@ -1919,7 +1919,7 @@ function omit(obj, ...keys) {
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module used 'module' so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(356);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(488);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

@@ -2,10 +2,11 @@
 import { setMaxListeners } from 'node:events'
 import { fstatSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import type { Destination } from '../place/destination.js'
+import type { FileHandle } from 'node:fs/promises'
 import { CancelledError, TransferError } from '../errors.js'
+import type { Progress } from '../results.js'
 import { type Coding, parseContentEncoding } from './decode.js'
-import { type Http, readText } from './http.js'
+import { type Http, readText } from '../util/http.js'
 import { isSmall, readSmallBody } from './small.js'
 import {
   Assembly,
@@ -22,6 +23,21 @@ export type { Spare } from './ranged.js'
 export const MAX_REDIRECTS = 5
 /** Progress lines for long downloads come this often, and only for them. */
 export const PROGRESS_EVERY_MS = 5_000
+
+/**
+ * Where a download writes: new temp files in the destination (place/destination.ts makes them),
+ * and the words for a full disk.
+ */
+export interface TempFiles {
+  /** A new, exclusively created temp file, open for writing. */
+  createTemp(): Promise<{ path: string; handle: FileHandle }>
+  /** A new temp file holding `body`, closed; its mtime after the write. */
+  writeTemp(body: Buffer): Promise<{ path: string; mtimeMs: number }>
+  /** Best effort: never throws. */
+  removeTemp(path: string): Promise<void>
+  /** The run-stopping error for ENOSPC/EDQUOT, or null for any other error. */
+  diskFull(error: unknown): TransferError | null
+}
 
 export interface Downloaded {
   tempPath: string
@@ -66,13 +82,6 @@ export interface DownloadOptions {
   onPartFailed?: () => void
 }
 
-export interface Progress {
-  bytes: number
-  /** From Content-Length; null when the host did not say (or the body is encoded). */
-  total: number | null
-  elapsedMs: number
-}
-
 /**
  * Downloads `signedUrl` into a new temp file in `dest`. On any failure, cancellation included, the
  * temp file is gone before this rejects.
@@ -80,7 +89,7 @@ export interface Progress {
 export async function download(
   http: Http,
   signedUrl: string,
-  dest: Destination,
+  dest: TempFiles,
   options: DownloadOptions
 ): Promise<Downloaded> {
   const outer = options.signal
@@ -96,7 +105,7 @@ export async function download(
     outer.addEventListener('abort', cancel, { once: true })
   }
   let message: IncomingMessage | undefined
-  let temp: Awaited<ReturnType<Destination['createTemp']>> | undefined
+  let temp: Awaited<ReturnType<TempFiles['createTemp']>> | undefined
   let written = 0
   try {
     const answer = await follow(http, signedUrl, signal)

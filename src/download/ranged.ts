@@ -10,7 +10,7 @@ import { TransferError } from '../errors.js'
 import { streamed } from '../util/memory.js'
 import { oneLine } from '../util/safe-text.js'
 import { type Coding, decoders } from './decode.js'
-import { type Http, Watchdog } from './http.js'
+import { type Http, Watchdog } from '../util/http.js'
 
 /*
  * How a file is assembled

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { CancelledError, TransferError } from '../errors.js'
 import { streamed } from '../util/memory.js'
-import { Watchdog } from './http.js'
+import { Watchdog } from '../util/http.js'
 
 /**
  * An identity body of known length up to this size is read into memory, then written to a new
- * temp file at once (Destination.writeTemp): the file is created in the thread pool, the write,
+ * temp file at once (TempFiles.writeTemp, done by the destination): the file is created in the thread pool, the write,
  * fstat and close are synchronous (microseconds for a few KiB). That is two trips to the thread
  * pool and back fewer per file than streaming it: 10,000 x 2 KiB went from 1.48 to 1.18-1.24 x
  * the minimal client (`npm run bench -- --scenario many`). Creating and renaming stay asynchronous:

@@ -1,6 +1,6 @@
 // Parses the lists of `urls`, `urls-file` and `task-ids` (plain lines or a JSON array) into listed items.
 import { InputError } from '../errors.js'
-import { FAMILY_NAMES, type FamilyName } from '../tasks/families.js'
+import { FAMILY_NAMES, type FamilyName } from '../constants.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 
 /** Where a list came from, shared by all its items so that a 200,000-line list stays small. */

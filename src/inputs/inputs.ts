@@ -2,8 +2,9 @@
 import * as core from '@actions/core'
 import { Inputs, type EndpointName } from '../constants.js'
 import { InputError } from '../errors.js'
-import { extPlacement, nameFromUrl, unknownTokens } from '../place/naming.js'
-import { FAMILY_NAMES, type FamilyName } from '../tasks/families.js'
+import type { EmptyList, Shard } from '../results.js'
+import { extPlacement, nameFromUrl, unknownTokens } from '../util/names.js'
+import { FAMILY_NAMES, type FamilyName } from '../constants.js'
 import {
   checkUrl,
   parseEntryList,
@@ -22,13 +23,12 @@ import {
   parseShard,
   refuseControlChars,
   seconds,
-  shown,
-  type Shard
+  shown
 } from './settings.js'
 import { readUrlsFile } from './urls-file.js'
 import { scrubKey } from '../util/safe-text.js'
 
-export { inShard, type Shard } from './settings.js'
+export { inShard } from './settings.js'
 
 export type IfExists = 'overwrite' | 'skip' | 'fail'
 
@@ -68,22 +68,6 @@ export type IfNoFilesFound = 'warn' | 'error' | 'ignore'
 
 /** How much the job summary shows: every row, the failed rows only, or nothing. */
 export type SummaryChoice = 'full' | 'failures' | 'off'
-
-/** Why a run has nothing to download. */
-export interface EmptyList {
-  /**
-   * `none-given`: `urls`, `urls-file` and `task-ids` are all empty; `no-entries`: what they hold
-   * lists nothing (blank lines, `#` comments, `[]`); `shard`: the list has entries, but none of
-   * them is this shard's.
-   */
-  kind: 'none-given' | 'no-entries' | 'shard'
-  /** The inputs that held the list (not empty), in the order they are read. */
-  inputs: string[]
-  /** The `urls-file` path as given, when it was. */
-  file: string | null
-  /** Entries in the whole list. */
-  total: number
-}
 
 export interface Settings {
   /** kie.ai API key; already masked. */

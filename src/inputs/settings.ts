@@ -4,13 +4,8 @@ import { createHash } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../errors.js'
+import type { Shard } from '../results.js'
 import { hasControlChars, oneLine } from '../util/safe-text.js'
-
-/** This runner's share of the entries (`index` is 1-based). */
-export interface Shard {
-  index: number
-  total: number
-}
 
 /** A bad value as quoted in an error: one line, at most 40 characters. */
 export function shown(value: string): string {

@@ -1,12 +1,14 @@
 // One file from kie.ai URL to finished temp file: resolve through the governed API, download, refresh a refused URL.
 import type { Destination } from '../place/destination.js'
-import { extFromContentType } from '../place/naming.js'
-import { type Downloaded, type Progress, download } from '../download/download.js'
-import type { Http } from '../download/http.js'
+import { extFromContentType } from '../util/names.js'
+import { type Downloaded, download } from '../download/download.js'
+import type { Progress } from '../results.js'
+import type { Http } from '../util/http.js'
 import { TransferError } from '../errors.js'
 import type { Governor } from '../resolve/governor.js'
 import type { KieApi } from '../resolve/kie-api.js'
-import { type RetryClock, type RetryPolicy, withRetry } from '../util/retry.js'
+import type { Clock } from '../util/clock.js'
+import { type RetryPolicy, withRetry } from '../util/retry.js'
 import type { FileJob } from './jobs.js'
 import type { Slots } from './slots.js'
 
@@ -20,7 +22,7 @@ export interface FetchContext {
   governor: Governor
   fileSlots: Slots
   policy: RetryPolicy
-  clock: RetryClock
+  clock: Clock
   timeoutMs: number
   signal: AbortSignal
   /** Why no more work may start (a 401 or 402 came), if so. */

@@ -1,8 +1,8 @@
 // The unit of work of the pipeline: one file to fetch, with the facts that arrive about it over time.
 import type { EndpointName } from '../constants.js'
 import type { RecordedFile } from '../place/record.js'
-import { type UrlName, nameFromUrl } from '../place/naming.js'
-import type { FamilyName } from '../tasks/families.js'
+import { type UrlName, nameFromUrl } from '../util/names.js'
+import type { FamilyName } from '../constants.js'
 import type { FileResult } from '../results.js'
 
 /** A promise with its resolve function, settled at most once, whose value can be read synchronously. */

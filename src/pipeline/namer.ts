@@ -1,6 +1,7 @@
 // Names files in input order as their facts arrive, so the same input gives the same names whatever finishes first.
 import type { TaskEntry } from '../inputs/inputs.js'
-import { type NameRegistry, extPlacement, renderName } from '../place/naming.js'
+import { type NameRegistry } from '../place/naming.js'
+import { extPlacement, renderName } from '../util/names.js'
 import type { Deferred, FileJob } from './jobs.js'
 
 /** One listed entry: a URL gives one file; a task gives its results once it has finished. */

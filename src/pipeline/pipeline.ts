@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { Inputs } from '../constants.js'
 import { type Downloaded } from '../download/download.js'
-import { Http } from '../download/http.js'
+import { Http } from '../util/http.js'
 import { CancelledError, InputError, TransferError, errorMessage } from '../errors.js'
 import type { Entry, Settings, TaskEntry } from '../inputs/inputs.js'
 import { Destination } from '../place/destination.js'
@@ -27,7 +27,8 @@ import { KieApi } from '../resolve/kie-api.js'
 import { FAMILIES } from '../tasks/families.js'
 import { TaskWatcher } from '../tasks/watch.js'
 import * as mime from '../util/mime.js'
-import { type RetryClock, type RetryPolicy, realClock } from '../util/retry.js'
+import { type Clock, realClock } from '../util/clock.js'
+import type { RetryPolicy } from '../util/retry.js'
 import { oneLine } from '../util/safe-text.js'
 import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
@@ -38,7 +39,7 @@ import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { Slots } from './slots.js'
 
 export interface Deps {
-  clock: RetryClock
+  clock: Clock
   /** Aborts the run (the runner's SIGINT/SIGTERM): nothing new starts, transfers stop. */
   signal?: AbortSignal
   /** When the step started (epoch ms): `wait` counts from here. */
@@ -58,7 +59,7 @@ type Work =
 
 export class Pipeline {
   private readonly settings: Settings
-  private readonly clock: RetryClock
+  private readonly clock: Clock
   private readonly signal: AbortSignal
   private readonly startedAt: number
   private readonly slots: Slot[] = []

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { RECORD_FILE, TEMP_PREFIX } from '../constants.js'
 import { errorMessage } from '../errors.js'
 import { redactUrl } from '../util/safe-text.js'
-import { sanitizeSegment } from './naming.js'
+import { sanitizeSegment } from '../util/names.js'
 
 /** A bigger record is set aside unread: parsing 119 MB cost 6.6 s and 760 MiB (about 15,000 files fit). */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024

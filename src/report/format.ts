@@ -1,7 +1,6 @@
 // Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
 import path from 'node:path'
-import type { EmptyList, Shard } from '../inputs/inputs.js'
-import type { FileResult, RunResult, TaskResult } from '../results.js'
+import type { EmptyList, FileResult, RunResult, Shard, TaskResult } from '../results.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 
 export function formatBytes(bytes: number): string {

@@ -1,7 +1,6 @@
 // The step log as a person reads it on GitHub's page: a header, one line per file as it lands, totals.
 import * as core from '@actions/core'
-import type { Progress } from '../download/download.js'
-import type { FileResult, RunResult, TaskResult } from '../results.js'
+import type { FileResult, Progress, RunResult, TaskResult } from '../results.js'
 import type { RetryNotice } from '../util/retry.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 import {

@@ -1,6 +1,6 @@
 // The one gate every kie.ai API call of a run goes through: API slots, a shared answer to rate limits, the lookup cap.
 import { CancelledError, TransferError } from '../errors.js'
-import type { RetryClock } from '../util/retry.js'
+import type { Clock } from '../util/clock.js'
 
 /** `resolve`: download-url calls. `lookup`: task-detail calls (capped per second, as kie.ai documents). */
 export type Lane = 'resolve' | 'lookup'
@@ -8,7 +8,7 @@ export type Lane = 'resolve' | 'lookup'
 export interface GovernorOptions {
   /** API calls in flight at once, all lanes together. */
   concurrency: number
-  clock: RetryClock
+  clock: Clock
   /** How long one call may keep meeting rate limits before it fails (see rateLimitBudgetMs()). */
   rateLimitBudgetMs: number
   /** Lookups started in any one second, at most (kie.ai: 10 per second per key for task details). */
@@ -67,7 +67,7 @@ interface Waiter {
 
 export class Governor {
   private readonly concurrency: number
-  private readonly clock: RetryClock
+  private readonly clock: Clock
   private readonly budgetMs: number
   private readonly lookupsPerSecond: number
   private readonly onPause?: (pauseMs: number, ratePerSecond: number | null) => void

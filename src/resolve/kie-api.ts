@@ -1,8 +1,8 @@
 // The kie.ai download-url API: one call turns a generated file's URL into a signed URL valid for 20 minutes.
 import { EndpointPaths, type EndpointName } from '../constants.js'
-import { TransferError } from '../errors.js'
+import { RecordMissingError, TaskEndedError, TransferError } from '../errors.js'
 import type { IncomingMessage } from 'node:http'
-import { type Http, readText } from '../download/http.js'
+import { type Http, readText } from '../util/http.js'
 import { RETRYABLE_KIE_CODES, RETRYABLE_STATUSES, parseRetryAfter } from '../util/retry.js'
 import { maskSignedUrl, oneLine, scrub } from '../util/safe-text.js'
 
@@ -140,37 +140,6 @@ export class KieApi {
 
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
 const RECORD_MISSING = /\brecord(?:\s*info)? is null\b/i
-
-/**
- * A lookup's 404 "Task Not Found" or 422 "record is null": not there yet, or not in this family,
- * or too old.
- */
-export class RecordMissingError extends TransferError {
-  readonly recordMissing = true
-  /** What kie.ai answered, for the final "not found" message: `404 "Task Not Found"`. */
-  readonly answer: string
-
-  constructor(message: string, answer = '422 "record is null"') {
-    super(message)
-    this.answer = answer
-  }
-}
-
-/** True for a lookup's 404 or 422 "record is null" (the watcher tolerates it for a grace period). */
-export function isRecordMissing(error: unknown): error is { recordMissing: true; answer?: string } {
-  // By field, not class, so a wrapper that copies the error's fields keeps the verdict.
-  return (error as { recordMissing?: unknown } | null)?.recordMissing === true
-}
-
-/** A lookup's 408 or 501 in kie.ai's envelope: the task has ended without a result, for good. */
-export class TaskEndedError extends TransferError {
-  readonly taskEnded = true
-}
-
-/** True for a lookup answer that ended its task (the watcher fails the task, it does not retry). */
-export function isTaskEnded(error: unknown): error is Error {
-  return (error as { taskEnded?: unknown } | null)?.taskEnded === true
-}
 
 /**
  * A signed URL must be http(s) and never weaker than the API itself: an https API handing out an

@@ -1,24 +1,6 @@
 // The kie.ai model families in task mode: where each one's task details live and how to read them.
+import { FAMILY_NAMES, type FamilyName } from '../constants.js'
 import { type Obj, codeText, list, messageText, obj, pick, rawText, timeMs, urls } from './read.js'
-
-/** Every `task-type` value, in the order the README's table lists them. */
-export const FAMILY_NAMES = [
-  'market',
-  '4o-image',
-  'flux-kontext',
-  'veo',
-  'runway',
-  'aleph',
-  'luma',
-  'midjourney',
-  'suno',
-  'suno-wav',
-  'suno-stems',
-  'suno-mp4',
-  'suno-cover'
-] as const
-
-export type FamilyName = (typeof FAMILY_NAMES)[number]
 
 /** What one task-details answer (`data` of the envelope) says, read the same way for every family. */
 export interface TaskView {
@@ -306,10 +288,6 @@ export function adapter(spec: FamilySpec): FamilyAdapter {
 export const FAMILIES: Record<FamilyName, FamilyAdapter> = Object.fromEntries(
   FAMILY_NAMES.map(name => [name, adapter(FAMILY_SPECS[name])])
 ) as Record<FamilyName, FamilyAdapter>
-
-export function isFamilyName(value: string): value is FamilyName {
-  return (FAMILY_NAMES as readonly string[]).includes(value)
-}
 
 function readTask(spec: FamilySpec, data: unknown): TaskView {
   const d = obj(data)

@@ -1,8 +1,9 @@
 // Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
-import { CancelledError } from '../errors.js'
-import { isRecordMissing, isTaskEnded } from '../resolve/kie-api.js'
-import { type RetryClock, classify } from '../util/retry.js'
-import { FAMILIES, type FamilyName, type TaskView } from './families.js'
+import { CancelledError, isRecordMissing, isTaskEnded } from '../errors.js'
+import type { Clock } from '../util/clock.js'
+import { classify } from '../util/retry.js'
+import type { FamilyName } from '../constants.js'
+import { FAMILIES, type TaskView } from './families.js'
 
 /** kie.ai documents polling every 2-5 s at first, then 15-30 s. */
 export const FIRST_INTERVAL_MS = 3_000
@@ -43,7 +44,7 @@ export interface RunningTask {
 export interface TaskWatcherOptions {
   /** One look at a task's details (the envelope's `data`); rejects like KieApi.lookup. */
   lookup: (type: FamilyName, taskId: string, signal: AbortSignal) => Promise<unknown>
-  clock: RetryClock
+  clock: Clock
   /** Epoch ms after which no task is looked up again: step start + `wait`. */
   deadline: number
   /** How long 404 / 422 "record is null" is tolerated from a task's first look. */

@@ -1,5 +1,6 @@
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
 import { CancelledError, TransferError, errorMessage } from '../errors.js'
+import type { Clock } from './clock.js'
 import { stripQueries } from './safe-text.js'
 
 /** Waits are drawn from [0, min(cap, base * 2^attempt)] ("full jitter"). */
@@ -34,36 +35,10 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET'
 ])
 
-export interface RetryClock {
-  /** Waits `ms`; rejects with CancelledError at once when `signal` aborts. */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** A number in [0, 1). */
-  random: () => number
-  now: () => number
-}
-
-export const realClock: RetryClock = {
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new CancelledError())
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        reject(new CancelledError())
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-    }),
-  random: Math.random,
-  now: Date.now
-}
-
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   retries: number
-  clock: RetryClock
+  clock: Clock
   /** Told of every retry before its wait, e.g. to log it. */
   onRetry: (retry: RetryNotice) => void
 }

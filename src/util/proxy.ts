@@ -4,7 +4,7 @@ import { getProxyUrl } from '@actions/http-client'
 import type { Agent } from 'node:http'
 import { tunnelAgentClass } from './tunnel-agent.js'
 
-/** Beside this module: dist/https-proxy-agent/ in the bundle, src/download/https-proxy-agent/ in tests. */
+/** Beside this module: dist/https-proxy-agent/ in the bundle, src/util/https-proxy-agent/ in tests. */
 export const HTTPS_PROXY_AGENT = './https-proxy-agent/index.cjs'
 
 /**

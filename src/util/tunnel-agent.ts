@@ -3,8 +3,8 @@ import type { ClientRequest } from 'node:http'
 import type { Socket } from 'node:net'
 import type { HttpsProxyAgent } from 'https-proxy-agent'
 import { TransferError } from '../errors.js'
-import { RETRYABLE_STATUSES, classify } from '../util/retry.js'
-import { oneLine } from '../util/safe-text.js'
+import { RETRYABLE_STATUSES, classify } from './retry.js'
+import { oneLine } from './safe-text.js'
 
 type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1]
 

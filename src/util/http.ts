@@ -4,7 +4,7 @@ import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node
 import https from 'node:https'
 import { USER_AGENT } from '../constants.js'
 import { CancelledError, TransferError } from '../errors.js'
-import { classify } from '../util/retry.js'
+import { classify } from './retry.js'
 import { proxyFor, tunnelAgent } from './proxy.js'
 
 export type Headers = Record<string, string>
