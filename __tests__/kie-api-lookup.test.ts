@@ -9,7 +9,7 @@ import { TaskWatcher, type TaskOutcome } from '../src/tasks/watch.js'
 import { Sandbox } from '../sandbox/index.ts'
 import type { RegisterTaskOptions, TaskFile } from '../sandbox/types.ts'
 import { captureStdout, failure } from './helpers/capture.js'
-import { FAKE_START, fakeClock } from './helpers/fake-clock.js'
+import { VIRTUAL_EPOCH, VirtualClock } from './helpers/virtual-clock.js'
 
 const API = 'https://api.kie.ai'
 const PATH = '/api/v1/jobs/recordInfo'
@@ -179,8 +179,8 @@ describe('lookups against the sandbox, read by the family adapters', () => {
   async function waitFor(options: RegisterTaskOptions): Promise<TaskOutcome> {
     const watcher = new TaskWatcher({
       lookup: (type, taskId) => local.lookup(FAMILIES[type].path, taskId),
-      clock: fakeClock(),
-      deadline: FAKE_START + 900_000,
+      clock: VirtualClock.instant({ start: VIRTUAL_EPOCH }),
+      deadline: VIRTUAL_EPOCH + 900_000,
       signal: new AbortController().signal
     })
     return watcher.watch({ taskId: options.taskId, type: options.type })

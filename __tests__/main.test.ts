@@ -382,7 +382,7 @@ describe('reliability', () => {
     expect(
       r.log.match(/kie.ai is rate-limiting this key: every API call waits 1.0 s/g)
     ).toHaveLength(2)
-    const waited = clock.waits.reduce((a, b) => a + b, 0)
+    const waited = clock.sleeps.reduce((a, b) => a + b, 0)
     expect(waited).toBeGreaterThanOrEqual(1990)
     expect(waited).toBeLessThanOrEqual(2010)
   })
@@ -396,7 +396,7 @@ describe('reliability', () => {
     const r = await runAction({ 'api-key': KEY, urls: U, retries: '0' }, { deps: { clock } })
     expect(r.files[0].status).toBe('downloaded')
     // A refresh is not a retry: no backoff was slept for it.
-    expect(clock.waits).toHaveLength(0)
+    expect(clock.sleeps).toHaveLength(0)
     expect(nock.isDone()).toBe(true)
   })
 

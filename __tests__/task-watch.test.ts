@@ -9,7 +9,7 @@ import {
   MAX_INTERVAL_MS
 } from '../src/tasks/watch.js'
 import type { Clock } from '../src/util/clock.js'
-import { FAKE_START as START, fakeClock } from './helpers/fake-clock.js'
+import { VIRTUAL_EPOCH as START, VirtualClock } from './helpers/virtual-clock.js'
 
 const URL_A = 'https://tempfile.aiquickdraw.com/v/a.png'
 const running4o = { status: 'GENERATING', successFlag: 0, progress: '0.48' }
@@ -47,7 +47,7 @@ const task = { taskId: 'task12345', type: '4o-image' as const }
 
 describe('TaskWatcher', () => {
   it('looks at once and returns the files of a finished task', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, done4o)
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'success',
@@ -60,7 +60,7 @@ describe('TaskWatcher', () => {
   })
 
   it('polls every 3 s at first, growing by 1.5 up to 30 s', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, ...Array(12).fill(running4o), done4o)
     const outcome = await watcher(clock, lookup).watch(task)
     expect(outcome.state).toBe('success')
@@ -69,7 +69,7 @@ describe('TaskWatcher', () => {
   })
 
   it('counts the interval from the answer, so a lookup that queued (the run’s lookup cap) is not followed too soon', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const sent: number[] = []
     let n = 0
     const lookup = async (): Promise<unknown> => {
@@ -84,7 +84,7 @@ describe('TaskWatcher', () => {
 
   it('jitters each wait by at most 10 %, never past 30 s', async () => {
     for (const random of [0, 0.999]) {
-      const clock = fakeClock(random)
+      const clock = VirtualClock.instant({ start: START, random: random })
       const { lookup } = scripted(clock, ...Array(10).fill(running4o), done4o)
       await watcher(clock, lookup).watch(task)
       expect(clock.sleeps[0]).toBeCloseTo(random === 0 ? 2700 : 3300, -1)
@@ -93,7 +93,7 @@ describe('TaskWatcher', () => {
   })
 
   it('fails a task still running at the deadline with its last status in words and progress', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, running4o)
     const outcome = await watcher(clock, lookup).watch(task)
     expect(outcome).toEqual({
@@ -106,7 +106,7 @@ describe('TaskWatcher', () => {
   })
 
   it('with wait 0, fails a task not finished at the first look', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, { state: 'queuing' })
     const outcome = await watcher(clock, lookup, { deadline: START }).watch({
       taskId: 'm1',
@@ -120,7 +120,7 @@ describe('TaskWatcher', () => {
   })
 
   it('never looks at one task twice within a second, even when the deadline is near', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, running4o)
     await watcher(clock, lookup, { deadline: START + 3_500 }).watch(task)
     expect(at).toEqual([0, 3000])
@@ -129,13 +129,13 @@ describe('TaskWatcher', () => {
   })
 
   it('tolerates 422 "record is null" during the grace period, then reads the task', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, recordNull(), recordNull(), recordNull(), done4o)
     await expect(watcher(clock, lookup).watch(task)).resolves.toMatchObject({ state: 'success' })
   })
 
   it('fails a task that answers nothing but 422 at the end of the grace period', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, recordNull())
     const outcome = await watcher(clock, lookup).watch({ taskId: 'abc', type: 'veo' })
     expect(outcome.state).toBe('failed')
@@ -147,14 +147,14 @@ describe('TaskWatcher', () => {
   })
 
   it('tolerates 404 "Task Not Found" during the grace period like 422, then reads the task', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, taskNotFound(), taskNotFound(), recordNull(), done4o)
     await expect(watcher(clock, lookup).watch(task)).resolves.toMatchObject({ state: 'success' })
     expect(at).toEqual([0, 3000, 7500, 14250])
   })
 
   it('fails a task that answers nothing but 404 at the end of the grace period, naming what kie.ai said', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, taskNotFound(), recordNull())
     const outcome = await watcher(clock, lookup).watch({ taskId: 'm-404', type: 'market' })
     expect(outcome).toEqual({
@@ -169,7 +169,7 @@ describe('TaskWatcher', () => {
       [408, 'no result from upstream for over 10 minutes'],
       [501, 'generation failed']
     ] as const) {
-      const clock = fakeClock()
+      const clock = VirtualClock.instant({ start: START })
       const said = `kie.ai task details (/api/v1/veo/record-info) answered ${code}: ${words}: "kie.ai said"`
       const { lookup, at } = scripted(clock, running4o, new TaskEndedError(said), done4o)
       await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
@@ -182,7 +182,7 @@ describe('TaskWatcher', () => {
   })
 
   it('hands on when kie.ai says the task was created', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, { ...done4o, createTime: 1_698_765_400_000 })
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'success',
@@ -198,7 +198,7 @@ describe('TaskWatcher', () => {
     ['suno', { status: 'TEXT_SUCCESS' }, 'lyrics ready'],
     ['veo', { successFlag: 9 }, 'successFlag 9']
   ] as const)('a %s timeout says the status in words: %j -> %s', async (type, answer, words) => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, answer)
     const outcome = await watcher(clock, lookup, { deadline: START + 60_000 }).watch({
       taskId: 't1',
@@ -212,7 +212,7 @@ describe('TaskWatcher', () => {
   })
 
   it('ends the grace period at the deadline when that comes first', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, recordNull())
     const outcome = await watcher(clock, lookup, { deadline: START + 20_000 }).watch(task)
     expect(outcome).toMatchObject({ state: 'failed', ms: 20_000 })
@@ -220,7 +220,7 @@ describe('TaskWatcher', () => {
   })
 
   it('with wait 0, a 422 at the only look fails the task as not found', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, recordNull())
     const outcome = await watcher(clock, lookup, { deadline: START }).watch(task)
     expect(outcome).toMatchObject({ state: 'failed' })
@@ -228,19 +228,19 @@ describe('TaskWatcher', () => {
   })
 
   it('once the task was seen, a later 422 does not end it early', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, running4o, recordNull())
     const outcome = await watcher(clock, lookup, { graceMs: 10_000 }).watch(task)
     expect(outcome).toMatchObject({ state: 'timeout', ms: 900_000 })
   })
 
   it('retries retryable lookup errors at the next poll until the deadline', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const busy = new TransferError('kie.ai answered 500, kie.ai server error', { retryable: true })
     const { lookup: flaky } = scripted(clock, busy, busy, done4o)
     await expect(watcher(clock, flaky).watch(task)).resolves.toMatchObject({ state: 'success' })
 
-    const clock2 = fakeClock()
+    const clock2 = VirtualClock.instant({ start: START })
     const { lookup: down } = scripted(clock2, busy)
     const outcome = await watcher(clock2, down, { deadline: START + 60_000 }).watch(task)
     expect(outcome).toMatchObject({
@@ -251,7 +251,7 @@ describe('TaskWatcher', () => {
   })
 
   it('ends the wait at once when kie.ai asks to come back only after the deadline', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const limited = new TransferError('kie.ai answered 429: rate limited', {
       retryable: true,
       rateLimited: true,
@@ -268,7 +268,7 @@ describe('TaskWatcher', () => {
     expect(at).toEqual([0, 3000])
     expect(clock.sleeps).toEqual([3000])
 
-    const clock2 = fakeClock()
+    const clock2 = VirtualClock.instant({ start: START })
     const { lookup: first } = scripted(clock2, limited)
     const outcome2 = await watcher(clock2, first, { deadline: START + 8_000 }).watch(task)
     expect(outcome2).toEqual({
@@ -280,7 +280,7 @@ describe('TaskWatcher', () => {
   })
 
   it('fails the task on a final lookup error', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup, at } = scripted(clock, new TransferError('answered 404, not found'))
     await expect(watcher(clock, lookup).watch(task)).resolves.toEqual({
       state: 'failed',
@@ -291,14 +291,14 @@ describe('TaskWatcher', () => {
   })
 
   it('rejects with a stop-all error (401/402)', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const stop = new TransferError('answered 401, unauthorized', { stopAll: true })
     const { lookup } = scripted(clock, running4o, stop)
     await expect(watcher(clock, lookup).watch(task)).rejects.toBe(stop)
   })
 
   it("fails with kie.ai's reason and code alone (the report names the task in front)", async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const { lookup } = scripted(clock, running4o, {
       status: 'GENERATE_FAILED',
       successFlag: 2,
@@ -313,7 +313,7 @@ describe('TaskWatcher', () => {
   })
 
   it('fails a success without a file', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const text = { state: 'success', resultJson: '{"resultObject":{"text":"hi"}}' }
     const { lookup } = scripted(clock, text)
     await expect(
@@ -326,7 +326,7 @@ describe('TaskWatcher', () => {
   })
 
   it('keeps polling an unknown status and reports each raw value once', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const onUnknownStatus = jest.fn()
     const { lookup } = scripted(
       clock,
@@ -348,7 +348,7 @@ describe('TaskWatcher', () => {
   })
 
   it('rejects with CancelledError when cancelled while waiting', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const abort = new AbortController()
     const { lookup } = scripted(clock, running4o)
     lookup.mockImplementationOnce(() => {
@@ -362,7 +362,7 @@ describe('TaskWatcher', () => {
   })
 
   it('rejects with CancelledError when a lookup fails because of the cancel', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     const abort = new AbortController()
     const lookup = jest.fn(() => {
       abort.abort()
@@ -374,7 +374,7 @@ describe('TaskWatcher', () => {
   })
 
   it('lists the tasks still running with their last status', async () => {
-    const clock = fakeClock()
+    const clock = VirtualClock.instant({ start: START })
     let release: (value: unknown) => void = () => {}
     const lookup = jest
       .fn<TaskWatcherOptions['lookup']>()

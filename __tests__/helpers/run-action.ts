@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import type { Deps } from '../../src/pipeline/pipeline.js'
 import { run } from '../../src/main.js'
 import { captureStdout } from './capture.js'
+import { withStepEnv } from './step-env.js'
+import { VirtualClock } from './virtual-clock.js'
 import { inputEnv, makeWorkspace, readOutputs, type Workspace } from '../../scripts/runner.ts'
 
 export interface ActionRun {
@@ -16,21 +18,11 @@ export interface ActionRun {
 }
 
 /**
- * Instant sleeps that remember what they were asked to wait. Time moves on by what was slept, so
- * rules measured in time (signed URL age, the rate-limit budget, pacing) see it pass.
+ * Instant sleeps on virtual time from now: time moves on by what was slept, so rules measured in
+ * time (signed URL age, the rate-limit budget, pacing) see it pass.
  */
-export function instantClock(): Deps['clock'] & { waits: number[] } {
-  const waits: number[] = []
-  let slept = 0
-  return {
-    waits,
-    sleep: async ms => {
-      waits.push(ms)
-      slept += ms
-    },
-    random: () => 0.5,
-    now: () => Date.now() + slept
-  }
+export function instantClock(): VirtualClock {
+  return VirtualClock.instant({ start: Date.now() })
 }
 
 export async function runAction(
@@ -43,20 +35,20 @@ export async function runAction(
   // core.summary caches its file path for the life of the process; each test run is a new "step".
   ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
   core.summary.emptyBuffer()
-  const saved = { ...process.env }
-  Object.assign(process.env, inputEnv(inputs), {
-    GITHUB_WORKSPACE: workspace.dir,
-    GITHUB_OUTPUT: workspace.outputFile,
-    GITHUB_STEP_SUMMARY: workspace.summaryFile
-  })
-  delete process.env.RUNNER_DEBUG
   const stdout = captureStdout()
   try {
-    await run(options.deps ?? { clock: instantClock() })
+    await withStepEnv(
+      {
+        ...inputEnv(inputs),
+        GITHUB_WORKSPACE: workspace.dir,
+        GITHUB_OUTPUT: workspace.outputFile,
+        GITHUB_STEP_SUMMARY: workspace.summaryFile,
+        RUNNER_DEBUG: undefined
+      },
+      () => run(options.deps ?? { clock: instantClock() })
+    )
   } finally {
     stdout.restore()
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
-    Object.assign(process.env, saved)
   }
   const failed = process.exitCode === 1
   process.exitCode = undefined

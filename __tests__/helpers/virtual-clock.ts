@@ -13,20 +13,51 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise(resolve => setImmediate(resolve))
 }
 
+/** An epoch a test can name: virtual time that must look like a real date starts here. */
+export const VIRTUAL_EPOCH = 1_700_000_000_000
+
+export interface VirtualClockOptions {
+  /** Seed of the generator behind `random` (default 1). */
+  seed?: number
+  /** A fixed `random` instead (0.5 makes a ±10 % jitter factor exactly 1). */
+  random?: number
+  /** Where time starts (default 0). */
+  start?: number
+  /**
+   * Every sleep ends at once, moving time on by what it asked: for code whose other waits are real
+   * I/O (a run against the sandbox), where nothing could tell when to fire a timer.
+   */
+  instant?: boolean
+}
+
 export class VirtualClock implements Clock {
-  private t = 0
+  private t: number
   private seq = 0
   private timers: Timer[] = []
   private seed: number
+  private readonly fixed: number | undefined
+  private readonly instant: boolean
+  /** Every sleep asked for, in order, in ms. */
+  readonly sleeps: number[] = []
 
-  constructor(seed = 1) {
-    this.seed = seed
+  constructor(options: VirtualClockOptions | number = {}) {
+    const o = typeof options === 'number' ? { seed: options } : options
+    this.seed = o.seed ?? 1
+    this.fixed = o.random
+    this.t = o.start ?? 0
+    this.instant = o.instant ?? false
+  }
+
+  /** Sleeps end at once and move time on: see VirtualClockOptions.instant. */
+  static instant(options: Omit<VirtualClockOptions, 'instant'> = {}): VirtualClock {
+    return new VirtualClock({ random: 0.5, ...options, instant: true })
   }
 
   now = (): number => this.t
 
   /** A small seeded generator (mulberry32): the same seed, the same run. */
   random = (): number => {
+    if (this.fixed !== undefined) return this.fixed
     let x = (this.seed = (this.seed + 0x6d2b79f5) | 0)
     x = Math.imul(x ^ (x >>> 15), x | 1)
     x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
@@ -36,6 +67,11 @@ export class VirtualClock implements Clock {
   sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError())
+      this.sleeps.push(ms)
+      if (this.instant) {
+        this.t += Math.max(0, ms)
+        return resolve()
+      }
       const timer: Timer = {
         at: this.t + Math.max(0, ms),
         seq: this.seq++,
