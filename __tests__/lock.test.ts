@@ -16,7 +16,13 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { CancelledError } from '../src/errors.js'
-import { type Heartbeat, LOCK_FILE, LockTimeoutError, acquireLock } from '../src/place/lock.js'
+import {
+  type Heartbeat,
+  LOCK_FILE,
+  LockTimeoutError,
+  NotALockFileError,
+  acquireLock
+} from '../src/place/lock.js'
 import type { Clock } from '../src/util/clock.js'
 import { VirtualClock } from './helpers/virtual-clock.js'
 
@@ -196,7 +202,9 @@ describe('acquireLock', () => {
   it('refuses a symlink standing where the lock goes, without following it', async () => {
     writeFileSync(path.join(dir, 'target'), JSON.stringify({ pid: 9, host: 'x', since: 'y' }))
     symlinkSync(path.join(dir, 'target'), lockPath())
-    await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(
+    const error = await acquireLock(dir, { timeoutMs: 0 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NotALockFileError)
+    expect((error as Error).message).toBe(
       `${lockPath()} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
     )
   })
@@ -241,7 +249,9 @@ describe('acquireLock', () => {
 
   it('refuses a folder standing where the lock goes, with a clear error', async () => {
     mkdirSync(lockPath())
-    await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(
+    const error = await acquireLock(dir, { timeoutMs: 0 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NotALockFileError)
+    expect((error as Error).message).toBe(
       `${lockPath()} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
     )
   })

@@ -60,6 +60,16 @@ export class LockTimeoutError extends Error {
   }
 }
 
+/** A folder or a special file stands where the lock goes: not ours to remove, nor to wait for. */
+export class NotALockFileError extends Error {
+  constructor(lockPath: string) {
+    super(
+      `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
+    )
+    this.name = 'NotALockFileError'
+  }
+}
+
 /** What a lock file says about its holder. */
 interface Holder {
   pid: number | null
@@ -92,11 +102,7 @@ export async function acquireLock(dir: string, options: LockOptions): Promise<Re
     }
     const seen = await lstat(lockPath).catch(() => undefined)
     if (!seen) continue // released between our two looks
-    if (!seen.isFile()) {
-      throw new LockTimeoutError(
-        `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
-      )
-    }
+    if (!seen.isFile()) throw new NotALockFileError(lockPath)
     first ??= { ino: seen.ino, mtimeMs: seen.mtimeMs }
     const holder = await readHolder(lockPath)
     const stale = isStale(seen.mtimeMs, holder, staleMs, clock.now())

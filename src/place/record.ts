@@ -79,7 +79,7 @@ export class DownloadRecord {
   /** Keys and task IDs this run set: on save, they win over what is on disk. */
   private readonly touchedFiles = new Set<string>()
   private readonly touchedTasks = new Set<string>()
-  /** Entries dropped at load because their file is gone (key to recorded path). */
+  /** Entries forgotten, key to recorded path: their file was gone at load, or another URL's file took its path. */
   private readonly gone = new Map<string, string>()
   /** A bad record we could not move: said once, not again at save. */
   private stuck = false
