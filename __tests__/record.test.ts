@@ -451,15 +451,14 @@ describe('DownloadRecord', () => {
   it('does not write a record it would refuse to read (over 4 MiB), and says so', async () => {
     const record = await DownloadRecord.load(dir, '{name}', warn)
     const facts = placed('a.png')
-    for (let i = 0; i < 20_000; i++) {
-      record.setFile(`https://h.example/${'x'.repeat(150)}/${i}.png`, {
-        ...facts,
-        path: `f${i}.png`
-      })
+    // Files 180 folders deep: 2 KiB an entry, so a few thousand entries pass 4 MiB.
+    const deep = 'abcdefghij/'.repeat(180)
+    for (let i = 0; i < 2200; i++) {
+      record.setFile(`https://h.example/${i}.png`, { ...facts, path: `${deep}f${i}.png` })
     }
     expect(await record.save()).toBe(false)
     expect(warnings).toEqual([
-      `${RECORD} in ${dir} would hold 20000 files, more than 4 MiB: not written. A later \`if-exists: skip\` run hashes the files it finds instead.`
+      `${RECORD} in ${dir} would hold 2200 files, more than 4 MiB: not written. A later \`if-exists: skip\` run hashes the files it finds instead.`
     ])
     expect(readdirSync(dir)).toEqual(['a.png'])
   })
