@@ -1,6 +1,5 @@
 // The destination's lock: one run at a time, a clear error after `timeout`, no stuck lock after a kill, nothing left behind.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -17,7 +16,15 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 import { CancelledError } from '../src/errors.js'
-import { LOCK_FILE, LockTimeoutError, acquireLock } from '../src/place/lock.js'
+import {
+  type Heartbeat,
+  LOCK_FILE,
+  LockTimeoutError,
+  NotALockFileError,
+  acquireLock
+} from '../src/place/lock.js'
+import type { Clock } from '../src/util/clock.js'
+import { VirtualClock } from './helpers/virtual-clock.js'
 
 let dir: string
 
@@ -36,11 +43,14 @@ function plantLock(holder: object, ageMs = 0): void {
   utimesSync(lockPath(), when, when)
 }
 
-/** The pid of a process that has just exited (so no process of this machine has it now). */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', ''])
-  return child.pid as number
-}
+/**
+ * A pid no process of this machine has: Linux hands out at most 2^22, macOS 99,999, and Windows
+ * only multiples of 4.
+ */
+const DEAD_PID = 2 ** 30 + 2
+
+/** A clock on virtual time that starts at the real now, since lock files carry real mtimes. */
+const clockFromNow = (): VirtualClock => new VirtualClock({ start: Date.now() })
 
 describe('acquireLock', () => {
   it('holds a lock file naming this process, and releasing it leaves nothing behind', async () => {
@@ -66,9 +76,11 @@ describe('acquireLock', () => {
     const lines: string[] = []
     let waiting!: () => void
     const told = new Promise<void>(resolve => (waiting = resolve))
+    const clock = clockFromNow()
     const second = acquireLock(dir, {
       timeoutMs: 60_000,
       pollMs: 10,
+      clock,
       onWait: line => {
         lines.push(line)
         waiting()
@@ -76,7 +88,10 @@ describe('acquireLock', () => {
     })
     await told
     expect(existsSync(lockPath())).toBe(true)
+    expect(clock.pending).toBe(1)
     await first()
+    // The second run's next look, one poll later, finds the way free.
+    await clock.advanceTo(clock.now() + 10)
     const release = await second
     expect(lines).toEqual([
       expect.stringMatching(
@@ -92,11 +107,13 @@ describe('acquireLock', () => {
 
   it('gives up after the timeout with an error naming the folder and what to do', async () => {
     const first = await acquireLock(dir, { timeoutMs: 1000 })
-    const error = await acquireLock(dir, { timeoutMs: 50, pollMs: 10 }).then(
+    const clock = VirtualClock.instant({ start: Date.now() })
+    const error = await acquireLock(dir, { timeoutMs: 50, pollMs: 10, clock }).then(
       () => undefined,
       (e: unknown) => e
     )
     expect(error).toBeInstanceOf(LockTimeoutError)
+    expect(clock.sleeps).toEqual([10, 10, 10, 10, 10])
     expect((error as Error).message).toBe(
       `Gave up after 0.1 s: another run is still writing to ${dir} (process ${process.pid} on ${os.hostname()}, since ${JSON.parse(readFileSync(lockPath(), 'utf8')).since}). ` +
         `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath()}.`
@@ -114,7 +131,7 @@ describe('acquireLock', () => {
   })
 
   it('takes over at once a fresh lock of a process of this machine that no longer exists', async () => {
-    plantLock({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() })
+    plantLock({ pid: DEAD_PID, host: os.hostname(), since: new Date().toISOString() })
     const lines: string[] = []
     const release = await acquireLock(dir, { timeoutMs: 0, onWait: l => lines.push(l) })
     expect(lines).toEqual([])
@@ -123,7 +140,7 @@ describe('acquireLock', () => {
   })
 
   it('waits for a fresh lock of another machine, whose process it cannot see', async () => {
-    plantLock({ pid: deadPid(), host: 'another-machine', since: 'x' })
+    plantLock({ pid: DEAD_PID, host: 'another-machine', since: 'x' })
     await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(LockTimeoutError)
     expect(existsSync(lockPath())).toBe(true)
   })
@@ -131,13 +148,15 @@ describe('acquireLock', () => {
   it('takes over, after one timeout, a lock dated ahead of this clock that stood still all along', async () => {
     plantLock({ pid: 1, host: 'another-machine', since: 'later' }, -60 * 60 * 1000)
     const lines: string[] = []
-    const started = Date.now()
+    const clock = VirtualClock.instant({ start: Date.now() })
+    const started = clock.now()
     const release = await acquireLock(dir, {
       timeoutMs: 200,
       pollMs: 20,
+      clock,
       onWait: l => lines.push(l)
     })
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200)
+    expect(clock.now() - started).toBe(200)
     expect(lines).toHaveLength(1)
     expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: process.pid })
     await release()
@@ -146,18 +165,22 @@ describe('acquireLock', () => {
   it('waits out a lock dated ahead whose heartbeat moves: its holder is alive on a clock ahead of ours', async () => {
     plantLock({ pid: 1, host: 'another-machine', since: 'later' }, -60 * 60 * 1000)
     let ahead = 60 * 60 * 1000
-    const beat = setInterval(() => {
-      ahead += 1000
-      const when = new Date(Date.now() + ahead)
-      utimesSync(lockPath(), when, when)
-    }, 30)
-    try {
-      await expect(acquireLock(dir, { timeoutMs: 200, pollMs: 20 })).rejects.toThrow(
-        LockTimeoutError
-      )
-    } finally {
-      clearInterval(beat)
+    const virtual = VirtualClock.instant({ start: Date.now() })
+    // Between any two looks the holder beats once: its mtime moves on, an hour ahead of ours.
+    const clock: Clock = {
+      now: virtual.now,
+      random: virtual.random,
+      sleep: async (ms, signal) => {
+        ahead += 1000
+        const when = new Date(virtual.now() + ahead)
+        utimesSync(lockPath(), when, when)
+        await virtual.sleep(ms, signal)
+      }
     }
+    await expect(acquireLock(dir, { timeoutMs: 200, pollMs: 20, clock })).rejects.toThrow(
+      LockTimeoutError
+    )
+    expect(virtual.sleeps).toHaveLength(10)
     expect(JSON.parse(readFileSync(lockPath(), 'utf8'))).toMatchObject({ pid: 1 })
   })
 
@@ -179,21 +202,29 @@ describe('acquireLock', () => {
   it('refuses a symlink standing where the lock goes, without following it', async () => {
     writeFileSync(path.join(dir, 'target'), JSON.stringify({ pid: 9, host: 'x', since: 'y' }))
     symlinkSync(path.join(dir, 'target'), lockPath())
-    await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(
+    const error = await acquireLock(dir, { timeoutMs: 0 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NotALockFileError)
+    expect((error as Error).message).toBe(
       `${lockPath()} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
     )
   })
 
-  it('keeps its own lock fresh while held, so no waiting run takes it over', async () => {
-    const release = await acquireLock(dir, { timeoutMs: 1000, staleMs: 90 })
+  it('keeps its own lock fresh while held, beating at a third of the stale time, and stops when released', async () => {
+    const clock = new VirtualClock({ start: Date.now() + 5000 })
+    const beats: Array<{ beat: () => Promise<void>; everyMs: number; stopped: boolean }> = []
+    const startHeartbeat: Heartbeat = (beat, everyMs) => {
+      const heartbeat = { beat, everyMs, stopped: false }
+      beats.push(heartbeat)
+      return () => (heartbeat.stopped = true)
+    }
+    const release = await acquireLock(dir, { timeoutMs: 1000, clock, startHeartbeat })
     const old = new Date(Date.now() - 60_000)
     utimesSync(lockPath(), old, old)
-    // Waits for the heartbeat (jest's timeout fails the test if none comes).
-    while (statSync(lockPath()).mtimeMs < Date.now() - 30_000) {
-      await new Promise(resolve => setTimeout(resolve, 10))
-    }
-    expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(old.getTime())
+    expect(beats).toEqual([{ beat: expect.any(Function), everyMs: 10_000, stopped: false }])
+    await beats[0].beat()
+    expect(statSync(lockPath()).mtimeMs).toBeCloseTo(clock.now(), -1)
     await release()
+    expect(beats[0].stopped).toBe(true)
   })
 
   it('does not remove a lock that another run took over after judging this one stale', async () => {
@@ -218,7 +249,9 @@ describe('acquireLock', () => {
 
   it('refuses a folder standing where the lock goes, with a clear error', async () => {
     mkdirSync(lockPath())
-    await expect(acquireLock(dir, { timeoutMs: 0 })).rejects.toThrow(
+    const error = await acquireLock(dir, { timeoutMs: 0 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NotALockFileError)
+    expect((error as Error).message).toBe(
       `${lockPath()} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
     )
   })

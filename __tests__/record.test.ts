@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -63,6 +64,23 @@ function entryOnDisk(
 
 function asides(): string[] {
   return readdirSync(dir).filter(n => n.startsWith(`${RECORD}.bad-`))
+}
+
+/**
+ * Makes `folder` refuse renames until the returned thaw runs; undefined where this machine cannot:
+ * a mode does it for a user, root needs the immutable flag (chattr).
+ */
+function freeze(folder: string): (() => void) | undefined {
+  if (process.getuid?.() !== 0) {
+    chmodSync(folder, 0o555)
+    return () => chmodSync(folder, 0o755)
+  }
+  try {
+    execFileSync('chattr', ['+i', folder], { stdio: 'ignore' })
+  } catch {
+    return undefined
+  }
+  return () => execFileSync('chattr', ['-i', folder])
 }
 
 describe('DownloadRecord', () => {
@@ -186,7 +204,8 @@ describe('DownloadRecord', () => {
     ['null for the record', null],
     ['no version', { filename: '{name}', files: {} }],
     ['invalid JSON', { raw: '{"version": 2, "files": {' }],
-    ['arrays nested a million deep', { raw: `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}` }]
+    // Ten times deeper than any call stack: a reader that recursed through it would overflow.
+    ['arrays nested 100,000 deep', { raw: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }]
   ])('sets aside a record with %s, never crashing', async (_, value) => {
     const raw = (value as { raw?: string } | null)?.raw
     writeRecord(raw ?? JSON.stringify(value))
@@ -251,6 +270,21 @@ describe('DownloadRecord', () => {
     expect(Object.prototype).not.toHaveProperty('path')
   })
 
+  // The reader's own verdicts ("too big", "swapped") are never mistaken for a record's text.
+  it.each(['large', 'swapped'])(
+    'sets aside a record whose whole text is %j as invalid JSON, which it is',
+    async text => {
+      writeRecord(text)
+      expect((await DownloadRecord.load(dir, '{name}', warn)).allFiles()).toEqual([])
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^\.kie-download\.json in .* is not valid JSON: set it aside as \.kie-download\.json\.bad-/
+        )
+      ])
+      expect(readFileSync(path.join(dir, asides()[0]), 'utf8')).toBe(text)
+    }
+  )
+
   it('sets aside a record over 4 MiB without parsing it', async () => {
     writeRecord(
       `{"version": 2, "filename": "{name}", "files": {}, "pad": "${'x'.repeat(MAX_RECORD_BYTES)}"}`
@@ -303,6 +337,30 @@ describe('DownloadRecord', () => {
       expect(record.allFiles()).toEqual([])
       expect(warnings[0]).toContain('is not a regular file')
       expect(lstatSync(path.join(dir, asides()[0])).isFIFO()).toBe(true)
+    })
+
+    it('says once that a bad record could not be set aside, and not again when it saves', async () => {
+      writeRecord('not json')
+      const thaw = freeze(dir)
+      // Neither a mode nor the immutable flag holds here (root on a file system without it).
+      if (!thaw) return
+      let record: DownloadRecord
+      try {
+        record = await DownloadRecord.load(dir, '{name}', warn)
+      } finally {
+        thaw()
+      }
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^\.kie-download\.json in .* is not valid JSON, and could not be set aside \((EACCES|EPERM)\): left it where it is and started a fresh one\.$/
+        )
+      ])
+      record.setFile(url, placed('a.png'))
+      expect(await record.save()).toBe(true)
+      expect(warnings).toHaveLength(1)
+      expect(asides()).toHaveLength(1)
+      expect((await DownloadRecord.load(dir, '{name}', warn)).file(url)).toBeDefined()
+      expect(warnings).toHaveLength(1)
     })
   })
 
@@ -393,17 +451,39 @@ describe('DownloadRecord', () => {
   it('does not write a record it would refuse to read (over 4 MiB), and says so', async () => {
     const record = await DownloadRecord.load(dir, '{name}', warn)
     const facts = placed('a.png')
-    for (let i = 0; i < 20_000; i++) {
-      record.setFile(`https://h.example/${'x'.repeat(150)}/${i}.png`, {
-        ...facts,
-        path: `f${i}.png`
-      })
+    // Files 180 folders deep: 2 KiB an entry, so a few thousand entries pass 4 MiB.
+    const deep = 'abcdefghij/'.repeat(180)
+    for (let i = 0; i < 2200; i++) {
+      record.setFile(`https://h.example/${i}.png`, { ...facts, path: `${deep}f${i}.png` })
     }
     expect(await record.save()).toBe(false)
     expect(warnings).toEqual([
-      `${RECORD} in ${dir} would hold 20000 files, more than 4 MiB: not written. A later \`if-exists: skip\` run hashes the files it finds instead.`
+      `${RECORD} in ${dir} would hold 2200 files, more than 4 MiB: not written. A later \`if-exists: skip\` run hashes the files it finds instead.`
     ])
     expect(readdirSync(dir)).toEqual(['a.png'])
+  })
+
+  it('writes version 2 JSON: the template, files by key without their state, tasks with their keys', async () => {
+    const record = await DownloadRecord.load(dir, '{name}', warn)
+    const a = placed('a.png')
+    const b = placed('sub/b.png', 'four')
+    record.setFile(url, a)
+    record.setFile(other, { ...b, contentType: null })
+    record.setTask('t-1', 'veo', [url, other], 1, 'all')
+    expect(await record.save()).toBe(true)
+    expect(readFileSync(path.join(dir, RECORD), 'utf8')).toBe(
+      JSON.stringify({
+        version: 2,
+        filename: '{name}',
+        files: {
+          [recordKey(url)]: { url: 'https://h.example/v/a.png?…', ...a },
+          [recordKey(other)]: { url: 'https://h.example/v/b.png?…', ...b, contentType: null }
+        },
+        tasks: {
+          't-1': { type: 'veo', files: [recordKey(url), recordKey(other)], main: 1, results: 'all' }
+        }
+      })
+    )
   })
 
   it('does not record a task without files', async () => {

@@ -1,6 +1,7 @@
 // The retry policy: which failures are retried, how long each wait is, and what a retry reports.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import assert from 'node:assert'
 import { CancelledError, TransferError } from '../src/errors.js'
 import {
   BACKOFF_CAP_MS,
@@ -216,19 +217,21 @@ describe('backoffMs', () => {
   })
 
   it('is a whole number in [0, ceiling) for any retry and random value (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2000 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-        (retry, r) => {
-          const wait = backoffMs(retry, () => r)
-          const ceiling = Math.min(BACKOFF_CAP_MS, 1000 * 2 ** (retry - 1))
-          expect(Number.isInteger(wait)).toBe(true)
-          expect(wait).toBeGreaterThanOrEqual(0)
-          expect(wait).toBeLessThan(ceiling)
-        }
+    // node's assert inside the property: jest's expect costs about 1.5 ms a call.
+    expect(() =>
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2000 }),
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+          (retry, r) => {
+            const wait = backoffMs(retry, () => r)
+            const ceiling = Math.min(BACKOFF_CAP_MS, 1000 * 2 ** (retry - 1))
+            assert.ok(Number.isInteger(wait), `${wait} is not a whole number`)
+            assert.ok(wait >= 0 && wait < ceiling, `${wait} is not in [0, ${ceiling})`)
+          }
+        )
       )
-    )
+    ).not.toThrow()
   })
 })
 

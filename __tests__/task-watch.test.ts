@@ -1,13 +1,10 @@
+// The task watcher as a whole: looks through the lookup it is given, sleeps on the clock, ends each task once.
 import { describe, expect, it, jest } from '@jest/globals'
 import { CancelledError, TransferError } from '../src/errors.js'
 import { RecordMissingError, TaskEndedError } from '../src/errors.js'
 import type { FamilyName } from '../src/constants.js'
-import {
-  type TaskWatcherOptions,
-  TaskWatcher,
-  formatProgress,
-  MAX_INTERVAL_MS
-} from '../src/tasks/watch.js'
+import { MAX_INTERVAL_MS } from '../src/tasks/task-wait.js'
+import { type TaskWatcherOptions, TaskWatcher } from '../src/tasks/watch.js'
 import type { Clock } from '../src/util/clock.js'
 import { VIRTUAL_EPOCH as START, VirtualClock } from './helpers/virtual-clock.js'
 
@@ -390,17 +387,5 @@ describe('TaskWatcher', () => {
     release({ state: 'success', resultJson: { resultUrls: [URL_A] } })
     await expect(pending).resolves.toMatchObject({ state: 'success', ms: 3000 })
     expect(w.running()).toEqual([])
-  })
-})
-
-describe('formatProgress', () => {
-  it.each([
-    ['0.48', '48%'],
-    ['1.00', '100%'],
-    ['35', '35%'],
-    ['n/a', 'n/a'],
-    [null, '']
-  ])('%s -> %s', (raw, shown) => {
-    expect(formatProgress(raw)).toBe(shown)
   })
 })

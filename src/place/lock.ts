@@ -3,8 +3,8 @@ import { constants } from 'node:fs'
 import { open, lstat, mkdir, unlink, type FileHandle } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { CancelledError } from '../errors.js'
+import { type Clock, realClock } from '../util/clock.js'
 import { oneLine } from '../util/safe-text.js'
 
 /** The lock's name in the destination: never a sanitised name (leading dot), never a temp file's prefix. */
@@ -31,6 +31,22 @@ export interface LockOptions {
   staleMs?: number
   /** For tests: how often a waiting run looks again. */
   pollMs?: number
+  /** For tests: the time a waiting run reads, sleeps on and writes as its heartbeat (default: the real clock). */
+  clock?: Clock
+  /** For tests: starts the holder's heartbeat (default: an unref'd interval; see Heartbeat). */
+  startHeartbeat?: Heartbeat
+}
+
+/**
+ * Calls `beat` every `everyMs` until the returned stop is called. The real one never keeps the
+ * process alive: a run that ends, however it ends, is not held up by its own lock.
+ */
+export type Heartbeat = (beat: () => Promise<void>, everyMs: number) => () => void
+
+const intervalHeartbeat: Heartbeat = (beat, everyMs) => {
+  const timer = setInterval(() => void beat(), everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
 }
 
 /** Releases the lock; leaves nothing behind. Safe to call more than once. */
@@ -41,6 +57,16 @@ export class LockTimeoutError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'LockTimeoutError'
+  }
+}
+
+/** A folder or a special file stands where the lock goes: not ours to remove, nor to wait for. */
+export class NotALockFileError extends Error {
+  constructor(lockPath: string) {
+    super(
+      `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
+    )
+    this.name = 'NotALockFileError'
   }
 }
 
@@ -63,45 +89,41 @@ export async function acquireLock(dir: string, options: LockOptions): Promise<Re
   const lockPath = path.join(dir, LOCK_FILE)
   const staleMs = options.staleMs ?? STALE_MS
   const pollMs = options.pollMs ?? POLL_MS
-  const deadline = Date.now() + options.timeoutMs
+  const clock = options.clock ?? realClock
+  const deadline = clock.now() + options.timeoutMs
   let told = false
   /** The lock as the first look found it: the same one, still ahead, at the deadline is dead. */
   let first: { ino: number; mtimeMs: number } | undefined
   for (;;) {
     if (options.signal?.aborted) throw new CancelledError()
     const handle = await tryCreate(lockPath, dir)
-    if (handle) return hold(handle, lockPath, staleMs)
+    if (handle) {
+      return hold(handle, lockPath, { clock, staleMs, start: options.startHeartbeat })
+    }
     const seen = await lstat(lockPath).catch(() => undefined)
     if (!seen) continue // released between our two looks
-    if (!seen.isFile()) {
-      throw new LockTimeoutError(
-        `${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`
-      )
-    }
+    if (!seen.isFile()) throw new NotALockFileError(lockPath)
     first ??= { ino: seen.ino, mtimeMs: seen.mtimeMs }
     const holder = await readHolder(lockPath)
-    if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino))) continue
+    const stale = isStale(seen.mtimeMs, holder, staleMs, clock.now())
+    if (stale && (await removeStale(lockPath, seen.ino))) continue
     if (!told) {
       told = true
       options.onWait?.(
         `Waiting for another run that is writing to ${dir} (${describe(holder)}), for up to ${seconds(options.timeoutMs)}.`
       )
     }
-    const left = deadline - Date.now()
+    const left = deadline - clock.now()
     if (left <= 0) {
       const stillAhead =
-        seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > Date.now()
+        seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > clock.now()
       if (stillAhead && (await removeStale(lockPath, seen.ino))) continue
       throw new LockTimeoutError(
         `Gave up after ${seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
           `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`
       )
     }
-    try {
-      await sleep(Math.min(pollMs, left), undefined, { signal: options.signal })
-    } catch {
-      throw new CancelledError()
-    }
+    await clock.sleep(Math.min(pollMs, left), options.signal)
   }
 }
 
@@ -122,8 +144,14 @@ async function tryCreate(lockPath: string, dir: string): Promise<FileHandle | un
 }
 
 /** Writes who holds the lock and keeps its mtime fresh until released. */
-async function hold(handle: FileHandle, lockPath: string, staleMs: number): Promise<ReleaseLock> {
-  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+async function hold(
+  handle: FileHandle,
+  lockPath: string,
+  heartbeat: { clock: Clock; staleMs: number; start: Heartbeat | undefined }
+): Promise<ReleaseLock> {
+  const { clock, staleMs } = heartbeat
+  const since = new Date(clock.now()).toISOString()
+  const holder: Holder = { pid: process.pid, host: hostname(), since }
   try {
     await handle.writeFile(JSON.stringify(holder))
   } catch (error) {
@@ -134,19 +162,16 @@ async function hold(handle: FileHandle, lockPath: string, staleMs: number): Prom
   }
   const { ino } = await handle.stat()
   // Through our own handle: a heartbeat can never freshen a lock another run has made since.
-  const heartbeat = setInterval(
-    () => {
-      const now = new Date()
-      handle.utimes(now, now).catch(() => undefined)
-    },
-    Math.max(Math.floor(staleMs / 3), 1)
-  )
-  heartbeat.unref()
+  const beat = async (): Promise<void> => {
+    const now = new Date(clock.now())
+    await handle.utimes(now, now).catch(() => undefined)
+  }
+  const stop = (heartbeat.start ?? intervalHeartbeat)(beat, Math.max(Math.floor(staleMs / 3), 1))
   let released = false
   return async () => {
     if (released) return
     released = true
-    clearInterval(heartbeat)
+    stop()
     await handle.close().catch(() => undefined)
     // Only our own lock: if it was judged stale and taken over, the new one is not ours to remove.
     const now = await lstat(lockPath).catch(() => undefined)
@@ -187,9 +212,9 @@ async function readHead(lockPath: string): Promise<string> {
   }
 }
 
-/** No heartbeat for `staleMs`, or held by a process of this machine that no longer exists. */
-function isStale(mtimeMs: number, holder: Holder, staleMs: number): boolean {
-  if (Date.now() - mtimeMs > staleMs) return true
+/** No heartbeat for `staleMs` by `now`, or held by a process of this machine that no longer exists. */
+function isStale(mtimeMs: number, holder: Holder, staleMs: number, now: number): boolean {
+  if (now - mtimeMs > staleMs) return true
   return holder.host === hostname() && holder.pid !== null && !processAlive(holder.pid)
 }
 

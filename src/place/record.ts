@@ -79,7 +79,7 @@ export class DownloadRecord {
   /** Keys and task IDs this run set: on save, they win over what is on disk. */
   private readonly touchedFiles = new Set<string>()
   private readonly touchedTasks = new Set<string>()
-  /** Entries dropped at load because their file is gone (key to recorded path). */
+  /** Entries forgotten, key to recorded path: their file was gone at load, or another URL's file took its path. */
   private readonly gone = new Map<string, string>()
   /** A bad record we could not move: said once, not again at save. */
   private stuck = false
@@ -111,8 +111,7 @@ export class DownloadRecord {
    * starts afresh; entries with a bad field are dropped; entries whose file is gone are dropped.
    */
   static async load(dir: string, filename: string, onWarning: OnWarning): Promise<DownloadRecord> {
-    const holder = { stuck: false }
-    const contents = await readContents(dir, filename, onWarning, holder)
+    const { contents, aside } = await readContents(dir, filename, onWarning)
     const files = new Map<string, RecordedFile>()
     const gone = new Map<string, string>()
     await Promise.all(
@@ -131,7 +130,7 @@ export class DownloadRecord {
     )
     const record = new DownloadRecord(dir, filename, onWarning, files, tasks)
     for (const [key, p] of gone) record.gone.set(key, p)
-    record.stuck = holder.stuck
+    record.stuck = aside === 'stuck'
     return record
   }
 
@@ -208,13 +207,38 @@ export class DownloadRecord {
    */
   async save(): Promise<boolean> {
     if (this.touchedFiles.size === 0 && this.touchedTasks.size === 0) return false
-    const holder = { stuck: this.stuck }
-    const quiet: OnWarning = message => {
-      if (!this.stuck) this.onWarning(message)
+    // A bad record already said to be stuck is not spoken of again, nor anything else this read finds.
+    const quiet: OnWarning = this.stuck ? () => undefined : this.onWarning
+    const { contents: disk, aside } = await readContents(this.dir, this.filename, quiet)
+    if (aside) this.stuck = aside === 'stuck'
+    const merged = this.merge(disk)
+    const text = recordText(this.filename, merged)
+    if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+      this.onWarning(
+        `${RECORD_FILE} in ${this.dir} would hold ${merged.files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
+          'A later `if-exists: skip` run hashes the files it finds instead.'
+      )
+      return false
     }
-    const disk = await readContents(this.dir, this.filename, quiet, holder)
-    this.stuck = holder.stuck
+    await writeAtomically(this.dir, text)
+    this.touchedFiles.clear()
+    this.touchedTasks.clear()
+    return true
+  }
 
+  /** The record to save: what is on disk now (else what was loaded), this run's entries winning for the keys it set. */
+  private merge(disk: Contents | undefined): Contents {
+    const files = this.mergeFiles(disk)
+    const tasks = new Map(disk?.tasks ?? this.tasks)
+    for (const id of this.touchedTasks) {
+      const task = this.tasks.get(id)
+      if (task) tasks.set(id, task)
+    }
+    for (const [id, task] of tasks) if (!task.keys.every(k => files.has(k))) tasks.delete(id)
+    return { files, tasks }
+  }
+
+  private mergeFiles(disk: Contents | undefined): Map<string, RecordEntry> {
     const files = new Map<string, RecordEntry>()
     // A path this run wrote holds this run's file: another writer's entry for it is stale.
     const written = new Map<string, string>()
@@ -236,42 +260,34 @@ export class DownloadRecord {
       const entry = this.files.get(key)
       if (entry) files.set(key, withoutState(entry))
     }
-    const tasks = new Map(disk?.tasks ?? this.tasks)
-    for (const id of this.touchedTasks) {
-      const task = this.tasks.get(id)
-      if (task) tasks.set(id, task)
-    }
-    for (const [id, task] of tasks) if (!task.keys.every(k => files.has(k))) tasks.delete(id)
+    return files
+  }
+}
 
-    const text = JSON.stringify({
-      version: 2,
-      filename: this.filename,
-      files: Object.fromEntries(files),
-      tasks: Object.fromEntries(
-        [...tasks].map(([id, t]) => [
-          id,
-          { type: t.type, files: t.keys, main: t.main, results: t.results }
-        ])
-      )
-    })
-    if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
-      this.onWarning(
-        `${RECORD_FILE} in ${this.dir} would hold ${files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
-          'A later `if-exists: skip` run hashes the files it finds instead.'
-      )
-      return false
-    }
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.json`)
-    try {
-      await writeFile(temp, text, { flag: 'wx' })
-      await rename(temp, path.join(this.dir, RECORD_FILE))
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined)
-      throw error
-    }
-    this.touchedFiles.clear()
-    this.touchedTasks.clear()
-    return true
+/** The record file's text: version 2, its name template, files by key, tasks with their keys. */
+function recordText(filename: string, { files, tasks }: Contents): string {
+  return JSON.stringify({
+    version: 2,
+    filename,
+    files: Object.fromEntries(files),
+    tasks: Object.fromEntries(
+      [...tasks].map(([id, t]) => [
+        id,
+        { type: t.type, files: t.keys, main: t.main, results: t.results }
+      ])
+    )
+  })
+}
+
+/** Writes the record through a temp file and a rename: a reader sees the old record or the new one. */
+async function writeAtomically(dir: string, text: string): Promise<void> {
+  const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}.json`)
+  try {
+    await writeFile(temp, text, { flag: 'wx' })
+    await rename(temp, path.join(dir, RECORD_FILE))
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw error
   }
 }
 
@@ -280,110 +296,144 @@ function withoutState(file: RecordedFile | RecordEntry): RecordEntry {
   return { url, path: relPath, bytes, sha256, contentType, mtimeMs }
 }
 
+/** Why a record is set aside unread: it is not a regular file, or it is too big to parse. */
+const NOT_A_FILE = 'is not a regular file (a folder, a link or a special file)'
+const TOO_LARGE = `is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`
+
+/** What reading a record gave, and whether a bad one was set aside (or stuck where it is). */
+interface Reading {
+  contents?: Contents
+  aside?: SetAside
+}
+
+/** A bad record renamed out of the way, or one that could not be (said once: see DownloadRecord.stuck). */
+type SetAside = 'moved' | 'stuck'
+
+/** The record file as read: none, unreadable (left alone), bad (to be set aside), or its text. */
+type RecordFile =
+  | { kind: 'none' }
+  | { kind: 'unreadable'; code: string }
+  | { kind: 'bad'; why: string }
+  | { kind: 'text'; text: string }
+
+/** A record's text, parsed: its checked contents, another version's or template's, or bad. */
+type ParsedRecord =
+  | { kind: 'contents'; contents: Contents; dropped: number }
+  | { kind: 'foreign' }
+  | { kind: 'bad'; why: string }
+
+/** What readSmallFile found: the text, or a file that changed under it or grew past the limit. */
+type SmallFile = { kind: 'text'; text: string } | { kind: 'swapped' } | { kind: 'large' }
+
 /**
- * The record's checked contents; undefined when there is none, it was set aside, or it was made
+ * The record's checked contents; none when there is no record, it was set aside, or it was made
  * by another version or name template (then it is simply overwritten by the next save).
  */
-async function readContents(
-  dir: string,
-  filename: string,
-  onWarning: OnWarning,
-  holder: { stuck: boolean }
-): Promise<Contents | undefined> {
-  const recordPath = path.join(dir, RECORD_FILE)
-  const setAside = async (why: string): Promise<undefined> => {
-    const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
-    try {
-      await rename(recordPath, path.join(dir, aside))
-      holder.stuck = false
-      onWarning(
-        `${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`
-      )
-    } catch (error) {
-      onWarning(
-        `${RECORD_FILE} in ${dir} ${why}, and could not be set aside (${errorCode(error)}): left it where it is and started a fresh one.`
-      )
-      holder.stuck = true
-    }
-    return undefined
+async function readContents(dir: string, filename: string, onWarning: OnWarning): Promise<Reading> {
+  const file = await readRecordFile(path.join(dir, RECORD_FILE))
+  if (file.kind === 'none') return {}
+  if (file.kind === 'unreadable') {
+    onWarning(`Could not read ${RECORD_FILE} in ${dir} (${file.code}): starting a fresh one.`)
+    return {}
   }
-
-  let stats: Stats
-  try {
-    stats = await lstat(recordPath)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      onWarning(
-        `Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`
-      )
-    }
-    return undefined
-  }
-  // Never opened unless it is a regular file: a FIFO would block the run, a device never end.
-  if (!stats.isFile()) return setAside('is not a regular file (a folder, a link or a special file)')
-  if (stats.size > MAX_RECORD_BYTES)
-    return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
-
-  let text: string
-  try {
-    const read = await readSmallFile(recordPath, stats)
-    if (read === 'swapped')
-      return setAside('is not a regular file (a folder, a link or a special file)')
-    if (read === 'large') return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
-    text = read
-  } catch (error) {
-    onWarning(
-      `Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`
-    )
-    return undefined
-  }
-
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    return setAside('is not valid JSON')
-  }
-  if (!isPlainObject(parsed) || typeof parsed.version !== 'number') {
-    return setAside('is not a record this action wrote')
-  }
-  // Another version's or another template's record is not damaged, only not ours to read.
-  if (parsed.version !== 2 || parsed.filename !== filename) return undefined
-  if (!isPlainObject(parsed.files)) return setAside('has no valid `files` table')
-
-  const files = new Map<string, RecordEntry>()
-  let dropped = 0
-  for (const [key, value] of Object.entries(parsed.files)) {
-    const entry = KEY.test(key) ? checkEntry(value) : undefined
-    if (entry) files.set(key, entry)
-    else dropped++
-  }
-  const tasks = new Map<string, StoredTask>()
-  const rawTasks = isPlainObject(parsed.tasks) ? parsed.tasks : {}
-  for (const [id, value] of Object.entries(rawTasks)) {
-    const task = id.length <= MAX_TASK_ID ? checkTask(value) : undefined
-    if (task) tasks.set(id, task)
-    else dropped++
-  }
+  const parsed = file.kind === 'bad' ? file : parseRecord(file.text, filename)
+  if (parsed.kind === 'bad') return { aside: await setAside(dir, parsed.why, onWarning) }
+  if (parsed.kind === 'foreign') return {}
+  const { dropped } = parsed
   if (dropped > 0) {
     onWarning(
       `${RECORD_FILE} in ${dir}: ignored ${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'}.`
     )
   }
-  return { files, tasks }
+  return { contents: parsed.contents }
+}
+
+/** The record file's text, unless it is missing, unreadable, or not a file small enough to parse. */
+async function readRecordFile(recordPath: string): Promise<RecordFile> {
+  let stats: Stats
+  try {
+    stats = await lstat(recordPath)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' }
+    return { kind: 'unreadable', code: errorCode(error) }
+  }
+  // Never opened unless it is a regular file: a FIFO would block the run, a device never end.
+  if (!stats.isFile()) return { kind: 'bad', why: NOT_A_FILE }
+  if (stats.size > MAX_RECORD_BYTES) return { kind: 'bad', why: TOO_LARGE }
+  try {
+    const read = await readSmallFile(recordPath, stats)
+    if (read.kind === 'swapped') return { kind: 'bad', why: NOT_A_FILE }
+    if (read.kind === 'large') return { kind: 'bad', why: TOO_LARGE }
+    return read
+  } catch (error) {
+    return { kind: 'unreadable', code: errorCode(error) }
+  }
+}
+
+/** Renames a bad record out of the way, saying so; one that cannot be moved is left where it is. */
+async function setAside(dir: string, why: string, onWarning: OnWarning): Promise<SetAside> {
+  const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`
+  try {
+    await rename(path.join(dir, RECORD_FILE), path.join(dir, aside))
+    onWarning(`${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`)
+    return 'moved'
+  } catch (error) {
+    onWarning(
+      `${RECORD_FILE} in ${dir} ${why}, and could not be set aside (${errorCode(error)}): left it where it is and started a fresh one.`
+    )
+    return 'stuck'
+  }
+}
+
+/** Checks a record's text: only a version 2 record of this name template is read. */
+function parseRecord(text: string, filename: string): ParsedRecord {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return { kind: 'bad', why: 'is not valid JSON' }
+  }
+  if (!isPlainObject(parsed) || typeof parsed.version !== 'number') {
+    return { kind: 'bad', why: 'is not a record this action wrote' }
+  }
+  // Another version's or another template's record is not damaged, only not ours to read.
+  if (parsed.version !== 2 || parsed.filename !== filename) return { kind: 'foreign' }
+  if (!isPlainObject(parsed.files)) return { kind: 'bad', why: 'has no valid `files` table' }
+  return { kind: 'contents', ...checkTables(parsed.files, parsed.tasks) }
+}
+
+/** The entries and tasks whose every field checks out, and how many others were dropped. */
+function checkTables(
+  rawFiles: { [key: string]: unknown },
+  rawTasks: unknown
+): { contents: Contents; dropped: number } {
+  const files = new Map<string, RecordEntry>()
+  let dropped = 0
+  for (const [key, value] of Object.entries(rawFiles)) {
+    const entry = KEY.test(key) ? checkEntry(value) : undefined
+    if (entry) files.set(key, entry)
+    else dropped++
+  }
+  const tasks = new Map<string, StoredTask>()
+  for (const [id, value] of Object.entries(isPlainObject(rawTasks) ? rawTasks : {})) {
+    const task = id.length <= MAX_TASK_ID ? checkTask(value) : undefined
+    if (task) tasks.set(id, task)
+    else dropped++
+  }
+  return { contents: { files, tasks }, dropped }
 }
 
 /**
  * Reads a file lstat() called regular, without following a link or blocking on a FIFO swapped in
  * meanwhile, and never more than the limit.
  */
-async function readSmallFile(file: string, seen: Stats): Promise<string | 'swapped' | 'large'> {
+async function readSmallFile(file: string, seen: Stats): Promise<SmallFile> {
   // O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where neither a FIFO nor a link can be swapped in this way.
   const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
   const handle = await open(file, flags)
   try {
     const stats = await handle.stat()
-    if (!stats.isFile() || stats.ino !== seen.ino) return 'swapped'
+    if (!stats.isFile() || stats.ino !== seen.ino) return { kind: 'swapped' }
     const buffer = Buffer.alloc(Math.min(stats.size, MAX_RECORD_BYTES) + 1)
     let length = 0
     while (length < buffer.length) {
@@ -391,8 +441,8 @@ async function readSmallFile(file: string, seen: Stats): Promise<string | 'swapp
       if (bytesRead === 0) break
       length += bytesRead
     }
-    if (length > MAX_RECORD_BYTES) return 'large'
-    return buffer.toString('utf8', 0, length)
+    if (length > MAX_RECORD_BYTES) return { kind: 'large' }
+    return { kind: 'text', text: buffer.toString('utf8', 0, length) }
   } finally {
     await handle.close()
   }
