@@ -104,6 +104,20 @@ describe('step log', () => {
     ])
   })
 
+  it('gives a task the stop ended its word, and stays quiet about files the stop kept from starting', () => {
+    logTask({
+      taskId: 'slow',
+      type: 'market',
+      state: 'failed',
+      files: 0,
+      error: null,
+      stoppedBy: 'not-started',
+      ms: 0
+    })
+    logFile(file(2, { status: 'failed', error: null, stoppedBy: 'cancelled' }))
+    expect(shown()).toEqual(['✖ market task slow failed after 0.0 s: not started'])
+  })
+
   it('writes no details unless debug logging is on (the runner would hide them anyway)', () => {
     logDetails(withFailures)
     expect(out.writes.join('')).toBe('')

@@ -120,6 +120,38 @@ describe('outputs', () => {
     )
   })
 
+  it('says "not started" and "cancelled" for entries the stop kept from arriving, from their stoppedBy', async () => {
+    const stopped = run(
+      [
+        file(1, { status: 'failed', error: null, stoppedBy: 'not-started' }),
+        file(2, { status: 'failed', error: null, stoppedBy: 'cancelled' })
+      ],
+      {
+        tasks: [
+          {
+            taskId: 'T',
+            type: 'market',
+            state: 'failed',
+            files: 0,
+            error: null,
+            stoppedBy: 'cancelled',
+            ms: 0
+          }
+        ],
+        stopped: 'cancelled by SIGTERM; files that finished are kept'
+      }
+    )
+    await setOutputs(stopped)
+    const o = readOutputs(outputFile)
+    const files = JSON.parse(o.files)
+    expect(files.map((f: { error: unknown }) => f.error)).toEqual(['not started', 'cancelled'])
+    expect(JSON.parse(readFileSync(o.manifest, 'utf8'))).toEqual(files)
+    expect(JSON.parse(o.tasks)).toEqual([
+      { taskId: 'T', type: 'market', state: 'failed', files: 0, error: 'cancelled' }
+    ])
+    expect(o.failed).toBe('2')
+  })
+
   it('falls back to the system temp folder without RUNNER_TEMP', async () => {
     delete process.env.RUNNER_TEMP
     await setOutputs(allGood)

@@ -11,6 +11,7 @@ import type { Clock } from '../util/clock.js'
 import { type RetryPolicy, withRetry } from '../util/retry.js'
 import type { FileJob } from './jobs.js'
 import type { Slots } from './slots.js'
+import { type RunStop, StoppedError } from './stop.js'
 
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
 export const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000
@@ -25,10 +26,8 @@ export interface FetchContext {
   clock: Clock
   timeoutMs: number
   signal: AbortSignal
-  /** Why no more work may start (a 401 or 402 came), if so. */
-  stopped: () => string | null
-  /** Stops the run for everyone (401/402), said once. */
-  stop: (error: TransferError) => void
+  /** The run's stop: checked before every call and download, raised by an answer that stops all. */
+  stop: RunStop
   onProgress: (label: string, progress: Progress) => void
 }
 
@@ -49,8 +48,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
   let refreshed = false
   const fresh = async (): Promise<{ url: string; at: number }> => {
     // A job queued when a 401/402 arrived must not spend another call.
-    const stopped = ctx.stopped()
-    if (stopped) throw new TransferError('not started')
+    ctx.stop.check()
     return { url: await resolve(job, label, ctx), at: ctx.clock.now() }
   }
   const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
@@ -64,7 +62,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
-    }).catch(stopOn401(ctx))
+    }).catch(ctx.stop.escalate)
   /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
   const refusedAgain = (error: TransferError): TransferError => {
     signed = undefined
@@ -78,7 +76,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
       // A slot per attempt: an entry sleeping before its next attempt holds no connection.
       return ctx.fileSlots.run(async () => {
         // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
-        if (ctx.stopped()) throw new TransferError('not started')
+        ctx.stop.check()
         // Waiting for a slot may have aged the URL past its life: exchange it before use.
         if (!signed || stale(signed)) signed = await fresh()
         try {
@@ -133,18 +131,6 @@ function age(ms: number): string {
   return 'less than an hour ago'
 }
 
-/**
- * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
- * governor hands the freed slot to the next queued call (or the file slot to the next download):
- * that call then sees the stop and is never sent.
- */
-export function stopOn401(ctx: Pick<FetchContext, 'stop'>): (error: unknown) => never {
-  return error => {
-    if (error instanceof TransferError && error.stopAll) ctx.stop(error)
-    throw error
-  }
-}
-
 /** The API call with its own retries (rate limits are the governor's); what escapes is final. */
 async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<string> {
   try {
@@ -156,18 +142,18 @@ async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<
           'resolve',
           () => {
             // Queued behind the call that met a 401/402: that answer stands for this one too.
-            if (ctx.stopped()) throw new TransferError('not started')
+            ctx.stop.check()
             return ctx.api
               .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
-              .catch(stopOn401(ctx))
+              .catch(ctx.stop.escalate)
           },
           ctx.signal
         ),
       ctx.signal
     )
   } catch (error) {
-    if (!(error instanceof TransferError)) throw error
-    if (error.stopAll) ctx.stop(error)
+    if (!(error instanceof TransferError) || error instanceof StoppedError) throw error
+    ctx.stop.raiseFor(error)
     // The API's retries are spent: final for this file (the download's retries do not ask again).
     throw new TransferError(error.message, { stopAll: error.stopAll })
   }

@@ -4,7 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit'
 import { Inputs } from '../constants.js'
 import { type Downloaded } from '../download/download.js'
 import { Http } from '../util/http.js'
-import { CancelledError, InputError, TransferError, errorMessage } from '../errors.js'
+import { InputError, errorMessage } from '../errors.js'
 import type { Entry, Settings, TaskEntry } from '../inputs/inputs.js'
 import { Destination } from '../place/destination.js'
 import { acquireLock } from '../place/lock.js'
@@ -30,13 +30,14 @@ import * as mime from '../util/mime.js'
 import { type Clock, realClock } from '../util/clock.js'
 import type { RetryPolicy } from '../util/retry.js'
 import { oneLine } from '../util/safe-text.js'
-import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
+import { type FetchContext, fetchFile } from './fetch.js'
 import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 import { Namer, type Slot } from './namer.js'
 import { startOrder } from './order.js'
 import { OTHER_URL, plan, planLateJob, taken } from './plan.js'
-import type { FileResult, RunResult, TaskResult } from '../results.js'
+import type { FileResult, RunResult, StoppedBy, TaskResult } from '../results.js'
 import { Slots } from './slots.js'
+import { RunStop } from './stop.js'
 
 export interface Deps {
   clock: Clock
@@ -55,7 +56,7 @@ const placedAt = new WeakMap<FileJob, number>()
 type Work =
   | { kind: 'downloaded'; file: Downloaded; ms: number }
   | { kind: 'kept'; bytes: number; sha256: string; contentType: string | null }
-  | { kind: 'failed'; error: string; ms: number }
+  | { kind: 'failed'; error: string | null; stoppedBy?: StoppedBy; ms: number }
 
 export class Pipeline {
   private readonly settings: Settings
@@ -66,9 +67,7 @@ export class Pipeline {
   private readonly taskResults = new Map<Slot, TaskResult>()
   private readonly byUrl = new Map<string, FileJob>()
   private readonly running: Array<Promise<unknown>> = []
-  private stopped: string | null = null
-  /** Aborted by stop() (401/402, cancel): wakes tasks that sleep between looks. */
-  private readonly stopping = new AbortController()
+  private readonly stop: RunStop
   private dir: string
 
   // Set up by run(): the stages' tools.
@@ -83,6 +82,7 @@ export class Pipeline {
     this.signal = deps.signal ?? new AbortController().signal
     this.startedAt = deps.startedAt ?? deps.clock.now()
     this.dir = settings.dir
+    this.stop = new RunStop(this.signal, logStopped)
     // Every entry has its row from the start: a run cancelled even before it began reports them.
     this.buildSlots(settings.entries)
   }
@@ -157,8 +157,7 @@ export class Pipeline {
         clock: this.clock,
         timeoutMs: settings.timeoutMs,
         signal: this.signal,
-        stopped: () => this.stopped,
-        stop: error => this.stop(error.message),
+        stop: this.stop,
         onProgress: logProgress
       }
       const watcher = new TaskWatcher({
@@ -166,23 +165,21 @@ export class Pipeline {
           governor.run(
             'lookup',
             () => {
-              if (this.stopped) throw new TransferError('not started', { stopAll: true })
-              return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx))
+              this.stop.check()
+              return api.lookup(FAMILIES[type].path, taskId, signal).catch(this.stop.escalate)
             },
             signal,
             deadline
           ),
         clock: this.clock,
         deadline,
-        signal: AbortSignal.any([this.signal, this.stopping.signal]),
+        signal: this.stop.signal,
         onUnknownStatus: (task, raw) =>
           core.info(
             `Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`
           )
       })
-      const onAbort = (): void => this.stop(cancelReason(this.signal))
-      this.signal.addEventListener('abort', onAbort, { once: true })
-      if (this.signal.aborted) onAbort()
+      const disarm = this.stop.arm()
 
       logStart({
         files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
@@ -210,7 +207,7 @@ export class Pipeline {
       await namer.run()
       // Tasks add files while they settle: wait until no work is left that could add more.
       for (let n = 0; n < this.running.length; n++) await this.running[n]
-      this.signal.removeEventListener('abort', onAbort)
+      disarm()
     } finally {
       clearInterval(waiting)
       http.dispose()
@@ -221,8 +218,8 @@ export class Pipeline {
     return this.result()
   }
 
-  /** What is known now; files still under way count as failed with `reason` (the cancel deadline). */
-  result(reason = 'cancelled'): RunResult {
+  /** What is known now; files still under way count as cancelled (the cancel deadline). */
+  result(): RunResult {
     const files: FileResult[] = []
     const tasks: TaskResult[] = []
     for (const slot of this.slots) {
@@ -234,19 +231,22 @@ export class Pipeline {
           job.result.peek()?.value ?? {
             ...this.rowOf(job, job.index || files.length + 1),
             name: job.name,
-            error: reason
+            stoppedBy: 'cancelled'
           }
         )
       }
       if (slot.kind === 'task') {
-        const task = this.taskResults.get(slot) ?? {
-          taskId: slot.entry.taskId,
-          type: slot.entry.type,
-          state: 'failed',
-          files: 0,
-          error: reason,
-          ms: 0
-        }
+        const task =
+          this.taskResults.get(slot) ??
+          ({
+            taskId: slot.entry.taskId,
+            type: slot.entry.type,
+            state: 'failed',
+            files: 0,
+            error: null,
+            stoppedBy: 'cancelled',
+            ms: 0
+          } satisfies TaskResult)
         tasks.push(task)
         if (jobs.length === 0) {
           const { taskId, type, endpoint } = slot.entry
@@ -255,7 +255,9 @@ export class Pipeline {
           files.push({
             ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
             url: null,
-            error: task.error ?? 'produced no file',
+            ...(task.stoppedBy
+              ? { stoppedBy: task.stoppedBy }
+              : { error: task.error ?? 'produced no file' }),
             ...(sameAs === undefined ? {} : { sameAs })
           })
         }
@@ -265,7 +267,7 @@ export class Pipeline {
       files,
       tasks,
       dir: this.dir,
-      stopped: this.stopped ?? (this.signal.aborted ? cancelReason(this.signal) : null),
+      stopped: this.stop.reason,
       elapsedMs: this.clock.now() - this.startedAt
     }
   }
@@ -359,19 +361,17 @@ export class Pipeline {
           contentType: facts.contentType
         }
       }
-      if (this.signal.aborted) return { kind: 'failed', error: 'cancelled', ms: 0 }
-      if (this.stopped) return { kind: 'failed', error: 'not started', ms: 0 }
+      const stoppedBy = this.stop.now()
+      if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms: 0 }
       const file = await fetchFile(job, this.ctx)
       return { kind: 'downloaded', file, ms: this.clock.now() - started }
     } catch (error) {
-      const cancelled = error instanceof CancelledError || this.signal.aborted
       // A full disk (a 401/402 was said already): every other download would fail the same way.
-      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
-      return {
-        kind: 'failed',
-        error: cancelled ? 'cancelled' : errorMessage(error),
-        ms: this.clock.now() - started
-      }
+      this.stop.raiseFor(error)
+      const ms = this.clock.now() - started
+      const stoppedBy = this.stop.outcomeOf(error)
+      if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms }
+      return { kind: 'failed', error: errorMessage(error), ms }
     } finally {
       // The namer may wait for this file's extension: no response means none.
       job.ext.resolve('')
@@ -382,7 +382,10 @@ export class Pipeline {
   private async finish(job: FileJob, work: Work): Promise<FileResult> {
     const name = job.name as string
     const row = { ...this.rowOf(job, job.index), name }
-    if (work.kind === 'failed') return { ...row, error: work.error, ms: work.ms }
+    if (work.kind === 'failed') {
+      const { error, stoppedBy, ms } = work
+      return { ...row, error, ...(stoppedBy ? { stoppedBy } : {}), ms }
+    }
     if (work.kind === 'kept') {
       const { bytes, sha256, contentType } = work
       return {
@@ -438,7 +441,7 @@ export class Pipeline {
     } catch (error) {
       await this.dest.removeTemp(file.tempPath)
       const full = this.dest.diskFull(error)
-      if (full) this.stop(full.message)
+      if (full) this.stop.raise(full.message)
       return { ...row, error: errorMessage(full ?? error), ms: work.ms }
     }
   }
@@ -467,7 +470,7 @@ export class Pipeline {
     let jobs: FileJob[] = []
     let result: TaskResult
     try {
-      if (this.stopped) throw new TransferError(this.signal.aborted ? 'cancelled' : 'not started')
+      this.stop.check()
       const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type })
       if (outcome.state === 'success') {
         const urls = [
@@ -512,19 +515,15 @@ export class Pipeline {
         }
       }
     } catch (error) {
-      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
-      const cancelled = error instanceof CancelledError || this.signal.aborted
+      this.stop.raiseFor(error)
       // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
-      const why = cancelled
-        ? this.signal.aborted
-          ? 'cancelled'
-          : 'not started'
-        : errorMessage(error)
+      const stoppedBy = this.stop.outcomeOf(error)
       result = {
         ...taskRow(entry),
         state: 'failed',
         files: 0,
-        error: why,
+        error: stoppedBy ? null : errorMessage(error),
+        ...(stoppedBy ? { stoppedBy } : {}),
         ms: this.clock.now() - started
       }
     }
@@ -600,14 +599,6 @@ export class Pipeline {
     }
   }
 
-  /** Stops the run for every entry (401/402, or cancel), said once. */
-  private stop(reason: string): void {
-    if (this.stopped) return
-    this.stopped = reason
-    logStopped(reason)
-    this.stopping.abort()
-  }
-
   private async saveRecord(): Promise<void> {
     if (!this.record) return
     try {
@@ -638,15 +629,6 @@ export class Pipeline {
       ms: 0
     }
   }
-}
-
-/** Why nothing more happens, for the log's stop line and the step's error. */
-function cancelReason(signal: AbortSignal): string {
-  const by =
-    signal.reason instanceof CancelledError && signal.reason.signal
-      ? ` by ${signal.reason.signal}`
-      : ''
-  return `cancelled${by}; files that finished are kept`
 }
 
 function taskRow(entry: TaskEntry): Pick<TaskResult, 'taskId' | 'type'> {
