@@ -10,7 +10,7 @@ import type { KieApi } from '../resolve/kie-api.js'
 import type { Clock } from '../util/clock.js'
 import { type RetryPolicy, withRetry } from '../util/retry.js'
 import type { FileJob } from './jobs.js'
-import type { Slots } from './slots.js'
+import type { TransferSlots } from './transfer-slots.js'
 import { type RunStop, StoppedError } from './stop.js'
 
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
@@ -21,7 +21,7 @@ export interface FetchContext {
   http: Http
   dest: Destination
   governor: Governor
-  fileSlots: Slots
+  transferSlots: TransferSlots
   policy: RetryPolicy
   clock: Clock
   timeoutMs: number
@@ -58,7 +58,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     download(ctx.http, url, ctx.dest, {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      spare: oneStream ? undefined : ctx.fileSlots,
+      spare: oneStream ? undefined : ctx.transferSlots,
       onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
@@ -74,7 +74,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     async () => {
       signed ??= await fresh()
       // A slot per attempt: an entry sleeping before its next attempt holds no connection.
-      return ctx.fileSlots.run(async () => {
+      return ctx.transferSlots.run(async () => {
         // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
         ctx.stop.check()
         // Waiting for a slot may have aged the URL past its life: exchange it before use.

@@ -5,7 +5,7 @@ import { Inputs } from '../constants.js'
 import { type Downloaded } from '../download/download.js'
 import { Http } from '../util/http.js'
 import { InputError, errorMessage } from '../errors.js'
-import type { Entry, Settings, TaskEntry } from '../inputs/inputs.js'
+import type { Settings, TaskEntry } from '../inputs/inputs.js'
 import { Destination } from '../place/destination.js'
 import { acquireLock } from '../place/lock.js'
 import { NameRegistry } from '../place/naming.js'
@@ -31,12 +31,13 @@ import { type Clock, realClock } from '../util/clock.js'
 import type { RetryPolicy } from '../util/retry.js'
 import { oneLine } from '../util/safe-text.js'
 import { type FetchContext, fetchFile } from './fetch.js'
-import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
-import { Namer, type Slot } from './namer.js'
+import { type FileJob, type FileOrigin, newJob, repeatOf } from './jobs.js'
+import { type Listing, Listings, type TaskListing } from './listings.js'
+import { Namer } from './namer.js'
 import { startOrder } from './order.js'
 import { OTHER_URL, plan, planLateJob, taken } from './plan.js'
 import type { FileResult, RunResult, StoppedBy, TaskResult } from '../results.js'
-import { Slots } from './slots.js'
+import { TransferSlots } from './transfer-slots.js'
 import { RunStop } from './stop.js'
 
 export interface Deps {
@@ -63,9 +64,8 @@ export class Pipeline {
   private readonly clock: Clock
   private readonly signal: AbortSignal
   private readonly startedAt: number
-  private readonly slots: Slot[] = []
-  private readonly taskResults = new Map<Slot, TaskResult>()
-  private readonly byUrl = new Map<string, FileJob>()
+  private readonly listings: Listings
+  private readonly taskResults = new Map<Listing, TaskResult>()
   private readonly running: Array<Promise<unknown>> = []
   private readonly stop: RunStop
   private dir: string
@@ -84,7 +84,7 @@ export class Pipeline {
     this.dir = settings.dir
     this.stop = new RunStop(this.signal, logStopped)
     // Every entry has its row from the start: a run cancelled even before it began reports them.
-    this.buildSlots(settings.entries)
+    this.listings = new Listings(settings.entries)
   }
 
   async run(): Promise<RunResult> {
@@ -108,17 +108,18 @@ export class Pipeline {
       const registry = new NameRegistry()
       // Sharded: every shard names every entry from the whole list alone, so that they agree.
       const fromListOnly = settings.shard !== null
-      const namer = new Namer(this.slots, settings.filename, registry, { fromListOnly })
-      await plan(
-        this.slots,
-        settings.ifExists,
-        settings.results,
-        this.dest,
-        this.record,
+      const listings = this.listings.all
+      const namer = new Namer(listings, settings.filename, registry, { fromListOnly })
+      await plan({
+        listings,
+        ifExists: settings.ifExists,
+        results: settings.results,
+        dest: this.dest,
+        record: this.record,
         registry,
         namer,
         fromListOnly
-      )
+      })
 
       const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
       const governor = new Governor({
@@ -137,7 +138,7 @@ export class Pipeline {
       // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
       // left the API idle behind busy slots in the bench's mix.)
       this.limit = pLimit(settings.concurrency * 4)
-      const fileSlots: Slots = new Slots(
+      const fileSlots: TransferSlots = new TransferSlots(
         settings.concurrency,
         // Work still on its way to a file slot (queued, resolving, or between retries).
         (): boolean => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running
@@ -152,7 +153,7 @@ export class Pipeline {
         http,
         dest: this.dest,
         governor,
-        fileSlots,
+        transferSlots: fileSlots,
         policy,
         clock: this.clock,
         timeoutMs: settings.timeoutMs,
@@ -182,8 +183,8 @@ export class Pipeline {
       const disarm = this.stop.arm()
 
       logStart({
-        files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
-        tasks: this.slots.filter(s => s.kind === 'task').length,
+        files: this.listings.all.filter(s => s.kind === 'url' && !s.job.foreign).length,
+        tasks: this.listings.all.filter(s => s.kind === 'task').length,
         dir: this.dest.dir
       })
       waiting = setInterval(() => {
@@ -195,7 +196,7 @@ export class Pipeline {
 
       this.noteRepeats()
       const listed: FileJob[] = []
-      for (const slot of this.slots) {
+      for (const slot of this.listings.all) {
         if (slot.kind === 'url') {
           // Another shard's file is only named here, so that this shard's names agree with it.
           if (!slot.job.foreign) listed.push(slot.job)
@@ -222,7 +223,7 @@ export class Pipeline {
   result(): RunResult {
     const files: FileResult[] = []
     const tasks: TaskResult[] = []
-    for (const slot of this.slots) {
+    for (const slot of this.listings.all) {
       if (slot.kind === 'url' && slot.job.foreign) continue
       const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? [])
       for (const job of jobs) {
@@ -272,65 +273,23 @@ export class Pipeline {
     }
   }
 
-  private buildSlots(entries: Entry[]): void {
-    const tasks = new Map<string, Extract<Slot, { kind: 'task' }>>()
-    for (const entry of entries) {
-      const position = this.slots.length
-      if (entry.kind === 'url') {
-        const job = this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
-        job.foreign = entry.foreign
-        this.slots.push({ kind: 'url', job })
-      } else {
-        // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
-        const key = `${entry.type}\n${entry.taskId}`
-        const slot: Slot = {
-          kind: 'task',
-          entry,
-          jobs: deferred<FileJob[]>(),
-          repeats: tasks.get(key)
-        }
-        if (!slot.repeats) tasks.set(key, slot)
-        this.slots.push(slot)
-      }
-    }
-  }
-
-  /**
-   * A new job. A URL listed at an earlier slot, or repeated within one task's results, is fetched
-   * once, through its first job. Only listed URLs (all known before anything starts) and the same
-   * task count: a repeat across tasks would depend on which task finished first, and names must
-   * not.
-   */
-  private addJob(origin: FileOrigin, slot: number, sameTask?: Map<string, FileJob>): FileJob {
-    const job = newJob(origin, slot)
-    const listed = this.byUrl.get(origin.url)
-    const first = listed && listed.slot < slot ? listed : sameTask?.get(origin.url)
-    if (first) job.dupOf = first
-    else if (sameTask) sameTask.set(origin.url, job)
-    else if (!listed) this.byUrl.set(origin.url, job)
-    return job
-  }
-
   /** Starts a job: its transfer now (within the pool), its placement once it is named. */
   private start(job: FileJob): void {
-    const work = job.dupOf ? undefined : this.limit(() => this.work(job))
+    const first = repeatOf(job)
+    const work = first ? undefined : this.limit(() => this.work(job))
     this.running.push(
       (async () => {
         const done = await work
         await job.named.promise
         const result =
-          job.dupOf || !done
-            ? this.mirror(job, await (job.dupOf as FileJob).result.promise)
+          first || !done
+            ? this.mirror(job, await (first as FileJob).result.promise)
             : await this.finish(job, done)
         job.result.resolve(result)
         // A job rebuilt from a recorded task has only the URL without its query: its entry stays.
-        if (
-          !job.dupOf &&
-          !job.fromRecord &&
-          result.status !== 'failed' &&
-          result.name &&
-          !job.keep?.known
-        ) {
+        const { disposition: d } = job
+        const recorded = d.kind === 'keep' && (d.known !== null || d.fromRecordedTask)
+        if (!first && !recorded && result.status !== 'failed' && result.name) {
           this.record.setFile(job.url, {
             path: result.name,
             bytes: result.bytes ?? 0,
@@ -348,9 +307,10 @@ export class Pipeline {
   private async work(job: FileJob): Promise<Work> {
     const started = this.clock.now()
     try {
-      if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
-      if (job.keep && job.name) {
-        const facts = job.keep.known ?? {
+      const { disposition: d } = job
+      if (d.kind === 'refuse') return { kind: 'failed', error: d.why, ms: 0 }
+      if (d.kind === 'keep' && job.name) {
+        const facts = d.known ?? {
           ...(await this.dest.hash(job.name, this.signal)),
           contentType: mime.lookup(job.name) || null
         }
@@ -460,12 +420,9 @@ export class Pipeline {
   }
 
   /** Waits for a task, then starts its files. */
-  private async runTask(
-    slot: Extract<Slot, { kind: 'task' }>,
-    watcher: TaskWatcher
-  ): Promise<void> {
+  private async runTask(slot: TaskListing, watcher: TaskWatcher): Promise<void> {
     const { entry } = slot
-    const position = this.slots.indexOf(slot)
+    const { position } = slot
     const started = this.clock.now()
     let jobs: FileJob[] = []
     let result: TaskResult
@@ -481,7 +438,7 @@ export class Pipeline {
         ]
         const sameTask = new Map<string, FileJob>()
         jobs = urls.map(({ url, extra }, i) =>
-          this.addJob(
+          this.listings.addJob(
             {
               url,
               taskId: entry.taskId,
@@ -539,16 +496,12 @@ export class Pipeline {
    * A task listed again: no lookup of its own. Once the first listing has its files, each is
    * mirrored here (named and reported as the first, with this position), and so is its state.
    */
-  private async runRepeat(
-    slot: Extract<Slot, { kind: 'task' }>,
-    first: Extract<Slot, { kind: 'task' }>
-  ): Promise<void> {
-    const position = this.slots.indexOf(slot)
+  private async runRepeat(slot: TaskListing, first: TaskListing): Promise<void> {
+    const { position } = slot
     const jobs = (await first.jobs.promise).map(original => {
       const { url, taskId, family, endpoint, n, extra } = original
-      const job = newJob({ url, taskId, family, endpoint, n, extra }, position)
-      job.dupOf = original.dupOf ?? original
-      return job
+      const of = repeatOf(original) ?? original
+      return newJob({ url, taskId, family, endpoint, n, extra }, position, { kind: 'repeat', of })
     })
     const result = this.taskResults.get(first)
     if (result) this.taskResults.set(slot, { ...result })
@@ -558,8 +511,8 @@ export class Pipeline {
 
   /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
   private noteRepeats(): void {
-    const entries = new Map<Extract<Slot, { kind: 'task' }>, number[]>()
-    for (const slot of this.slots) {
+    const entries = new Map<TaskListing, number[]>()
+    for (const slot of this.listings.all) {
       if (slot.kind !== 'task' || !slot.repeats) continue
       let seen = entries.get(slot.repeats)
       if (!seen) entries.set(slot.repeats, (seen = [slot.repeats.entry.index]))
@@ -569,7 +522,7 @@ export class Pipeline {
   }
 
   /** A task the record settled: its files are kept, and no API call is made. */
-  private settleRecordedTask(slot: Extract<Slot, { kind: 'task' }>): void {
+  private settleRecordedTask(slot: TaskListing): void {
     const jobs = slot.jobs.peek()?.value ?? []
     const result: TaskResult = {
       ...taskRow(slot.entry),
