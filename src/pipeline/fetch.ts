@@ -2,14 +2,16 @@
 import type { Destination } from '../place/destination.js'
 import { extFromContentType } from '../util/names.js'
 import { type Downloaded, download } from '../download/download.js'
-import type { Progress } from '../results.js'
+import type { Progress, StoppedBy } from '../results.js'
 import type { Http } from '../util/http.js'
-import { TransferError } from '../errors.js'
+import { TransferError, errorMessage } from '../errors.js'
+import * as mime from '../util/mime.js'
 import type { Governor } from '../resolve/governor.js'
 import type { KieApi } from '../resolve/kie-api.js'
 import type { Clock } from '../util/clock.js'
 import { type RetryPolicy, withRetry } from '../util/retry.js'
 import type { FileJob } from './jobs.js'
+import type { FileFacts } from './rows.js'
 import type { TransferSlots } from './transfer-slots.js'
 import { type RunStop, StoppedError } from './stop.js'
 
@@ -29,6 +31,43 @@ export interface FetchContext {
   /** The run's stop: checked before every call and download, raised by an answer that stops all. */
   stop: RunStop
   onProgress: (label: string, progress: Progress) => void
+}
+
+/** What a job's transfer came to. */
+export type Work =
+  | { kind: 'downloaded'; file: Downloaded; ms: number }
+  | ({ kind: 'kept' } & Omit<FileFacts, 'path'>)
+  | { kind: 'failed'; error: string | null; stoppedBy?: StoppedBy; ms: number }
+
+/**
+ * A job's transfer: nothing for a refused file, the facts of a kept one (hashed unless the record
+ * vouches for them), resolve and download otherwise, unless the run has stopped.
+ */
+export async function transfer(job: FileJob, ctx: FetchContext): Promise<Work> {
+  const started = ctx.clock.now()
+  try {
+    const { disposition: d } = job
+    if (d.kind === 'refuse') return { kind: 'failed', error: d.why, ms: 0 }
+    if (d.kind === 'keep' && job.name) {
+      const { bytes, sha256 } = d.known ?? (await ctx.dest.hash(job.name, ctx.signal))
+      const contentType = d.known ? d.known.contentType : mime.lookup(job.name) || null
+      return { kind: 'kept', bytes, sha256, contentType }
+    }
+    const stoppedBy = ctx.stop.now()
+    if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms: 0 }
+    const file = await fetchFile(job, ctx)
+    return { kind: 'downloaded', file, ms: ctx.clock.now() - started }
+  } catch (error) {
+    // A full disk (a 401/402 was said already): every other download would fail the same way.
+    ctx.stop.raiseFor(error)
+    const ms = ctx.clock.now() - started
+    const stoppedBy = ctx.stop.outcomeOf(error)
+    if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms }
+    return { kind: 'failed', error: errorMessage(error), ms }
+  } finally {
+    // The namer may wait for this file's extension: no response means none.
+    job.ext.resolve('')
+  }
 }
 
 /** `#3 cat.png`: how logs name a file before it has its final name. */

@@ -1,5 +1,6 @@
 // The input list as the pipeline works through it: one listing per entry, and each URL's first job.
 import type { Entry, TaskEntry } from '../inputs/inputs.js'
+import type { TaskOutcome } from '../tasks/watch.js'
 import { type Deferred, FETCH, type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
 
 /** One listed entry: a URL gives one file; a task gives its results once it has finished. */
@@ -63,5 +64,32 @@ export class Listings {
     if (sameTask) sameTask.set(origin.url, job)
     else if (!listed) this.#byUrl.set(origin.url, job)
     return job
+  }
+
+  /** A succeeded task's files (its extras too when asked for), each a job at the task's place. */
+  addTaskJobs(
+    listing: TaskListing,
+    outcome: Extract<TaskOutcome, { state: 'success' }>,
+    withExtras: boolean
+  ): FileJob[] {
+    const { entry, position } = listing
+    const { taskId, type: family, endpoint } = entry
+    const urls = [
+      ...outcome.main.map(url => ({ url, extra: false })),
+      ...(withExtras ? outcome.extras : []).map(url => ({ url, extra: true }))
+    ]
+    const sameTask = new Map<string, FileJob>()
+    return urls.map(({ url, extra }, i) => {
+      const origin = {
+        url,
+        taskId,
+        family,
+        endpoint,
+        n: i + 1,
+        extra,
+        createdAt: outcome.createdAt
+      }
+      return this.addJob(origin, position, sameTask)
+    })
   }
 }
