@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os'
 import path from 'node:path'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 import { readOutputs } from '../scripts/runner.js'
 import { MAX_OUTPUT_BYTES, setOutputs } from '../src/report/outputs.js'
 import { allGood, file, run, withTasks } from './golden/runs.js'
@@ -10,20 +11,17 @@ import { allGood, file, run, withTasks } from './golden/runs.js'
 let root: string
 let outputFile: string
 let out: ReturnType<typeof captureStdout>
-let saved: NodeJS.ProcessEnv
+const setEnv = useStepEnv()
 
 beforeEach(() => {
-  saved = { ...process.env }
   root = mkdtempSync(path.join(os.tmpdir(), 'kie-outputs-'))
   outputFile = path.join(root, 'output')
   writeFileSync(outputFile, '')
-  process.env.GITHUB_OUTPUT = outputFile
-  process.env.RUNNER_TEMP = root
+  setEnv({ GITHUB_OUTPUT: outputFile, RUNNER_TEMP: root })
   out = captureStdout()
 })
 afterEach(() => {
   out.restore()
-  process.env = saved
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -153,7 +151,7 @@ describe('outputs', () => {
   })
 
   it('falls back to the system temp folder without RUNNER_TEMP', async () => {
-    delete process.env.RUNNER_TEMP
+    setEnv({ RUNNER_TEMP: undefined })
     await setOutputs(allGood)
     const { manifest } = readOutputs(outputFile)
     expect(path.dirname(manifest)).toBe(os.tmpdir())
