@@ -1,4 +1,4 @@
-// One file from kie.ai URL to finished temp file: resolve through the governed API, download, refresh a refused URL.
+// A job's transfer: a kept file's facts, or kie.ai URL to finished temp file (resolve, download, refresh a refused URL).
 import type { Destination } from '../place/destination.js'
 import { extFromContentType } from '../util/names.js'
 import { type Downloaded, download } from '../download/download.js'

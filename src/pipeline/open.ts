@@ -57,7 +57,7 @@ export interface RunTools {
   fetch: FetchContext
   placement: PlacementContext
   watcher: TaskWatcher
-  /** Ends the run's hold: connections closed, the record saved, the lock released. Never throws. */
+  /** Ends the run's hold: connections closed, the record saved (or warned of), the lock freed. */
   close: () => Promise<void>
 }
 
