@@ -71,7 +71,7 @@ describe('the step’s one error', () => {
         file(1),
         file(2, { status: 'failed' }),
         file(3, { status: 'failed', error: stop }),
-        file(4, { status: 'failed', error: 'not started' })
+        file(4, { status: 'failed', error: null, stoppedBy: 'not-started' })
       ],
       { stopped: stop }
     )

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 import {
   FILE_LINES_SHOWN,
   logDetails,
@@ -18,17 +19,13 @@ import { failureMessage } from '../src/report/failure.js'
 import { DIR, WORKSPACE, allGood, badKey, file, withFailures, withTasks } from './golden/runs.js'
 import type { RunResult } from '../src/results.js'
 
+const setEnv = useStepEnv({ GITHUB_WORKSPACE: WORKSPACE, RUNNER_DEBUG: undefined })
 let out: ReturnType<typeof captureStdout>
-let saved: NodeJS.ProcessEnv
 beforeEach(() => {
-  saved = { ...process.env }
-  process.env.GITHUB_WORKSPACE = WORKSPACE
-  delete process.env.RUNNER_DEBUG
   out = captureStdout()
 })
 afterEach(() => {
   out.restore()
-  process.env = saved
 })
 
 /** The lines the page shows at info level (debug lines are hidden unless debug logging is on). */
@@ -104,13 +101,27 @@ describe('step log', () => {
     ])
   })
 
+  it('gives a task the stop ended its word, and stays quiet about files the stop kept from starting', () => {
+    logTask({
+      taskId: 'slow',
+      type: 'market',
+      state: 'failed',
+      files: 0,
+      error: null,
+      stoppedBy: 'not-started',
+      ms: 0
+    })
+    logFile(file(2, { status: 'failed', error: null, stoppedBy: 'cancelled' }))
+    expect(shown()).toEqual(['✖ market task slow failed after 0.0 s: not started'])
+  })
+
   it('writes no details unless debug logging is on (the runner would hide them anyway)', () => {
     logDetails(withFailures)
     expect(out.writes.join('')).toBe('')
   })
 
   it('puts the details at debug, hidden on the page', () => {
-    process.env.RUNNER_DEBUG = '1'
+    setEnv({ RUNNER_DEBUG: '1' })
     logDetails(withFailures)
     const debug = out.writes
       .join('')

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os'
 import path from 'node:path'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 import { readOutputs } from '../scripts/runner.js'
 import { MAX_OUTPUT_BYTES, setOutputs } from '../src/report/outputs.js'
 import { allGood, file, run, withTasks } from './golden/runs.js'
@@ -10,20 +11,17 @@ import { allGood, file, run, withTasks } from './golden/runs.js'
 let root: string
 let outputFile: string
 let out: ReturnType<typeof captureStdout>
-let saved: NodeJS.ProcessEnv
+const setEnv = useStepEnv()
 
 beforeEach(() => {
-  saved = { ...process.env }
   root = mkdtempSync(path.join(os.tmpdir(), 'kie-outputs-'))
   outputFile = path.join(root, 'output')
   writeFileSync(outputFile, '')
-  process.env.GITHUB_OUTPUT = outputFile
-  process.env.RUNNER_TEMP = root
+  setEnv({ GITHUB_OUTPUT: outputFile, RUNNER_TEMP: root })
   out = captureStdout()
 })
 afterEach(() => {
   out.restore()
-  process.env = saved
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -120,8 +118,40 @@ describe('outputs', () => {
     )
   })
 
+  it('says "not started" and "cancelled" for entries the stop kept from arriving, from their stoppedBy', async () => {
+    const stopped = run(
+      [
+        file(1, { status: 'failed', error: null, stoppedBy: 'not-started' }),
+        file(2, { status: 'failed', error: null, stoppedBy: 'cancelled' })
+      ],
+      {
+        tasks: [
+          {
+            taskId: 'T',
+            type: 'market',
+            state: 'failed',
+            files: 0,
+            error: null,
+            stoppedBy: 'cancelled',
+            ms: 0
+          }
+        ],
+        stopped: 'cancelled by SIGTERM; files that finished are kept'
+      }
+    )
+    await setOutputs(stopped)
+    const o = readOutputs(outputFile)
+    const files = JSON.parse(o.files)
+    expect(files.map((f: { error: unknown }) => f.error)).toEqual(['not started', 'cancelled'])
+    expect(JSON.parse(readFileSync(o.manifest, 'utf8'))).toEqual(files)
+    expect(JSON.parse(o.tasks)).toEqual([
+      { taskId: 'T', type: 'market', state: 'failed', files: 0, error: 'cancelled' }
+    ])
+    expect(o.failed).toBe('2')
+  })
+
   it('falls back to the system temp folder without RUNNER_TEMP', async () => {
-    delete process.env.RUNNER_TEMP
+    setEnv({ RUNNER_TEMP: undefined })
     await setOutputs(allGood)
     const { manifest } = readOutputs(outputFile)
     expect(path.dirname(manifest)).toBe(os.tmpdir())

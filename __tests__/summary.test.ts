@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -21,6 +21,7 @@ import {
   withFailures,
   withTasks
 } from './golden/runs.js'
+import { useStepEnv } from './helpers/step-env.js'
 
 const GOLDEN = path.join(import.meta.dirname, 'golden')
 
@@ -31,15 +32,7 @@ function golden(name: string, text: string): string {
   return readFileSync(file, 'utf8')
 }
 
-let saved: string | undefined
-beforeEach(() => {
-  saved = process.env.GITHUB_WORKSPACE
-  process.env.GITHUB_WORKSPACE = WORKSPACE
-})
-afterEach(() => {
-  if (saved === undefined) delete process.env.GITHUB_WORKSPACE
-  else process.env.GITHUB_WORKSPACE = saved
-})
+const setEnv = useStepEnv({ GITHUB_WORKSPACE: WORKSPACE })
 
 describe('job summary (golden Markdown)', () => {
   it.each([
@@ -140,13 +133,12 @@ describe('job summary', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kie-summary-'))
     const file = path.join(dir, 'summary')
     writeFileSync(file, '')
-    process.env.GITHUB_STEP_SUMMARY = file
+    setEnv({ GITHUB_STEP_SUMMARY: file })
     ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
     try {
       await writeSummary(withTasks)
       expect(readFileSync(file, 'utf8')).toContain(summaryMarkdown(withTasks))
     } finally {
-      delete process.env.GITHUB_STEP_SUMMARY
       rmSync(dir, { recursive: true, force: true })
     }
   })

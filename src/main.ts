@@ -22,77 +22,101 @@ export const CANCEL_GRACE_MS = 3_000
 /** After the report, how long a cancelled run still lets the pipeline save its record and unlock. */
 export const CANCEL_SETTLE_MS = 1_000
 
+/** What the step has done so far, for the error path: whether outputs are set, what still runs. */
+interface StepState {
+  settings?: Settings
+  outputsSet: boolean
+  /** The pipeline's run, settled either way, while it may still be winding down. */
+  running?: Promise<unknown>
+}
+
 export async function run(deps: Partial<Deps> = {}): Promise<void> {
   tuneHeap()
   startMasking()
+  const cancel = cancelOnSignals()
+  const signal = deps.signal ?? cancel.signal
+  const step: StepState = { outputsSet: false }
+  try {
+    // `wait` counts from the step's start, before inputs are even read.
+    const startedAt = deps.startedAt ?? Date.now()
+    const settings = (step.settings = getInputs())
+    const shard = announceShard(settings)
+    if (settings.empty) {
+      step.outputsSet = true
+      await reportNothing(settings, shard, Date.now() - startedAt)
+      return
+    }
+    const pipeline = new Pipeline(settings, { clock: deps.clock ?? realClock, signal, startedAt })
+    const run = pipeline.run()
+    step.running = run.catch(() => undefined)
+    const result = await untilCancelDeadline(pipeline, run, signal)
+    logTotals(result)
+    logDetails(result)
+    // Outputs and summary first: a failing step still tells the next steps what arrived.
+    step.outputsSet = true
+    await report(result, settings, shard)
+  } catch (error) {
+    // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
+    if (!step.outputsSet) {
+      const dir = step.settings?.dir ?? destinationOrEmpty()
+      await setOutputs(emptyRun(dir, 0)).catch(() => undefined)
+    }
+    core.setFailed(errorMessage(error))
+  } finally {
+    cancel.dispose()
+    if (signal.aborted) await windDown(step.running)
+    // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
+    if (cancel.signal.aborted) setTimeout(() => process.exit(), 200).unref()
+  }
+}
+
+/** The runner's SIGINT/SIGTERM as an abort, until disposed. */
+function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController()
-  const signal = deps.signal ?? controller.signal
   const onSignal = (name: NodeJS.Signals): void => {
     if (!controller.signal.aborted) controller.abort(new CancelledError(name))
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  let running: Promise<unknown> | undefined
-  let outputsSet = false
-  let settings: Settings | undefined
-  try {
-    // `wait` counts from the step's start, before inputs are even read.
-    const startedAt = deps.startedAt ?? Date.now()
-    settings = getInputs()
-    const shard = settings.shard
-      ? shardText(
-          settings.shard,
-          settings.entries.filter(e => !e.foreign).length,
-          settings.entries.length
-        )
-      : undefined
-    if (shard) logShard(shard)
-    if (settings.empty) {
-      outputsSet = true
-      await reportNothing(settings, shard, Date.now() - startedAt)
-      return
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
     }
-    const pipeline = new Pipeline(settings, {
-      clock: deps.clock ?? realClock,
-      signal,
-      startedAt
-    })
-    const run = pipeline.run()
-    running = run.catch(() => undefined)
-    const result = await untilCancelDeadline(pipeline, run, signal)
-    logTotals(result)
-    logDetails(result)
-    // Outputs and summary first: a failing step still tells the next steps what arrived.
-    outputsSet = true
-    await setOutputs(result)
-    const failure = failureMessage(result, settings.failOnError)
-    // fail-on-error: false turns file failures into one warning (account errors still fail above).
-    const warning = failure ? null : failureSummary(result)
-    const outcome: StepOutcome = failure ? 'failed' : warning ? 'warning' : 'passed'
-    await summarize(result, settings, { outcome, shard })
-    if (failure) throw new Error(failure)
-    if (warning) core.warning(warning)
-  } catch (error) {
-    // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
-    if (!outputsSet) {
-      await setOutputs(emptyRun(settings?.dir ?? destinationOrEmpty(), 0)).catch(() => undefined)
-    }
-    core.setFailed(errorMessage(error))
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    if (signal.aborted && running) {
-      // The report is out; the pipeline may still be saving the record and releasing the lock.
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([
-        running,
-        new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
-      ])
-      clearTimeout(timer)
-    }
-    // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
-    if (controller.signal.aborted) setTimeout(() => process.exit(), 200).unref()
   }
+}
+
+/** "shard 2/4: 25 of 100 entries", said first in a sharded run; undefined otherwise. */
+function announceShard(settings: Settings): string | undefined {
+  if (!settings.shard) return undefined
+  const { entries } = settings
+  const shard = shardText(settings.shard, entries.filter(e => !e.foreign).length, entries.length)
+  logShard(shard)
+  return shard
+}
+
+/** Sets the outputs, writes the summary, and throws the step's one error when it should fail. */
+async function report(result: RunResult, settings: Settings, shard?: string): Promise<void> {
+  await setOutputs(result)
+  const failure = failureMessage(result, settings.failOnError)
+  // fail-on-error: false turns file failures into one warning (account errors still fail above).
+  const warning = failure ? null : failureSummary(result)
+  const outcome: StepOutcome = failure ? 'failed' : warning ? 'warning' : 'passed'
+  await summarize(result, settings, { outcome, shard })
+  if (failure) throw new Error(failure)
+  if (warning) core.warning(warning)
+}
+
+/** The report is out; the pipeline may still be saving the record and releasing the lock. */
+async function windDown(running: Promise<unknown> | undefined): Promise<void> {
+  if (!running) return
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    running,
+    new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
+  ])
+  clearTimeout(timer)
 }
 
 function emptyRun(dir: string, elapsedMs: number): RunResult {

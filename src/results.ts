@@ -4,6 +4,13 @@ import type { FamilyName } from './constants.js'
 export type FileStatus = 'downloaded' | 'skipped' | 'failed'
 export type TaskState = 'success' | 'failed' | 'timeout' | 'skipped'
 
+/**
+ * What the run's stop did to an entry that failed without a reason of its own: `not-started` (a
+ * stop, such as a bad key or a full disk, kept it from starting), `cancelled` (the run was
+ * cancelled before it ended). The words people and later steps read are made from it in report/.
+ */
+export type StoppedBy = 'not-started' | 'cancelled'
+
 /** One file of the run (or one task that yielded no file: `url` null, status failed). */
 export interface FileResult {
   /** 1-based position in the whole list, each task's results expanded where the task stood ({index}). */
@@ -25,8 +32,10 @@ export interface FileResult {
   bytes: number | null
   sha256: string | null
   contentType: string | null
-  /** Why it failed (short, one line, no query strings), or null. */
+  /** Why it failed (short, one line, no query strings), or null (also when `stoppedBy` says why). */
   error: string | null
+  /** Set when the run's stop, not a failure of its own, kept it from arriving. */
+  stoppedBy?: StoppedBy
   /** Milliseconds this file's transfer took (0 when nothing was transferred). */
   ms: number
   /** Positions ({index}) of earlier entries with the same URL: this one was fetched once for all. */
@@ -40,7 +49,10 @@ export interface TaskResult {
   state: TaskState
   /** Number of result files the task gave (0 when it failed or timed out). */
   files: number
+  /** Why it failed or timed out, or null (also when `stoppedBy` says why). */
   error: string | null
+  /** Set when the run's stop, not the task itself, ended it before it settled. */
+  stoppedBy?: StoppedBy
   /** Milliseconds from the first look until the task was settled. */
   ms: number
 }

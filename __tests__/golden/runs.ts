@@ -152,7 +152,7 @@ export const badKey = run(
   [
     file(1, { status: 'failed', error: STOP_401 }),
     ...Array.from({ length: 199 }, (_, i) =>
-      file(i + 2, { status: 'failed', error: 'not started' })
+      file(i + 2, { status: 'failed', error: null, stoppedBy: 'not-started' })
     )
   ],
   { stopped: STOP_401, elapsedMs: 640 }

@@ -1,16 +1,19 @@
-// One file from kie.ai URL to finished temp file: resolve through the governed API, download, refresh a refused URL.
+// A job's transfer: a kept file's facts, or kie.ai URL to finished temp file (resolve, download, refresh a refused URL).
 import type { Destination } from '../place/destination.js'
 import { extFromContentType } from '../util/names.js'
 import { type Downloaded, download } from '../download/download.js'
-import type { Progress } from '../results.js'
+import type { Progress, StoppedBy } from '../results.js'
 import type { Http } from '../util/http.js'
-import { TransferError } from '../errors.js'
+import { TransferError, errorMessage } from '../errors.js'
+import * as mime from '../util/mime.js'
 import type { Governor } from '../resolve/governor.js'
 import type { KieApi } from '../resolve/kie-api.js'
 import type { Clock } from '../util/clock.js'
 import { type RetryPolicy, withRetry } from '../util/retry.js'
 import type { FileJob } from './jobs.js'
-import type { Slots } from './slots.js'
+import type { FileFacts } from './rows.js'
+import type { TransferSlots } from './transfer-slots.js'
+import { type RunStop, StoppedError } from './stop.js'
 
 /** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
 export const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000
@@ -20,16 +23,51 @@ export interface FetchContext {
   http: Http
   dest: Destination
   governor: Governor
-  fileSlots: Slots
+  transferSlots: TransferSlots
   policy: RetryPolicy
   clock: Clock
   timeoutMs: number
   signal: AbortSignal
-  /** Why no more work may start (a 401 or 402 came), if so. */
-  stopped: () => string | null
-  /** Stops the run for everyone (401/402), said once. */
-  stop: (error: TransferError) => void
+  /** The run's stop: checked before every call and download, raised by an answer that stops all. */
+  stop: RunStop
   onProgress: (label: string, progress: Progress) => void
+}
+
+/** What a job's transfer came to. */
+export type Work =
+  | { kind: 'downloaded'; file: Downloaded; ms: number }
+  | ({ kind: 'kept' } & Omit<FileFacts, 'path'>)
+  | { kind: 'failed'; error: string | null; stoppedBy?: StoppedBy; ms: number }
+
+/**
+ * A job's transfer: nothing for a refused file, the facts of a kept one (hashed unless the record
+ * vouches for them), resolve and download otherwise, unless the run has stopped.
+ */
+export async function transfer(job: FileJob, ctx: FetchContext): Promise<Work> {
+  const started = ctx.clock.now()
+  try {
+    const { disposition: d } = job
+    if (d.kind === 'refuse') return { kind: 'failed', error: d.why, ms: 0 }
+    if (d.kind === 'keep' && job.name) {
+      const { bytes, sha256 } = d.known ?? (await ctx.dest.hash(job.name, ctx.signal))
+      const contentType = d.known ? d.known.contentType : mime.lookup(job.name) || null
+      return { kind: 'kept', bytes, sha256, contentType }
+    }
+    const stoppedBy = ctx.stop.now()
+    if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms: 0 }
+    const file = await fetchFile(job, ctx)
+    return { kind: 'downloaded', file, ms: ctx.clock.now() - started }
+  } catch (error) {
+    // A full disk (a 401/402 was said already): every other download would fail the same way.
+    ctx.stop.raiseFor(error)
+    const ms = ctx.clock.now() - started
+    const stoppedBy = ctx.stop.outcomeOf(error)
+    if (stoppedBy) return { kind: 'failed', error: null, stoppedBy, ms }
+    return { kind: 'failed', error: errorMessage(error), ms }
+  } finally {
+    // The namer may wait for this file's extension: no response means none.
+    job.ext.resolve('')
+  }
 }
 
 /** `#3 cat.png`: how logs name a file before it has its final name. */
@@ -49,8 +87,7 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
   let refreshed = false
   const fresh = async (): Promise<{ url: string; at: number }> => {
     // A job queued when a 401/402 arrived must not spend another call.
-    const stopped = ctx.stopped()
-    if (stopped) throw new TransferError('not started')
+    ctx.stop.check()
     return { url: await resolve(job, label, ctx), at: ctx.clock.now() }
   }
   const stale = (s: { at: number }): boolean => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS
@@ -60,11 +97,11 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     download(ctx.http, url, ctx.dest, {
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      spare: oneStream ? undefined : ctx.fileSlots,
+      spare: oneStream ? undefined : ctx.transferSlots,
       onPartFailed: () => (oneStream = true),
       onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
       onProgress: p => ctx.onProgress(label, p)
-    }).catch(stopOn401(ctx))
+    }).catch(ctx.stop.escalate)
   /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
   const refusedAgain = (error: TransferError): TransferError => {
     signed = undefined
@@ -76,9 +113,9 @@ export async function fetchFile(job: FileJob, ctx: FetchContext): Promise<Downlo
     async () => {
       signed ??= await fresh()
       // A slot per attempt: an entry sleeping before its next attempt holds no connection.
-      return ctx.fileSlots.run(async () => {
+      return ctx.transferSlots.run(async () => {
         // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
-        if (ctx.stopped()) throw new TransferError('not started')
+        ctx.stop.check()
         // Waiting for a slot may have aged the URL past its life: exchange it before use.
         if (!signed || stale(signed)) signed = await fresh()
         try {
@@ -133,18 +170,6 @@ function age(ms: number): string {
   return 'less than an hour ago'
 }
 
-/**
- * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
- * governor hands the freed slot to the next queued call (or the file slot to the next download):
- * that call then sees the stop and is never sent.
- */
-export function stopOn401(ctx: Pick<FetchContext, 'stop'>): (error: unknown) => never {
-  return error => {
-    if (error instanceof TransferError && error.stopAll) ctx.stop(error)
-    throw error
-  }
-}
-
 /** The API call with its own retries (rate limits are the governor's); what escapes is final. */
 async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<string> {
   try {
@@ -156,18 +181,18 @@ async function resolve(job: FileJob, label: string, ctx: FetchContext): Promise<
           'resolve',
           () => {
             // Queued behind the call that met a 401/402: that answer stands for this one too.
-            if (ctx.stopped()) throw new TransferError('not started')
+            ctx.stop.check()
             return ctx.api
               .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
-              .catch(stopOn401(ctx))
+              .catch(ctx.stop.escalate)
           },
           ctx.signal
         ),
       ctx.signal
     )
   } catch (error) {
-    if (!(error instanceof TransferError)) throw error
-    if (error.stopAll) ctx.stop(error)
+    if (!(error instanceof TransferError) || error instanceof StoppedError) throw error
+    ctx.stop.raiseFor(error)
     // The API's retries are spent: final for this file (the download's retries do not ask again).
     throw new TransferError(error.message, { stopAll: error.stopAll })
   }

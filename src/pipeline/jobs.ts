@@ -41,6 +41,28 @@ export interface FileOrigin {
   createdAt?: number
 }
 
+/** What becomes of a job: decided once, before its work starts. */
+export type Disposition =
+  /** Resolve and download it: every job's lot until something else is decided. */
+  | { readonly kind: 'fetch' }
+  /** The same URL as an earlier job: fetched once, through `of`, and reported as it. */
+  | { readonly kind: 'repeat'; readonly of: FileJob }
+  /**
+   * A file an earlier run placed (if-exists: skip): `known` is its record entry when unchanged
+   * since (its hash stands), `fromRecordedTask` when the job was rebuilt from a recorded task (its
+   * URL is the recorded one, without any query string, so its entry stays as it is).
+   */
+  | {
+      readonly kind: 'keep'
+      readonly known: RecordedFile | null
+      readonly fromRecordedTask: boolean
+    }
+  /** Failed before any request (e.g. the name is taken with if-exists: fail): why. */
+  | { readonly kind: 'refuse'; readonly why: string }
+
+/** The lot of every job until something else is decided (one object for all: no allocation per job). */
+export const FETCH: Disposition = Object.freeze({ kind: 'fetch' })
+
 /** One file of the run, as the stages see it while it moves through them. */
 export interface FileJob extends FileOrigin {
   urlName: UrlName
@@ -52,18 +74,12 @@ export interface FileJob extends FileOrigin {
   named: Deferred<void>
   /** The extension the response's Content-Type gives ('' when none, or when no response came). */
   ext: Deferred<string>
-  /** Position of its slot in the input list: a repeat may only point at an earlier slot. */
-  slot: number
-  /** The first job with the same URL: this one is fetched once, through it. */
-  dupOf?: FileJob
-  /** A file kept from an earlier run (if-exists: skip); its record entry when unchanged since. */
-  keep?: { known?: RecordedFile }
-  /** Rebuilt from a recorded task (its URL is the recorded one, without any query string). */
-  fromRecord?: boolean
-  /** Failed before any request (e.g. the name is taken with if-exists: fail). */
-  early?: string
+  /** Position of its listing in the input list: a repeat may only point at an earlier position. */
+  readonly position: number
+  /** What becomes of it; changed only through decide(), once. */
+  readonly disposition: Disposition
   /** Another shard's file: named with the whole list (so this shard's names agree), never fetched. */
-  foreign?: boolean
+  readonly foreign: boolean
   /**
    * A sharded run names a URL without an extension before its Content-Type is known: this is its
    * name without the extension, kept from every name it could become; `name` is it plus the
@@ -74,18 +90,40 @@ export interface FileJob extends FileOrigin {
   result: Deferred<FileResult>
 }
 
-export function newJob(origin: FileOrigin, slot: number): FileJob {
+export function newJob(
+  origin: FileOrigin,
+  position: number,
+  disposition: Disposition = FETCH,
+  foreign = false
+): FileJob {
   const urlName = nameFromUrl(origin.url)
   const ext = deferred<string>()
   if (urlName.ext) ext.resolve(urlName.ext)
   return {
     ...origin,
     urlName,
-    slot,
+    position,
+    disposition,
+    foreign,
     index: 0,
     name: null,
     named: deferred<void>(),
     ext,
     result: deferred<FileResult>()
   }
+}
+
+/** Decides what becomes of a job still to fetch: once, before its work starts. */
+export function decide(job: FileJob, disposition: Exclude<Disposition, { kind: 'fetch' }>): void {
+  if (job.disposition.kind !== 'fetch') {
+    throw new Error(
+      `a job already decided (${job.disposition.kind}) cannot become ${disposition.kind}`
+    )
+  }
+  ;(job as { disposition: Disposition }).disposition = disposition
+}
+
+/** The earlier job this one repeats (same URL), if it does. */
+export function repeatOf(job: FileJob): FileJob | undefined {
+  return job.disposition.kind === 'repeat' ? job.disposition.of : undefined
 }

@@ -1,22 +1,8 @@
 // Names files in input order as their facts arrive, so the same input gives the same names whatever finishes first.
-import type { TaskEntry } from '../inputs/inputs.js'
 import { type NameRegistry } from '../place/naming.js'
 import { extPlacement, renderName } from '../util/names.js'
-import type { Deferred, FileJob } from './jobs.js'
-
-/** One listed entry: a URL gives one file; a task gives its results once it has finished. */
-export type Slot =
-  | { kind: 'url'; job: FileJob }
-  | {
-      kind: 'task'
-      entry: TaskEntry
-      /** The task's files, once it has settled ([] when it yielded none). */
-      jobs: Deferred<FileJob[]>
-      /** The position ({index}) of the row that reports a task without files. */
-      placeholderIndex?: number
-      /** The earlier slot listing the same task: this one shares its lookup and its files. */
-      repeats?: Extract<Slot, { kind: 'task' }>
-    }
+import { type FileJob, repeatOf } from './jobs.js'
+import type { Listing } from './listings.js'
 
 export interface NamerOptions {
   /**
@@ -29,50 +15,56 @@ export interface NamerOptions {
 }
 
 /**
- * Walks the slots in input order. A name is decided as soon as everything before it is named and
+ * Walks the listings in input order. A name is decided as soon as everything before it is named and
  * its own extension is known (from the URL, or from the response's Content-Type): only a name that
  * waits for an earlier entry waits. `{index}` counts files, each task's results in its place.
  */
 export class Namer {
-  private slot = 0
-  private inSlot = 0
+  /** The listing it is at, and the job within it. */
+  private at = 0
+  private inListing = 0
   private index = 0
-  private readonly slots: Slot[]
+  private readonly listings: readonly Listing[]
   private readonly template: string
   private readonly registry: NameRegistry
   /** Whether names are decided from the list alone, and whether the extension changes a name. */
   private readonly fromListOnly: boolean
   private readonly extMatters: boolean
 
-  constructor(slots: Slot[], template: string, registry: NameRegistry, options: NamerOptions = {}) {
-    this.slots = slots
+  constructor(
+    listings: readonly Listing[],
+    template: string,
+    registry: NameRegistry,
+    options: NamerOptions = {}
+  ) {
+    this.listings = listings
     this.template = template
     this.registry = registry
     this.fromListOnly = options.fromListOnly ?? false
     this.extMatters = extPlacement(template) !== 'none'
   }
 
-  /** Names all it can now; returns what it waits for next, or null when every slot is named. */
+  /** Names all it can now; returns what it waits for next, or null when every listing is named. */
   advance(): Promise<unknown> | null {
-    for (; this.slot < this.slots.length; this.slot++, this.inSlot = 0) {
-      const s = this.slots[this.slot]
+    for (; this.at < this.listings.length; this.at++, this.inListing = 0) {
+      const l = this.listings[this.at]
       let jobs: FileJob[]
-      if (s.kind === 'url') jobs = [s.job]
+      if (l.kind === 'url') jobs = [l.job]
       else {
-        const settled = s.jobs.peek()
-        if (!settled) return s.jobs.promise
+        const settled = l.jobs.peek()
+        if (!settled) return l.jobs.promise
         jobs = settled.value
-        if (jobs.length === 0 && s.placeholderIndex === undefined) s.placeholderIndex = ++this.index
+        if (jobs.length === 0 && l.placeholderIndex === undefined) l.placeholderIndex = ++this.index
       }
-      for (; this.inSlot < jobs.length; this.inSlot++) {
-        const waitFor = this.tryName(jobs[this.inSlot])
+      for (; this.inListing < jobs.length; this.inListing++) {
+        const waitFor = this.tryName(jobs[this.inListing])
         if (waitFor) return waitFor
       }
     }
     return null
   }
 
-  /** Names every slot, waiting for facts as needed. */
+  /** Names every listing, waiting for facts as needed. */
   async run(): Promise<void> {
     for (let waitFor = this.advance(); waitFor; waitFor = this.advance()) await waitFor
   }
@@ -83,9 +75,10 @@ export class Namer {
       return null
     }
     if (job.name === null) {
-      if (job.dupOf) {
-        if (!job.dupOf.named.peek()) return job.dupOf.named.promise
-        job.name = job.dupOf.name
+      const first = repeatOf(job)
+      if (first) {
+        if (!first.named.peek()) return first.named.promise
+        job.name = first.name
       } else {
         // From the list alone, an extension the name does not show is not waited for.
         const ext = job.urlName.ext || (this.fromListOnly ? '' : job.ext.peek())
@@ -115,7 +108,7 @@ export class Namer {
    */
   private nameLater(job: FileJob): void {
     job.index = ++this.index
-    const first = job.dupOf
+    const first = repeatOf(job)
     if (first) {
       void first.named.promise.then(() => {
         job.name = first.name

@@ -1,42 +1,27 @@
 // The run as a pipeline: inputs -> tasks -> resolve -> download -> place -> report, each file landing as soon as it can.
-import * as core from '@actions/core'
-import pLimit, { type LimitFunction } from 'p-limit'
-import { Inputs } from '../constants.js'
-import { type Downloaded } from '../download/download.js'
-import { Http } from '../util/http.js'
-import { CancelledError, InputError, TransferError, errorMessage } from '../errors.js'
-import type { Entry, Settings, TaskEntry } from '../inputs/inputs.js'
-import { Destination } from '../place/destination.js'
-import { acquireLock } from '../place/lock.js'
-import { NameRegistry } from '../place/naming.js'
-import { DownloadRecord } from '../place/record.js'
+import { errorMessage } from '../errors.js'
+import type { Settings, TaskEntry } from '../inputs/inputs.js'
 import {
   logFile,
   logLanded,
   logMoreFiles,
-  logProgress,
   logRepeatedTask,
-  logRetry,
   logStart,
   logStopped,
   logTask,
   logWaiting
 } from '../report/log.js'
-import { Governor, rateLimitBudgetMs } from '../resolve/governor.js'
-import { KieApi } from '../resolve/kie-api.js'
-import { FAMILIES } from '../tasks/families.js'
-import { TaskWatcher } from '../tasks/watch.js'
-import * as mime from '../util/mime.js'
-import { type Clock, realClock } from '../util/clock.js'
-import type { RetryPolicy } from '../util/retry.js'
-import { oneLine } from '../util/safe-text.js'
-import { type FetchContext, fetchFile, stopOn401 } from './fetch.js'
-import { type FileJob, type FileOrigin, deferred, newJob } from './jobs.js'
-import { Namer, type Slot } from './namer.js'
-import { startOrder } from './order.js'
-import { OTHER_URL, plan, planLateJob, taken } from './plan.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
-import { Slots } from './slots.js'
+import { type Clock, realClock } from '../util/clock.js'
+import { type Work, transfer } from './fetch.js'
+import { type FileJob, newJob, repeatOf } from './jobs.js'
+import { type Listing, Listings, type TaskListing } from './listings.js'
+import { type RunTools, openRun } from './open.js'
+import { startOrder } from './order.js'
+import { type Landing, place } from './placement.js'
+import { plan, planLateJob } from './plan.js'
+import { repeatRow, runRows, taskRow } from './rows.js'
+import { RunStop } from './stop.js'
 
 export interface Deps {
   clock: Clock
@@ -49,537 +34,225 @@ export interface Deps {
 /** How often a line says which tasks are still running. */
 export const WAITING_LOG_EVERY_MS = 30_000
 
-/** When each placed file got its time stamp (the record keeps it, so re-runs need not hash). */
-const placedAt = new WeakMap<FileJob, number>()
+/** What the run knows at any moment, from before it opens: what result() reads. */
+interface RunState {
+  /** Every entry, with its row from the start: a run cancelled even before it began reports them. */
+  listings: Listings
+  /** Each task listing's row, once it settled. */
+  tasks: Map<Listing, TaskResult>
+  stop: RunStop
+  clock: Clock
+}
 
-type Work =
-  | { kind: 'downloaded'; file: Downloaded; ms: number }
-  | { kind: 'kept'; bytes: number; sha256: string; contentType: string | null }
-  | { kind: 'failed'; error: string; ms: number }
-
+/** One run: opened, driven to its end and closed by run(); result() answers at any moment. */
 export class Pipeline {
-  private readonly settings: Settings
-  private readonly clock: Clock
-  private readonly signal: AbortSignal
-  private readonly startedAt: number
-  private readonly slots: Slot[] = []
-  private readonly taskResults = new Map<Slot, TaskResult>()
-  private readonly byUrl = new Map<string, FileJob>()
-  private readonly running: Array<Promise<unknown>> = []
-  private stopped: string | null = null
-  /** Aborted by stop() (401/402, cancel): wakes tasks that sleep between looks. */
-  private readonly stopping = new AbortController()
-  private dir: string
-
-  // Set up by run(): the stages' tools.
-  private limit!: LimitFunction
-  private ctx!: FetchContext
-  private dest!: Destination
-  private record!: DownloadRecord
+  readonly #settings: Settings
+  readonly #signal: AbortSignal
+  readonly #startedAt: number
+  readonly #state: RunState
 
   constructor(settings: Settings, deps: Deps = { clock: realClock }) {
-    this.settings = settings
-    this.clock = deps.clock
-    this.signal = deps.signal ?? new AbortController().signal
-    this.startedAt = deps.startedAt ?? deps.clock.now()
-    this.dir = settings.dir
-    // Every entry has its row from the start: a run cancelled even before it began reports them.
-    this.buildSlots(settings.entries)
+    this.#settings = settings
+    this.#signal = deps.signal ?? new AbortController().signal
+    this.#startedAt = deps.startedAt ?? deps.clock.now()
+    this.#state = {
+      listings: new Listings(settings.entries),
+      tasks: new Map(),
+      stop: new RunStop(this.#signal, logStopped),
+      clock: deps.clock
+    }
   }
 
   async run(): Promise<RunResult> {
-    const { settings } = this
-    this.dest = await openDestination(settings.dir)
-    this.dir = this.dest.dir
-    const http = new Http(settings.timeoutMs, settings.concurrency)
-    let release: (() => Promise<void>) | undefined
-    let waiting: NodeJS.Timeout | undefined
+    const { listings, stop, clock } = this.#state
+    const deps = { clock, signal: this.#signal, startedAt: this.#startedAt }
+    const tools = await openRun(this.#settings, listings.all, stop, deps)
     try {
-      release = await acquireLock(this.dest.dir, {
-        timeoutMs: settings.timeoutMs,
-        signal: this.signal,
-        onWait: message => core.info(message)
-      }).catch((error: unknown) => {
-        throw this.dest.diskFull(error) ?? error
-      })
-      this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message =>
-        core.warning(message)
-      )
-      const registry = new NameRegistry()
-      // Sharded: every shard names every entry from the whole list alone, so that they agree.
-      const fromListOnly = settings.shard !== null
-      const namer = new Namer(this.slots, settings.filename, registry, { fromListOnly })
-      await plan(
-        this.slots,
-        settings.ifExists,
-        settings.results,
-        this.dest,
-        this.record,
-        registry,
-        namer,
-        fromListOnly
-      )
-
-      const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs)
-      const governor = new Governor({
-        concurrency: settings.concurrency,
-        clock: this.clock,
-        rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
-        onPause: (pauseMs, rate) =>
-          core.info(
-            `kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`
-          )
-      })
-      // Tasks are waited for until the step's start + `wait`: no lookup, nor a rate-limit pause it meets, lasts past it.
-      const deadline = this.startedAt + settings.waitMs
-      // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
-      // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
-      // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
-      // left the API idle behind busy slots in the bench's mix.)
-      this.limit = pLimit(settings.concurrency * 4)
-      const fileSlots: Slots = new Slots(
-        settings.concurrency,
-        // Work still on its way to a file slot (queued, resolving, or between retries).
-        (): boolean => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running
-      )
-      const policy: RetryPolicy = {
-        retries: settings.retries,
-        clock: this.clock,
-        onRetry: notice => logRetry(notice.what, notice)
-      }
-      this.ctx = {
-        api,
-        http,
-        dest: this.dest,
-        governor,
-        fileSlots,
-        policy,
-        clock: this.clock,
-        timeoutMs: settings.timeoutMs,
-        signal: this.signal,
-        stopped: () => this.stopped,
-        stop: error => this.stop(error.message),
-        onProgress: logProgress
-      }
-      const watcher = new TaskWatcher({
-        lookup: (type, taskId, signal) =>
-          governor.run(
-            'lookup',
-            () => {
-              if (this.stopped) throw new TransferError('not started', { stopAll: true })
-              return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx))
-            },
-            signal,
-            deadline
-          ),
-        clock: this.clock,
-        deadline,
-        signal: AbortSignal.any([this.signal, this.stopping.signal]),
-        onUnknownStatus: (task, raw) =>
-          core.info(
-            `Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`
-          )
-      })
-      const onAbort = (): void => this.stop(cancelReason(this.signal))
-      this.signal.addEventListener('abort', onAbort, { once: true })
-      if (this.signal.aborted) onAbort()
-
-      logStart({
-        files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
-        tasks: this.slots.filter(s => s.kind === 'task').length,
-        dir: this.dest.dir
-      })
-      waiting = setInterval(() => {
-        const still = watcher.running()
-        if (still.length > 0) logWaiting(still)
-        logLanded()
-      }, WAITING_LOG_EVERY_MS)
-      waiting.unref()
-
-      this.noteRepeats()
-      const listed: FileJob[] = []
-      for (const slot of this.slots) {
-        if (slot.kind === 'url') {
-          // Another shard's file is only named here, so that this shard's names agree with it.
-          if (!slot.job.foreign) listed.push(slot.job)
-        } else if (slot.repeats) this.running.push(this.runRepeat(slot, slot.repeats))
-        else if (slot.jobs.peek()) this.settleRecordedTask(slot)
-        else this.running.push(this.runTask(slot, watcher))
-      }
-      for (const job of startOrder(listed)) this.start(job)
-      await namer.run()
-      // Tasks add files while they settle: wait until no work is left that could add more.
-      for (let n = 0; n < this.running.length; n++) await this.running[n]
-      this.signal.removeEventListener('abort', onAbort)
+      await new Drive(this.#settings, this.#state, tools).run()
     } finally {
-      clearInterval(waiting)
-      http.dispose()
-      await this.saveRecord()
-      await release?.()
-      await this.dest.close()
+      await tools.close()
     }
     return this.result()
   }
 
-  /** What is known now; files still under way count as failed with `reason` (the cancel deadline). */
-  result(reason = 'cancelled'): RunResult {
-    const files: FileResult[] = []
-    const tasks: TaskResult[] = []
-    for (const slot of this.slots) {
-      if (slot.kind === 'url' && slot.job.foreign) continue
-      const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? [])
-      for (const job of jobs) {
-        // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
-        files.push(
-          job.result.peek()?.value ?? {
-            ...this.rowOf(job, job.index || files.length + 1),
-            name: job.name,
-            error: reason
-          }
-        )
-      }
-      if (slot.kind === 'task') {
-        const task = this.taskResults.get(slot) ?? {
-          taskId: slot.entry.taskId,
-          type: slot.entry.type,
-          state: 'failed',
-          files: 0,
-          error: reason,
-          ms: 0
-        }
-        tasks.push(task)
-        if (jobs.length === 0) {
-          const { taskId, type, endpoint } = slot.entry
-          const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false }
-          const sameAs = slot.repeats?.placeholderIndex
-          files.push({
-            ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
-            url: null,
-            error: task.error ?? 'produced no file',
-            ...(sameAs === undefined ? {} : { sameAs })
-          })
-        }
-      }
-    }
+  /** What is known now; what is still under way counts as cancelled (the cancel deadline). */
+  result(): RunResult {
+    const { listings, tasks, stop, clock } = this.#state
     return {
-      files,
-      tasks,
-      dir: this.dir,
-      stopped: this.stopped ?? (this.signal.aborted ? cancelReason(this.signal) : null),
-      elapsedMs: this.clock.now() - this.startedAt
+      ...runRows(listings.all, tasks),
+      dir: this.#settings.dir,
+      stopped: stop.reason,
+      elapsedMs: clock.now() - this.#startedAt
     }
   }
+}
 
-  private buildSlots(entries: Entry[]): void {
-    const tasks = new Map<string, Extract<Slot, { kind: 'task' }>>()
-    for (const entry of entries) {
-      const position = this.slots.length
-      if (entry.kind === 'url') {
-        const job = this.addJob({ ...entry, family: null, n: 1, extra: false }, position)
-        job.foreign = entry.foreign
-        this.slots.push({ kind: 'url', job })
-      } else {
-        // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
-        const key = `${entry.type}\n${entry.taskId}`
-        const slot: Slot = {
-          kind: 'task',
-          entry,
-          jobs: deferred<FileJob[]>(),
-          repeats: tasks.get(key)
-        }
-        if (!slot.repeats) tasks.set(key, slot)
-        this.slots.push(slot)
-      }
-    }
+/** The drive of an opened run: what the record and disk settle first, then every entry's work. */
+class Drive {
+  readonly #settings: Settings
+  readonly #state: RunState
+  readonly #tools: RunTools
+  readonly #running: Array<Promise<unknown>> = []
+
+  constructor(settings: Settings, state: RunState, tools: RunTools) {
+    this.#settings = settings
+    this.#state = state
+    this.#tools = tools
   }
 
-  /**
-   * A new job. A URL listed at an earlier slot, or repeated within one task's results, is fetched
-   * once, through its first job. Only listed URLs (all known before anything starts) and the same
-   * task count: a repeat across tasks would depend on which task finished first, and names must
-   * not.
-   */
-  private addJob(origin: FileOrigin, slot: number, sameTask?: Map<string, FileJob>): FileJob {
-    const job = newJob(origin, slot)
-    const listed = this.byUrl.get(origin.url)
-    const first = listed && listed.slot < slot ? listed : sameTask?.get(origin.url)
-    if (first) job.dupOf = first
-    else if (sameTask) sameTask.set(origin.url, job)
-    else if (!listed) this.byUrl.set(origin.url, job)
-    return job
-  }
-
-  /** Starts a job: its transfer now (within the pool), its placement once it is named. */
-  private start(job: FileJob): void {
-    const work = job.dupOf ? undefined : this.limit(() => this.work(job))
-    this.running.push(
-      (async () => {
-        const done = await work
-        await job.named.promise
-        const result =
-          job.dupOf || !done
-            ? this.mirror(job, await (job.dupOf as FileJob).result.promise)
-            : await this.finish(job, done)
-        job.result.resolve(result)
-        // A job rebuilt from a recorded task has only the URL without its query: its entry stays.
-        if (
-          !job.dupOf &&
-          !job.fromRecord &&
-          result.status !== 'failed' &&
-          result.name &&
-          !job.keep?.known
-        ) {
-          this.record.setFile(job.url, {
-            path: result.name,
-            bytes: result.bytes ?? 0,
-            sha256: result.sha256 ?? '',
-            contentType: result.contentType,
-            mtimeMs: placedAt.get(job) ?? (await this.dest.existing(result.name))?.mtimeMs ?? 0
-          })
-        }
-        logFile(result)
-      })()
-    )
-  }
-
-  /** The transfer: nothing for a kept or refused file; resolve + download otherwise. */
-  private async work(job: FileJob): Promise<Work> {
-    const started = this.clock.now()
+  async run(): Promise<void> {
+    const { listings, stop } = this.#state
+    const { dest, namer, watcher } = this.#tools
+    await this.plan()
+    const disarm = stop.arm()
+    logStart({
+      files: listings.all.filter(l => l.kind === 'url' && !l.job.foreign).length,
+      tasks: listings.all.filter(l => l.kind === 'task').length,
+      dir: dest.dir
+    })
+    const waiting = setInterval(() => {
+      const still = watcher.running()
+      if (still.length > 0) logWaiting(still)
+      logLanded()
+    }, WAITING_LOG_EVERY_MS)
+    waiting.unref()
     try {
-      if (job.early) return { kind: 'failed', error: job.early, ms: 0 }
-      if (job.keep && job.name) {
-        const facts = job.keep.known ?? {
-          ...(await this.dest.hash(job.name, this.signal)),
-          contentType: mime.lookup(job.name) || null
-        }
-        return {
-          kind: 'kept',
-          bytes: facts.bytes,
-          sha256: facts.sha256,
-          contentType: facts.contentType
-        }
+      this.noteRepeats()
+      const listed: FileJob[] = []
+      for (const listing of listings.all) {
+        if (listing.kind === 'url') {
+          // Another shard's file is only named here, so that this shard's names agree with it.
+          if (!listing.job.foreign) listed.push(listing.job)
+        } else if (listing.repeats) this.#running.push(this.runRepeat(listing, listing.repeats))
+        else if (listing.jobs.peek()) this.settleRecordedTask(listing)
+        else this.#running.push(this.runTask(listing))
       }
-      if (this.signal.aborted) return { kind: 'failed', error: 'cancelled', ms: 0 }
-      if (this.stopped) return { kind: 'failed', error: 'not started', ms: 0 }
-      const file = await fetchFile(job, this.ctx)
-      return { kind: 'downloaded', file, ms: this.clock.now() - started }
-    } catch (error) {
-      const cancelled = error instanceof CancelledError || this.signal.aborted
-      // A full disk (a 401/402 was said already): every other download would fail the same way.
-      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
-      return {
-        kind: 'failed',
-        error: cancelled ? 'cancelled' : errorMessage(error),
-        ms: this.clock.now() - started
-      }
+      for (const job of startOrder(listed)) this.start(job)
+      await namer.run()
+      // Tasks add files while they settle: wait until no work is left that could add more.
+      for (let n = 0; n < this.#running.length; n++) await this.#running[n]
     } finally {
-      // The namer may wait for this file's extension: no response means none.
-      job.ext.resolve('')
+      disarm()
+      clearInterval(waiting)
     }
   }
 
-  /** Places a finished file under its name (or reports why not). */
-  private async finish(job: FileJob, work: Work): Promise<FileResult> {
-    const name = job.name as string
-    const row = { ...this.rowOf(job, job.index), name }
-    if (work.kind === 'failed') return { ...row, error: work.error, ms: work.ms }
-    if (work.kind === 'kept') {
-      const { bytes, sha256, contentType } = work
-      return {
-        ...row,
-        status: 'skipped',
-        path: this.dest.pathOf(name),
-        bytes,
-        sha256,
-        contentType,
-        error: null
-      }
-    }
-    const { file } = work
-    try {
-      // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it
-      // too, unless (a sharded run, which names from the list alone) it is another URL's file.
-      if (
-        this.settings.ifExists === 'skip' &&
-        this.settings.shard !== null &&
-        this.record.heldByOther(name, job.url)
-      ) {
-        await this.dest.removeTemp(file.tempPath)
-        return { ...row, error: taken('skip', OTHER_URL), ms: work.ms }
-      }
-      if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
-        await this.dest.removeTemp(file.tempPath)
-        return {
-          ...row,
-          status: 'skipped',
-          path: this.dest.pathOf(name),
-          ...(await this.dest.hash(name, this.signal)),
-          contentType: file.contentType,
-          error: null
-        }
-      }
-      const { path, mtimeMs } = await this.dest.place(
-        file.tempPath,
-        name,
-        this.settings.ifExists === 'overwrite',
-        file.mtimeMs
-      )
-      placedAt.set(job, mtimeMs)
-      return {
-        ...row,
-        status: 'downloaded',
-        path,
-        bytes: file.bytes,
-        sha256: file.sha256,
-        contentType: file.contentType,
-        error: null,
-        ms: work.ms
-      }
-    } catch (error) {
-      await this.dest.removeTemp(file.tempPath)
-      const full = this.dest.diskFull(error)
-      if (full) this.stop(full.message)
-      return { ...row, error: errorMessage(full ?? error), ms: work.ms }
-    }
+  /** Before any request: what the record and the disk settle, and every name certain already. */
+  private plan(): Promise<void> {
+    const { ifExists, results, shard } = this.#settings
+    const { dest, record, registry, namer } = this.#tools
+    const listings = this.#state.listings.all
+    const fromListOnly = shard !== null
+    return plan({ listings, ifExists, results, dest, record, registry, namer, fromListOnly })
   }
 
-  /** A repeat of an earlier URL reports what its first listing got. */
-  private mirror(job: FileJob, first: FileResult): FileResult {
-    return {
-      ...first,
-      index: job.index,
-      n: job.n,
-      taskId: job.taskId ?? first.taskId,
-      family: job.family,
-      extra: job.extra,
-      sameAs: first.index
+  /** Starts a job: its transfer now (within the pool), its landing once it is named. */
+  private start(job: FileJob): void {
+    const first = repeatOf(job)
+    const { pool, fetch } = this.#tools
+    const work = first ? undefined : pool(() => transfer(job, fetch))
+    this.#running.push(this.land(job, first, work))
+  }
+
+  /** Places a named job's file (a repeat reports its first listing's), records it, says it. */
+  private async land(
+    job: FileJob,
+    first: FileJob | undefined,
+    work: Promise<Work> | undefined
+  ): Promise<void> {
+    const done = await work
+    await job.named.promise
+    const landing: Landing =
+      first || !done
+        ? { result: repeatRow(job, await (first as FileJob).result.promise), mtimeMs: null }
+        : await place(job, done, this.#tools.placement)
+    const { result } = landing
+    job.result.resolve(result)
+    if (!first && recordable(job, result)) {
+      const { dest, record } = this.#tools
+      record.setFile(job.url, {
+        path: result.name,
+        bytes: result.bytes ?? 0,
+        sha256: result.sha256 ?? '',
+        contentType: result.contentType,
+        mtimeMs: landing.mtimeMs ?? (await dest.existing(result.name))?.mtimeMs ?? 0
+      })
     }
+    logFile(result)
   }
 
   /** Waits for a task, then starts its files. */
-  private async runTask(
-    slot: Extract<Slot, { kind: 'task' }>,
-    watcher: TaskWatcher
-  ): Promise<void> {
-    const { entry } = slot
-    const position = this.slots.indexOf(slot)
-    const started = this.clock.now()
-    let jobs: FileJob[] = []
-    let result: TaskResult
-    try {
-      if (this.stopped) throw new TransferError(this.signal.aborted ? 'cancelled' : 'not started')
-      const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type })
-      if (outcome.state === 'success') {
-        const urls = [
-          ...outcome.main.map(url => ({ url, extra: false })),
-          ...(this.settings.results === 'all'
-            ? outcome.extras.map(url => ({ url, extra: true }))
-            : [])
-        ]
-        const sameTask = new Map<string, FileJob>()
-        jobs = urls.map(({ url, extra }, i) =>
-          this.addJob(
-            {
-              url,
-              taskId: entry.taskId,
-              family: entry.type,
-              endpoint: entry.endpoint,
-              n: i + 1,
-              extra,
-              createdAt: outcome.createdAt
-            },
-            position,
-            sameTask
-          )
-        )
-        // A file an earlier run placed (a run cancelled half-way through this task) is kept.
-        for (const job of jobs)
-          await planLateJob(job, this.settings.ifExists, this.dest, this.record)
-        result = {
-          ...taskRow(entry),
-          state: 'success',
-          files: jobs.length,
-          error: null,
-          ms: outcome.ms
-        }
-      } else {
-        result = {
-          ...taskRow(entry),
-          state: outcome.state,
-          files: 0,
-          error: outcome.error,
-          ms: outcome.ms
-        }
-      }
-    } catch (error) {
-      if (error instanceof TransferError && error.stopAll) this.stop(error.message)
-      const cancelled = error instanceof CancelledError || this.signal.aborted
-      // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
-      const why = cancelled
-        ? this.signal.aborted
-          ? 'cancelled'
-          : 'not started'
-        : errorMessage(error)
-      result = {
-        ...taskRow(entry),
-        state: 'failed',
-        files: 0,
-        error: why,
-        ms: this.clock.now() - started
-      }
-    }
-    this.taskResults.set(slot, result)
+  private async runTask(listing: TaskListing): Promise<void> {
+    const { result, jobs } = await this.lookUp(listing)
+    this.#state.tasks.set(listing, result)
     logMoreFiles(jobs.length)
     for (const job of jobs) this.start(job)
-    slot.jobs.resolve(jobs)
+    listing.jobs.resolve(jobs)
     logTask(result)
-    await this.recordTask(entry, jobs)
+    await this.recordTask(listing.entry, jobs)
+  }
+
+  /** A task's row and files, once it ended (or the stop, or a failed lookup, ended the wait). */
+  private async lookUp(listing: TaskListing): Promise<{ result: TaskResult; jobs: FileJob[] }> {
+    const { entry } = listing
+    const { stop, clock } = this.#state
+    const { watcher, dest, record } = this.#tools
+    const started = clock.now()
+    let jobs: FileJob[] = []
+    try {
+      stop.check()
+      const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type })
+      if (outcome.state !== 'success') {
+        const error = outcome.error
+        return { result: taskRow(entry, outcome.state, outcome.ms, { error }), jobs }
+      }
+      jobs = this.#state.listings.addTaskJobs(listing, outcome, this.#settings.results === 'all')
+      // A file an earlier run placed (a run cancelled half-way through this task) is kept.
+      for (const job of jobs) await planLateJob(job, this.#settings.ifExists, dest, record)
+      return { result: taskRow(entry, 'success', outcome.ms, { files: jobs.length }), jobs }
+    } catch (error) {
+      stop.raiseFor(error)
+      // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
+      const why = { error: errorMessage(error), stoppedBy: stop.outcomeOf(error) ?? undefined }
+      return { result: taskRow(entry, 'failed', clock.now() - started, why), jobs }
+    }
   }
 
   /**
    * A task listed again: no lookup of its own. Once the first listing has its files, each is
-   * mirrored here (named and reported as the first, with this position), and so is its state.
+   * repeated here (named and reported as the first, with this position), and so is its state.
    */
-  private async runRepeat(
-    slot: Extract<Slot, { kind: 'task' }>,
-    first: Extract<Slot, { kind: 'task' }>
-  ): Promise<void> {
-    const position = this.slots.indexOf(slot)
+  private async runRepeat(listing: TaskListing, first: TaskListing): Promise<void> {
     const jobs = (await first.jobs.promise).map(original => {
       const { url, taskId, family, endpoint, n, extra } = original
-      const job = newJob({ url, taskId, family, endpoint, n, extra }, position)
-      job.dupOf = original.dupOf ?? original
-      return job
+      const of = repeatOf(original) ?? original
+      const origin = { url, taskId, family, endpoint, n, extra }
+      return newJob(origin, listing.position, { kind: 'repeat', of })
     })
-    const result = this.taskResults.get(first)
-    if (result) this.taskResults.set(slot, { ...result })
+    const { tasks } = this.#state
+    const result = tasks.get(first)
+    if (result) tasks.set(listing, { ...result })
     for (const job of jobs) this.start(job)
-    slot.jobs.resolve(jobs)
+    listing.jobs.resolve(jobs)
   }
 
   /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
   private noteRepeats(): void {
-    const entries = new Map<Extract<Slot, { kind: 'task' }>, number[]>()
-    for (const slot of this.slots) {
-      if (slot.kind !== 'task' || !slot.repeats) continue
-      let seen = entries.get(slot.repeats)
-      if (!seen) entries.set(slot.repeats, (seen = [slot.repeats.entry.index]))
-      seen.push(slot.entry.index)
+    const entries = new Map<TaskListing, number[]>()
+    for (const listing of this.#state.listings.all) {
+      if (listing.kind !== 'task' || !listing.repeats) continue
+      let seen = entries.get(listing.repeats)
+      if (!seen) entries.set(listing.repeats, (seen = [listing.repeats.entry.index]))
+      seen.push(listing.entry.index)
     }
     for (const [first, at] of entries) logRepeatedTask(first.entry.type, first.entry.taskId, at)
   }
 
   /** A task the record settled: its files are kept, and no API call is made. */
-  private settleRecordedTask(slot: Extract<Slot, { kind: 'task' }>): void {
-    const jobs = slot.jobs.peek()?.value ?? []
-    const result: TaskResult = {
-      ...taskRow(slot.entry),
-      state: 'skipped',
-      files: jobs.length,
-      error: null,
-      ms: 0
-    }
-    this.taskResults.set(slot, result)
+  private settleRecordedTask(listing: TaskListing): void {
+    const jobs = listing.jobs.peek()?.value ?? []
+    const result = taskRow(listing.entry, 'skipped', 0, { files: jobs.length })
+    this.#state.tasks.set(listing, result)
     logMoreFiles(jobs.length)
     for (const job of jobs) this.start(job)
     logTask(result)
@@ -590,80 +263,19 @@ export class Pipeline {
     if (jobs.length === 0) return
     const results = await Promise.all(jobs.map(job => job.result.promise))
     if (results.every(r => r.status !== 'failed')) {
-      this.record.setTask(
-        entry.taskId,
-        entry.type,
-        jobs.map(job => job.url),
-        jobs.filter(job => !job.extra).length,
-        this.settings.results
-      )
-    }
-  }
-
-  /** Stops the run for every entry (401/402, or cancel), said once. */
-  private stop(reason: string): void {
-    if (this.stopped) return
-    this.stopped = reason
-    logStopped(reason)
-    this.stopping.abort()
-  }
-
-  private async saveRecord(): Promise<void> {
-    if (!this.record) return
-    try {
-      await this.record.save()
-    } catch (error) {
-      // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-      const why = errorMessage(this.dest.diskFull(error) ?? error)
-      core.warning(`Could not save the record of this run's files: ${why}`)
-    }
-  }
-
-  /** A failed row for a file of this origin; callers fill in what they know. */
-  private rowOf(origin: FileOrigin, index: number): FileResult {
-    return {
-      index,
-      n: origin.n,
-      url: origin.url,
-      taskId: origin.taskId,
-      family: origin.family,
-      extra: origin.extra,
-      status: 'failed',
-      path: null,
-      name: null,
-      bytes: null,
-      sha256: null,
-      contentType: null,
-      error: null,
-      ms: 0
+      const urls = jobs.map(job => job.url)
+      const main = jobs.filter(job => !job.extra).length
+      this.#tools.record.setTask(entry.taskId, entry.type, urls, main, this.#settings.results)
     }
   }
 }
 
-/** Why nothing more happens, for the log's stop line and the step's error. */
-function cancelReason(signal: AbortSignal): string {
-  const by =
-    signal.reason instanceof CancelledError && signal.reason.signal
-      ? ` by ${signal.reason.signal}`
-      : ''
-  return `cancelled${by}; files that finished are kept`
-}
-
-function taskRow(entry: TaskEntry): Pick<TaskResult, 'taskId' | 'type'> {
-  return { taskId: entry.taskId, type: entry.type }
-}
-
-/** The destination, or an error naming the `path` input when it cannot be used. */
-async function openDestination(dir: string): Promise<Destination> {
-  try {
-    return await Destination.open(dir)
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error)
-    throw new InputError(
-      Inputs.Path,
-      `gives a folder that cannot be created or used (${code}: ${dir})`,
-      'a writable folder'
-    )
-  }
+/**
+ * Whether the record takes a file this run placed or kept: not a failure, nor a file the record
+ * vouched for already (unchanged, or from a recorded task, whose URL has no query string).
+ */
+function recordable(job: FileJob, result: FileResult): result is FileResult & { name: string } {
+  const { disposition: d } = job
+  if (d.kind === 'keep' && (d.known !== null || d.fromRecordedTask)) return false
+  return result.status !== 'failed' && result.name !== null && result.name !== ''
 }

@@ -3,8 +3,22 @@ import type { IfExists, ResultsChoice } from '../inputs/inputs.js'
 import type { Destination } from '../place/destination.js'
 import type { NameRegistry } from '../place/naming.js'
 import type { DownloadRecord, RecordedFile } from '../place/record.js'
-import { type FileJob, newJob } from './jobs.js'
-import type { Namer, Slot } from './namer.js'
+import { type FileJob, decide, newJob, repeatOf } from './jobs.js'
+import type { Listing, TaskListing } from './listings.js'
+import type { Namer } from './namer.js'
+
+/** What plan() reads and decides with. */
+export interface PlanContext {
+  listings: readonly Listing[]
+  ifExists: IfExists
+  results: ResultsChoice
+  dest: Destination
+  record: DownloadRecord
+  registry: NameRegistry
+  namer: Namer
+  /** A sharded run: names come from the list alone (see the Namer). */
+  fromListOnly: boolean
+}
 
 /**
  * With `if-exists: skip`, a URL the record knows keeps its recorded name and every recorded name
@@ -16,42 +30,44 @@ import type { Namer, Slot } from './namer.js'
  * history, so it decides no name there; it only recognises files already at the names the list
  * gives (listRecorded).
  */
-export async function plan(
-  slots: Slot[],
-  ifExists: IfExists,
-  results: ResultsChoice,
-  dest: Destination,
-  record: DownloadRecord,
-  registry: NameRegistry,
-  namer: Namer,
-  fromListOnly = false
-): Promise<void> {
+export async function plan(context: PlanContext): Promise<void> {
+  const { listings, ifExists, dest, record, namer, fromListOnly } = context
   const skip = ifExists === 'skip'
   let recorded = new Map<FileJob, RecordedFile>()
-  if (skip && !fromListOnly) {
-    for (const file of record.allFiles()) registry.reserve(file.path)
-    for (const slot of slots) {
-      if (slot.kind === 'url') {
-        const known = record.file(slot.job.url)
-        if (known && !slot.job.dupOf) {
-          recorded.set(slot.job, known)
-          slot.job.name = known.path
-        }
-      } else if (!slot.repeats) {
-        const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record)
-        if (jobs) slot.jobs.resolve(jobs)
-      }
-    }
-  }
+  if (skip && !fromListOnly) recorded = await fromRecord(context)
   namer.advance()
   if (ifExists === 'overwrite') return
 
-  const named = slots
-    .flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
+  const named = listings
+    .flatMap(l => (l.kind === 'url' ? [l.job] : (l.jobs.peek()?.value ?? [])))
     .filter(job => !job.foreign)
   if (skip && fromListOnly) recorded = listRecorded(named, record)
   const others = skip && fromListOnly ? record : undefined
   await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job), others)))
+}
+
+/**
+ * `if-exists: skip`, not sharded: every recorded name is taken, a URL the record knows keeps its
+ * recorded name, and a task whose recorded files are all there is settled. Returns what the record
+ * knows of each listed URL's file.
+ */
+async function fromRecord(context: PlanContext): Promise<Map<FileJob, RecordedFile>> {
+  const { listings, results, dest, record, registry } = context
+  const recorded = new Map<FileJob, RecordedFile>()
+  for (const file of record.allFiles()) registry.reserve(file.path)
+  for (const listing of listings) {
+    if (listing.kind === 'url') {
+      const known = record.file(listing.job.url)
+      if (known && !repeatOf(listing.job)) {
+        recorded.set(listing.job, known)
+        listing.job.name = known.path
+      }
+    } else if (!listing.repeats) {
+      const jobs = await recordedTask(listing, results, dest, record)
+      if (jobs) listing.jobs.resolve(jobs)
+    }
+  }
+  return recorded
 }
 
 /**
@@ -62,14 +78,14 @@ export async function plan(
 function listRecorded(jobs: FileJob[], record: DownloadRecord): Map<FileJob, RecordedFile> {
   const out = new Map<FileJob, RecordedFile>()
   for (const job of jobs) {
-    const known = job.dupOf ? undefined : record.file(job.url)
+    const known = repeatOf(job) ? undefined : record.file(job.url)
     if (!known) continue
     if (job.name !== null && known.path === job.name) out.set(job, known)
     const base = job.openBase
     if (base === undefined || !known.unchanged) continue
     const rest = known.path.slice(base.length)
     if (known.path.startsWith(base) && /^(\.[A-Za-z0-9]{1,15})?$/.test(rest)) {
-      job.keep = { known }
+      decide(job, { kind: 'keep', known, fromRecordedTask: false })
       job.ext.resolve(rest)
     }
   }
@@ -87,7 +103,7 @@ export async function planLateJob(
   dest: Destination,
   record: DownloadRecord
 ): Promise<void> {
-  if (ifExists !== 'skip' || job.dupOf) return
+  if (ifExists !== 'skip' || repeatOf(job)) return
   const known = record.file(job.url)
   if (!known) return
   job.name = known.path
@@ -105,41 +121,51 @@ async function checkDisk(
   known: RecordedFile | undefined,
   others?: DownloadRecord
 ): Promise<void> {
-  if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep) return
+  if (ifExists === 'overwrite' || !job.name || job.disposition.kind !== 'fetch') return
   if (ifExists === 'fail') {
-    if (await dest.occupied(job.name)) job.early = taken(ifExists, '')
+    if (await dest.occupied(job.name)) decide(job, refuse(taken(ifExists, '')))
     return
   }
   if (!known && others?.heldByOther(job.name, job.url)) {
-    job.early = taken(ifExists, OTHER_URL)
+    decide(job, refuse(taken(ifExists, OTHER_URL)))
     return
   }
   const there = await dest.existing(job.name)
   if (there && (!known || there.size === known.bytes)) {
     // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-    job.keep = { known: known?.unchanged ? known : undefined }
+    decide(job, { kind: 'keep', known: known?.unchanged ? known : null, fromRecordedTask: false })
   } else if (await dest.occupied(job.name)) {
     // A changed file, a folder or a link stands there: not this action's to replace.
     const why =
       there && known
         ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
         : ''
-    job.early = (await dest.leadsOutside(job.name))
-      ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
-      : taken(ifExists, why)
+    const outside = await dest.leadsOutside(job.name)
+    decide(
+      job,
+      refuse(
+        outside
+          ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
+          : taken(ifExists, why)
+      )
+    )
   }
+}
+
+function refuse(why: string): { kind: 'refuse'; why: string } {
+  return { kind: 'refuse', why }
 }
 
 /** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
 async function recordedTask(
-  slot: Extract<Slot, { kind: 'task' }>,
-  position: number,
+  listing: TaskListing,
   results: ResultsChoice,
   dest: Destination,
   record: DownloadRecord
 ): Promise<FileJob[] | null> {
-  const task = record.task(slot.entry.taskId, results)
-  if (!task || task.type !== slot.entry.type || task.files.length === 0) return null
+  const { entry, position } = listing
+  const task = record.task(entry.taskId, results)
+  if (!task || task.type !== entry.type || task.files.length === 0) return null
   const jobs: FileJob[] = []
   for (const [i, file] of task.files.entries()) {
     // Checked as a fresh placement is: a file in folders really inside the destination (one
@@ -150,17 +176,16 @@ async function recordedTask(
     const job = newJob(
       {
         url: file.url,
-        taskId: slot.entry.taskId,
-        family: slot.entry.type,
-        endpoint: slot.entry.endpoint,
+        taskId: entry.taskId,
+        family: entry.type,
+        endpoint: entry.endpoint,
         n: i + 1,
         extra: i >= task.main
       },
-      position
+      position,
+      { kind: 'keep', known: file.unchanged ? file : null, fromRecordedTask: true }
     )
     job.name = file.path
-    job.fromRecord = true
-    job.keep = { known: file.unchanged ? file : undefined }
     jobs.push(job)
   }
   return jobs

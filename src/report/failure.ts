@@ -2,8 +2,6 @@
 import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine } from '../util/safe-text.js'
 import {
-  CANCELLED,
-  NOT_STARTED,
   clip,
   isTaskRow,
   plural,
@@ -64,8 +62,7 @@ function ownFailures(run: RunResult): FileResult[] {
     f =>
       f.status === 'failed' &&
       !again.has(f.index) &&
-      f.error !== NOT_STARTED &&
-      f.error !== CANCELLED &&
+      f.stoppedBy === undefined &&
       // The entry that met the stop says the same as the stop: said once, at the top.
       !(stop && f.error && (oneLine(f.error).includes(stop) || stop.includes(oneLine(f.error))))
   )

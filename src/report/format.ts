@@ -1,6 +1,6 @@
 // Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
 import path from 'node:path'
-import type { EmptyList, FileResult, RunResult, Shard, TaskResult } from '../results.js'
+import type { EmptyList, FileResult, RunResult, Shard, StoppedBy, TaskResult } from '../results.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 
 export function formatBytes(bytes: number): string {
@@ -82,9 +82,16 @@ export function displayDir(dir: string): string {
   return `…/${path.basename(dir)}/`
 }
 
-/** The pipeline's short error for entries a stop kept from starting. */
-export const NOT_STARTED = 'not started'
-export const CANCELLED = 'cancelled'
+/** The words for an entry the run's stop kept from arriving: its error in `files`, `tasks` and the manifest. */
+export const STOPPED_WORDS: Readonly<Record<StoppedBy, string>> = {
+  'not-started': 'not started',
+  cancelled: 'cancelled'
+}
+
+/** An entry's error as people and later steps read it: its own, or what the run's stop did to it. */
+export function errorText(r: Pick<FileResult | TaskResult, 'error' | 'stoppedBy'>): string | null {
+  return r.stoppedBy ? STOPPED_WORDS[r.stoppedBy] : r.error
+}
 
 /** Entries that repeat an earlier entry's URL (fetched once for all), by position. */
 export function repeats(files: FileResult[]): Map<number, number> {
@@ -160,15 +167,15 @@ export function totals(run: RunResult): Totals {
       t.downloaded++
       t.bytes += f.bytes ?? 0
     } else if (f.status === 'skipped') t.skipped++
-    else if (f.error === NOT_STARTED) t.notStarted++
-    else if (f.error === CANCELLED) t.cancelled++
+    else if (f.stoppedBy === 'not-started') t.notStarted++
+    else if (f.stoppedBy === 'cancelled') t.cancelled++
     else t.failed++
   }
   for (const task of tasks) {
     if (task.state === 'timeout') t.tasksTimedOut++
     else if (task.state !== 'failed') continue
-    else if (task.error === NOT_STARTED) t.tasksNotStarted++
-    else if (task.error === CANCELLED) t.tasksCancelled++
+    else if (task.stoppedBy === 'not-started') t.tasksNotStarted++
+    else if (task.stoppedBy === 'cancelled') t.tasksCancelled++
     else t.tasksFailed++
   }
   return t

@@ -4,10 +4,9 @@ import type { FileResult, Progress, RunResult, TaskResult } from '../results.js'
 import type { RetryNotice } from '../util/retry.js'
 import { oneLine, redactUrl } from '../util/safe-text.js'
 import {
-  CANCELLED,
-  NOT_STARTED,
   countsText,
   displayDir,
+  errorText,
   formatBytes,
   formatDuration,
   middle,
@@ -32,14 +31,14 @@ export const FILE_LINES_SHOWN = 200
 const NAME_SHOWN = 100
 
 /** The reason logStopped gave this run, so the file that met it does not say it again. */
-let stoppedBy: string | null = null
+let stopReason: string | null = null
 
 /** The lines of files that arrived, kept for the group once the run has more than FILE_LINES_SHOWN files. */
 const fileLines = { known: 0, landed: 0, grouped: false, kept: [] as string[] }
 
 /** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
 export function logStart(info: { files: number; tasks: number; dir: string }): void {
-  stoppedBy = null
+  stopReason = null
   fileLines.known = 0
   fileLines.landed = 0
   fileLines.grouped = false
@@ -86,7 +85,7 @@ export function logLanded(): void {
  * row (logTask said what became of the task).
  */
 export function logFile(r: FileResult): void {
-  if (r.status === 'failed' && (r.error === NOT_STARTED || r.error === CANCELLED)) return
+  if (r.status === 'failed' && r.stoppedBy) return
   if (r.url === null && r.family !== null) return
   fileLines.landed++
   const name = middle(
@@ -96,7 +95,7 @@ export function logFile(r: FileResult): void {
   const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : ''
   if (r.status === 'failed') {
     // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
-    const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error
+    const why = r.error !== null && r.error === stopReason ? 'stopped the run (see above)' : r.error
     core.info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`)
     return
   }
@@ -125,10 +124,12 @@ export function logTask(t: TaskResult): void {
     case 'skipped':
       core.info(`↷ ${label}: its files are already there, not looked up`)
       break
-    default:
+    default: {
+      const error = errorText(t)
       core.info(
-        `✖ ${label} ${stateWord(t.state)} after ${took}${t.error ? `: ${oneLine(t.error)}` : ''}`
+        `✖ ${label} ${stateWord(t.state)} after ${took}${error ? `: ${oneLine(error)}` : ''}`
       )
+    }
   }
 }
 
@@ -192,7 +193,7 @@ export function logProgress(label: string, p: Progress): void {
 
 /** Said once: why nothing more starts. The step's one error repeats it at the end. */
 export function logStopped(reason: string): void {
-  stoppedBy = reason
+  stopReason = reason
   core.info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`)
 }
 
@@ -217,12 +218,7 @@ export function logDetails(run: RunResult): void {
   // The runner hides ::debug:: lines unless debug logging is on: do not write 10,000 of them for nothing.
   if (!core.isDebug()) return
   for (const f of run.files) {
-    if (
-      f.status === 'failed' &&
-      f.path === null &&
-      (f.error === NOT_STARTED || f.error === CANCELLED)
-    )
-      continue
+    if (f.status === 'failed' && f.path === null && f.stoppedBy) continue
     const fields = [
       `#${f.index}`,
       f.url ? redactUrl(f.url) : '(no file)',

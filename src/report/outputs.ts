@@ -7,7 +7,7 @@ import path from 'node:path'
 import { Outputs } from '../constants.js'
 import { errorMessage } from '../errors.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
-import { bareUrl, formatBytes, totals } from './format.js'
+import { bareUrl, errorText, formatBytes, totals } from './format.js'
 
 /** GitHub refuses an output value over 1 MB; one that would pass this is left unset. */
 export const MAX_OUTPUT_BYTES = 1_000_000
@@ -23,12 +23,12 @@ export function fileItem(r: FileResult): Record<string, unknown> {
     sha256: r.sha256,
     contentType: r.contentType,
     status: r.status,
-    error: r.error
+    error: errorText(r)
   }
 }
 
 function taskItem(t: TaskResult): Record<string, unknown> {
-  return { taskId: t.taskId, type: t.type, state: t.state, files: t.files, error: t.error }
+  return { taskId: t.taskId, type: t.type, state: t.state, files: t.files, error: errorText(t) }
 }
 
 /** The folder for the manifest: the runner's temp folder (emptied after the job), else the system's. */

@@ -4,10 +4,10 @@ import { errorMessage } from '../errors.js'
 import type { FileResult, RunResult, TaskResult } from '../results.js'
 import { oneLine } from '../util/safe-text.js'
 import {
-  CANCELLED,
-  NOT_STARTED,
+  STOPPED_WORDS,
   countsText,
   displayDir,
+  errorText,
   formatBytes,
   formatDuration,
   isTaskRow,
@@ -58,10 +58,10 @@ const TASK_STATE: Record<TaskResult['state'], string> = {
   skipped: '⏭️'
 }
 
-/** Entries a stop kept from starting: many of them in a row become one row. */
+/** Entries a stop kept from arriving: many of them in a row become one row. */
 function stoppedWord(f: FileResult): string | null {
-  if (f.status !== 'failed' || f.path !== null) return null
-  return f.error === NOT_STARTED || f.error === CANCELLED ? f.error : null
+  if (f.status !== 'failed' || f.path !== null || !f.stoppedBy) return null
+  return STOPPED_WORDS[f.stoppedBy]
 }
 
 /** Which table a row goes in: what failed (with its error), or what arrived or was there. */
@@ -126,8 +126,8 @@ function fileRow(
   stop: string | null
 ): string {
   // The entry that met the stop would repeat the line above the table word for word.
-  const error =
-    f.error && stop && oneLine(f.error) === stop ? 'stopped the run (see above)' : f.error
+  const own = errorText(f)
+  const error = own && stop && oneLine(own) === stop ? 'stopped the run (see above)' : own
   const name = f.name ? mdCode(f.name, 200) : '–'
   return row(f.status === 'failed' ? 'failed' : 'done', {
     at: positions(f.index, again),
@@ -150,12 +150,13 @@ function taskRow(table: Table, t: TaskResult | undefined, taskId: string, at = '
       : t.state === 'success'
         ? [plural(t.files, 'file'), formatDuration(t.ms)]
         : [formatDuration(t.ms)]
+  const error = t && t.state !== 'success' ? errorText(t) : null
   // The whole ID, in a code span: it is what people copy to look the task up.
   return row(table, {
     at,
     file: [`${family}task ${mdCode(taskId, 200)}`, ...facts.map(nbsp)].join(' · '),
     status: t ? nbsp(`${TASK_STATE[t.state]} ${stateWord(t.state)}`) : '',
-    error: t?.error && t.state !== 'success' ? mdText(t.error, 300) : ''
+    error: error ? mdText(error, 300) : ''
   })
 }
 

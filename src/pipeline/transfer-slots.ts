@@ -1,4 +1,4 @@
-// File-transfer slots: at most `size` downloads at once, and a spare slot for a big tail when nobody waits.
+// Transfer slots: at most `size` downloads at once, and a spare slot for a big tail when nobody waits.
 
 export type Release = () => void
 
@@ -7,7 +7,7 @@ export type Release = () => void
  * nobody waits and `busyElsewhere()` says no other work is on its way to a slot: that is what lets
  * a big last file split its rest over connections that would otherwise sit idle.
  */
-export class Slots {
+export class TransferSlots {
   private free: number
   /** Slots held through run() (whole downloads), as opposed to spare ones handed out by take(). */
   running = 0

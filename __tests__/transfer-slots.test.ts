@@ -1,10 +1,10 @@
 // File slots: a bounded FIFO pool, and a spare slot for a big tail only when nothing else wants one.
 import { describe, expect, it } from '@jest/globals'
-import { Slots } from '../src/pipeline/slots.js'
+import { TransferSlots } from '../src/pipeline/transfer-slots.js'
 
-describe('Slots', () => {
+describe('TransferSlots', () => {
   it('never lets more than its size run, and serves waiters in order', async () => {
-    const slots = new Slots(2)
+    const slots = new TransferSlots(2)
     let running = 0
     let peak = 0
     const order: number[] = []
@@ -25,7 +25,7 @@ describe('Slots', () => {
 
   it('hands out a spare slot only when one is idle, nobody waits and no other work is coming', async () => {
     let busy = false
-    const slots = new Slots(2, () => busy)
+    const slots = new TransferSlots(2, () => busy)
     const held = await slots.acquire()
     busy = true
     expect(slots.take()).toBeNull()
@@ -40,7 +40,7 @@ describe('Slots', () => {
   })
 
   it('a waiter whose signal aborts leaves the queue', async () => {
-    const slots = new Slots(1)
+    const slots = new TransferSlots(1)
     const held = await slots.acquire()
     const controller = new AbortController()
     const waiting = slots.acquire(controller.signal)
@@ -51,7 +51,7 @@ describe('Slots', () => {
   })
 
   it('counts slots held by whole downloads apart from spare ones', async () => {
-    const slots = new Slots(3)
+    const slots = new TransferSlots(3)
     let during = -1
     await slots.run(async () => {
       slots.take()
