@@ -319,7 +319,7 @@ for (const name of Object.keys(exports)) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(214);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(834);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -329,7 +329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 214:
+/***/ 834:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4490,247 +4490,466 @@ function oneToken(token) {
     return shown(token).slice(1, -1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
 
-class Node {
-	value;
-	next;
 
-	constructor(value) {
-		this.value = value;
-	}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${Math.round(bytes)} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** "0.4 s", "1 min 20 s", "2 h 5 min": a person reads a wait, not a number of milliseconds. */
+function formatDuration(ms) {
+    const s = Math.max(0, ms) / 1000;
+    if (s < 60)
+        return `${s.toFixed(1)} s`;
+    const whole = Math.round(s);
+    if (whole < 3600)
+        return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+    return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+}
+/** "market task 281e5b0e…": the family and the whole task ID, so that it can be copied. */
+function taskLabel(family, taskId) {
+    return `${family ? `${family} ` : ''}task ${oneLine(taskId, 200)}`;
+}
+/**
+ * Text cut to `max` characters at a word, with an ellipsis: an annotation that ends mid-word reads
+ * as a typo. A single word longer than most of the room is cut where the room ends.
+ */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const room = text.slice(0, max - 1);
+    const space = room.search(/\s\S*$/);
+    const cut = space >= max * 0.6 ? room.slice(0, space) : room;
+    return `${cut.replace(/[\s,;:.]+$/, '')}…`;
+}
+/** The URL with no query string and no `?…` marker: what the `files` output and the manifest carry. */
+function bareUrl(url) {
+    return redactUrl(url).replace(/\?…$/, '');
+}
+/** Shortens in the middle, where a long name is least telling: both ends stay readable. */
+function middle(text, max) {
+    if (text.length <= max)
+        return text;
+    const head = Math.ceil((max - 1) / 2);
+    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+/** `host/…/last-segment` for a table cell: the host says where, the last segment says which. */
+function shortSource(url, max = 60) {
+    const bare = oneLine(bareUrl(url), 2000);
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)(\/.*)?$/i.exec(bare);
+    if (!m)
+        return middle(bare, max);
+    const host = oneLine(m[1], 40);
+    const segments = (m[2] ?? '').split('/').filter(Boolean);
+    const whole = [host, ...segments].join('/');
+    if (whole.length <= max)
+        return whole;
+    const prefix = segments.length > 1 ? `${host}/…/` : `${host}/`;
+    return `${prefix}${middle(segments.at(-1) ?? '', Math.max(12, max - prefix.length))}`;
+}
+/** The destination as people know it: relative to the workspace, never the runner's absolute path. */
+function displayDir(dir) {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    if (workspace) {
+        const rel = external_node_path_default().relative(workspace, dir);
+        if (rel === '')
+            return './';
+        if (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel))
+            return `${rel.split((external_node_path_default()).sep).join('/')}/`;
+    }
+    const home = process.env.HOME;
+    if (home && (dir === home || dir.startsWith(home + (external_node_path_default()).sep))) {
+        return `~/${external_node_path_default().relative(home, dir).split((external_node_path_default()).sep).join('/')}`.replace(/\/?$/, '/');
+    }
+    // Outside the workspace: the last folder names it well enough without the runner's layout.
+    return `…/${external_node_path_default().basename(dir)}/`;
+}
+/** The words for an entry the run's stop kept from arriving: its error in `files`, `tasks` and the manifest. */
+const STOPPED_WORDS = {
+    'not-started': 'not started',
+    cancelled: 'cancelled'
+};
+/** An entry's error as people and later steps read it: its own, or what the run's stop did to it. */
+function errorText(r) {
+    return r.stoppedBy ? STOPPED_WORDS[r.stoppedBy] : r.error;
+}
+/** Entries that repeat an earlier entry's URL (fetched once for all), by position. */
+function repeats(files) {
+    const first = new Map();
+    const out = new Map();
+    for (const f of files) {
+        if (f.sameAs !== undefined)
+            out.set(f.index, f.sameAs);
+        else if (f.url !== null && f.family === null) {
+            const earlier = first.get(f.url);
+            if (earlier !== undefined)
+                out.set(f.index, earlier);
+            else
+                first.set(f.url, f.index);
+        }
+    }
+    return out;
+}
+/** A task's row in `files` when it yielded no file: its reason stands for the task. */
+function isTaskRow(f) {
+    return f.url === null && f.family !== null;
+}
+/** Each task once: a task listed again (same ID, same family) was looked up and fetched once. */
+function distinctTasks(tasks) {
+    const seen = new Set();
+    return tasks.filter(t => {
+        const key = `${t.type}\n${t.taskId}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function totals(run) {
+    const again = repeats(run.files);
+    const tasks = distinctTasks(run.tasks);
+    const t = {
+        entries: 0,
+        downloaded: 0,
+        skipped: 0,
+        failed: 0,
+        notStarted: 0,
+        cancelled: 0,
+        bytes: 0,
+        tasks: tasks.length,
+        tasksFailed: 0,
+        tasksTimedOut: 0,
+        tasksNotStarted: 0,
+        tasksCancelled: 0
+    };
+    for (const f of run.files) {
+        if (again.has(f.index) || isTaskRow(f))
+            continue;
+        t.entries++;
+        if (f.status === 'downloaded') {
+            t.downloaded++;
+            t.bytes += f.bytes ?? 0;
+        }
+        else if (f.status === 'skipped')
+            t.skipped++;
+        else if (f.stoppedBy === 'not-started')
+            t.notStarted++;
+        else if (f.stoppedBy === 'cancelled')
+            t.cancelled++;
+        else
+            t.failed++;
+    }
+    for (const task of tasks) {
+        if (task.state === 'timeout')
+            t.tasksTimedOut++;
+        else if (task.state !== 'failed')
+            continue;
+        else if (task.stoppedBy === 'not-started')
+            t.tasksNotStarted++;
+        else if (task.stoppedBy === 'cancelled')
+            t.tasksCancelled++;
+        else
+            t.tasksFailed++;
+    }
+    return t;
+}
+/** Files that did not arrive, and tasks that yielded no file, for whatever reason. */
+function unfinished(t) {
+    return {
+        files: t.failed + t.notStarted + t.cancelled,
+        tasks: t.tasksFailed + t.tasksTimedOut + t.tasksNotStarted + t.tasksCancelled
+    };
+}
+/**
+ * "4 files downloaded, 1 skipped; 1 task failed": files, then (when some yielded nothing) tasks,
+ * each count said only when it is not zero (files downloaded always).
+ */
+function countsText(t) {
+    const files = [`${plural(t.downloaded, 'file')} downloaded`];
+    if (t.skipped)
+        files.push(`${t.skipped} skipped`);
+    if (t.failed)
+        files.push(`${t.failed} failed`);
+    if (t.notStarted)
+        files.push(`${t.notStarted} not started`);
+    if (t.cancelled)
+        files.push(`${t.cancelled} cancelled`);
+    const tasks = [
+        [t.tasksFailed, 'failed'],
+        [t.tasksTimedOut, 'timed out'],
+        [t.tasksNotStarted, 'not started'],
+        [t.tasksCancelled, 'cancelled']
+    ]
+        .filter(([n]) => n)
+        .map(([n, what], i) => (i === 0 ? `${plural(n, 'task')} ${what}` : `${n} ${what}`));
+    return tasks.length ? `${files.join(', ')}; ${tasks.join(', ')}` : files.join(', ');
+}
+/** "48.0 MiB in 9.2 s (5.2 MiB/s)". */
+function volumeText(t, elapsedMs) {
+    const seconds = elapsedMs / 1000;
+    if (t.bytes === 0)
+        return `nothing transferred in ${formatDuration(elapsedMs)}`;
+    const rate = seconds > 0 ? ` (${formatBytes(t.bytes / seconds)}/s)` : '';
+    return `${formatBytes(t.bytes)} in ${formatDuration(elapsedMs)}${rate}`;
+}
+const STATE_WORDS = {
+    success: 'succeeded',
+    failed: 'failed',
+    timeout: 'timed out',
+    skipped: 'skipped'
+};
+function stateWord(state) {
+    return STATE_WORDS[state];
+}
+/** "3 tasks: 2 succeeded, 1 timed out". */
+function tasksText(listed) {
+    const tasks = distinctTasks(listed);
+    const parts = Object.keys(STATE_WORDS).flatMap(state => {
+        const n = tasks.filter(t => t.state === state).length;
+        return n ? [`${n} ${STATE_WORDS[state]}`] : [];
+    });
+    return `${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+/** "shard 2/4: 25 of 100 entries". */
+function shardText(shard, own, total) {
+    return `shard ${shard.index}/${shard.total}: ${own} of ${plural(total, 'entry', 'entries')}`;
+}
+/** Why there is nothing to download, naming where the list came from. */
+function nothingText(empty, shard) {
+    const names = empty.inputs.map(name => name === 'urls-file' && empty.file ? `'${name}' (${oneLine(empty.file, 200)})` : `'${name}'`);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+    switch (empty.kind) {
+        case 'none-given':
+            return "Nothing to download: 'urls', 'urls-file' and 'task-ids' are all empty.";
+        case 'no-entries':
+            return `Nothing to download: ${list} ${names.length > 1 ? 'list' : 'lists'} no file URL and no task (only blank lines, # comments or an empty array).`;
+        case 'shard':
+            return `Nothing to download: ${shard ? `shard ${shard.index}/${shard.total}` : 'this shard'} got none of the ${plural(empty.total, 'entry', 'entries')} of ${list}.`;
+    }
 }
 
-class Queue {
-	#head;
-	#tail;
-	#size;
+;// CONCATENATED MODULE: ./src/report/log.ts
+// The step log as a person reads it on GitHub's page: a header, one line per file as it lands, totals.
 
-	constructor() {
-		this.clear();
-	}
 
-	enqueue(value) {
-		const node = new Node(value);
 
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
+/** Tasks named one by one in a waiting line; the rest are counted. */
+const WAITING_SHOWN = 5;
+/**
+ * Up to this many files, each file that arrives (or is skipped) has its line as it lands. Past it,
+ * those lines are kept and written at the end in one collapsed group, so that failures, task lines
+ * and totals stay readable; a line every 30 s says how far the run is.
+ */
+const FILE_LINES_SHOWN = 200;
+/** File names longer than this are shortened in the middle: the task ID after them stays whole. */
+const NAME_SHOWN = 100;
+/** The reason logStopped gave this run, so the file that met it does not say it again. */
+let stopReason = null;
+/** The lines of files that arrived, kept for the group once the run has more than FILE_LINES_SHOWN files. */
+const fileLines = { known: 0, landed: 0, grouped: false, kept: [] };
+/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
+function logStart(info) {
+    stopReason = null;
+    fileLines.known = 0;
+    fileLines.landed = 0;
+    fileLines.grouped = false;
+    fileLines.kept = [];
+    logMoreFiles(info.files);
+    const what = [
+        info.files ? plural(info.files, 'file') : '',
+        info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
+    ].filter(Boolean);
+    const where = displayDir(info.dir);
+    core_info(what.length
+        ? `Downloading ${what.join(' and ')} into ${where}`
+        : `Nothing to download into ${where}`);
+}
+/** Files a task gave, once it succeeded: past FILE_LINES_SHOWN in all, arrivals are grouped. */
+function logMoreFiles(n) {
+    fileLines.known += n;
+    if (fileLines.known > FILE_LINES_SHOWN)
+        fileLines.grouped = true;
+}
+/** A line about one file that arrived: at once, or kept for the group in a big run. */
+function fileLine(line) {
+    if (fileLines.grouped)
+        fileLines.kept.push(line);
+    else
+        core_info(line);
+}
+/** "shard 2/4: 25 of 100 entries": the log's first line in a sharded run. */
+function logShard(text) {
+    core_info(text);
+}
+/** About every 30 s in a big run, whose file lines wait for the end: how far it is. */
+function logLanded() {
+    if (!fileLines.grouped || fileLines.kept.length === 0)
+        return;
+    core_info(`… ${fileLines.landed} of ${plural(fileLines.known, 'file')} done so far`);
+}
+/**
+ * One line as a file lands, outside any group so the page shows it while the step runs. Entries a
+ * stop kept from starting stay quiet (logStopped said why once), and so does a task's "no file"
+ * row (logTask said what became of the task).
+ */
+function logFile(r) {
+    if (r.status === 'failed' && r.stoppedBy)
+        return;
+    if (r.url === null && r.family !== null)
+        return;
+    fileLines.landed++;
+    const name = middle(oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 500), NAME_SHOWN);
+    const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
+    if (r.status === 'failed') {
+        // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
+        const why = r.error !== null && r.error === stopReason ? 'stopped the run (see above)' : r.error;
+        core_info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`);
+        return;
+    }
+    const facts = [
+        r.bytes === null ? '' : formatBytes(r.bytes),
+        r.contentType ? oneLine(r.contentType, 60) : ''
+    ].filter(Boolean);
+    const how = r.sameAs !== undefined
+        ? `same URL as #${r.sameAs}, fetched once`
+        : r.status === 'skipped'
+            ? 'already there, skipped'
+            : formatDuration(r.ms);
+    const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷';
+    fileLine(`${mark} ${[name, ...facts, how].join('  ')}${task}`);
+}
+/** One line when a task settles: family, whole ID, state, number of files, time taken. */
+function logTask(t) {
+    const label = taskLabel(t.type, t.taskId);
+    const took = formatDuration(t.ms);
+    switch (t.state) {
+        case 'success':
+            core_info(`◆ ${label} succeeded in ${took}: ${plural(t.files, 'file')}`);
+            break;
+        case 'skipped':
+            core_info(`↷ ${label}: its files are already there, not looked up`);
+            break;
+        default: {
+            const error = errorText(t);
+            core_info(`✖ ${label} ${stateWord(t.state)} after ${took}${error ? `: ${oneLine(error)}` : ''}`);
+        }
+    }
+}
+/** A task listed more than once, said at the start: its entries share one lookup and its files. */
+function logRepeatedTask(type, taskId, entries) {
+    const shown = entries.slice(0, WAITING_SHOWN).join(', ') + (entries.length > WAITING_SHOWN ? ', …' : '');
+    core_info(`↷ ${taskLabel(type, taskId)} is listed ${entries.length} times (entries ${shown}): looked up and downloaded once`);
+}
+/** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
+function progressWord(progress) {
+    if (progress === null || progress.trim() === '')
+        return '';
+    const n = Number(progress);
+    if (!Number.isFinite(n) || n < 0)
+        return ` ${oneLine(progress, 20)}`;
+    return ` ${Math.round(n <= 1 ? n * 100 : Math.min(n, 100))}%`;
+}
+/** About every 30 s while tasks run: which, in what state, for how long. */
+function logWaiting(running) {
+    if (running.length === 0)
+        return;
+    const shown = running
+        .slice(0, WAITING_SHOWN)
+        .map(r => `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.status, 30) || 'pending'}` +
+        `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`);
+    const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : '';
+    core_info(`⏳ Waiting for ${plural(running.length, 'task')}: ${shown.join(', ')}${more}`);
+}
+/** Under the file's line: what failed, and when the next attempt comes. */
+function logRetry(label, n) {
+    // A file's detail: in a big run it goes into the group with the file lines.
+    fileLine(`  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`);
+}
+/** Under a long download: how far it is, and how fast. */
+function logProgress(label, p) {
+    const rate = p.bytes / Math.max(p.elapsedMs / 1000, 0.001);
+    const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : '';
+    const of = p.total ? ` of ${formatBytes(p.total)}` : '';
+    core_info(`  … ${oneLine(label, 200)}: ${percent}(${formatBytes(p.bytes)}${of}, ${formatBytes(rate)}/s)`);
+}
+/** Said once: why nothing more starts. The step's one error repeats it at the end. */
+function logStopped(reason) {
+    stopReason = reason;
+    core_info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`);
+}
+/**
+ * The closing lines: a big run's file lines in one collapsed group, then the totals, e.g.
+ * "12 files downloaded, 3 skipped, 1 failed · 48.0 MiB in 9.2 s (5.2 MiB/s)".
+ */
+function logTotals(run) {
+    const kept = fileLines.kept;
+    fileLines.kept = [];
+    if (kept.length > 0) {
+        startGroup(`Files that arrived or were already there (${kept.length} lines)`);
+        for (const line of kept)
+            core_info(line);
+        endGroup();
+    }
+    const t = totals(run);
+    core_info(`${countsText(t)} · ${volumeText(t, run.elapsedMs)}`);
+}
+/** Details for whoever turns on debug logging: where each file went, its hash, its source. */
+function logDetails(run) {
+    // The runner hides ::debug:: lines unless debug logging is on: do not write 10,000 of them for nothing.
+    if (!isDebug())
+        return;
+    for (const f of run.files) {
+        if (f.status === 'failed' && f.path === null && f.stoppedBy)
+            continue;
+        const fields = [
+            `#${f.index}`,
+            f.url ? redactUrl(f.url) : '(no file)',
+            f.taskId ? `task=${oneLine(f.taskId, 80)}${f.extra ? ' (extra)' : ''}` : '',
+            `status=${f.status}`,
+            f.path ? `path=${oneLine(f.path, 500)}` : '',
+            f.sha256 ? `sha256=${f.sha256}` : '',
+            f.sameAs !== undefined ? `sameAs=#${f.sameAs}` : ''
+        ];
+        core_debug(fields.filter(Boolean).join(' '));
+    }
+    for (const t of run.tasks) {
+        core_debug(`task ${oneLine(t.taskId, 80)} type=${t.type} state=${t.state} files=${t.files} ms=${t.ms}`);
+    }
 }
 
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+;// CONCATENATED MODULE: ./src/util/clock.ts
+// The run's clock: time, sleeps and randomness in one place, so tests can run the same code on virtual time.
 
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
+const realClock = {
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new CancelledError());
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: Math.random,
+    now: Date.now
+};
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
@@ -6174,6 +6393,622 @@ async function hostError(message, status, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/stop.ts
+// The run's stop: why nothing more starts (a bad key, no credits, a full disk, a cancel), raised once, checked before any work starts.
+
+/**
+ * Thrown where work would start after the run stopped. It stops all, so every layer passes it on
+ * as it is: the retry policy does not retry it, the task watcher does not take it for a failed
+ * lookup. Its message is never shown: the entry's `stoppedBy` says what happened.
+ */
+class StoppedError extends TransferError {
+    constructor() {
+        super('not started', { stopAll: true });
+        this.name = 'StoppedError';
+    }
+}
+/**
+ * The one stop of a run. Raised by an answer every other entry would meet too (401, 402, 433, a
+ * full disk) or by the runner's cancel; said once (the first reason stands); checked before every
+ * API call and download; and read back as `stoppedBy` for the entries it kept from ending.
+ */
+class RunStop {
+    /** Aborted once the run stops or is cancelled: wakes what sleeps between tries (a task between looks). */
+    signal;
+    #cancel;
+    #wake = new AbortController();
+    #onStop;
+    #reason = null;
+    /** `cancel` is the runner's SIGINT/SIGTERM; `onStop` says the reason, once. */
+    constructor(cancel, onStop) {
+        this.#cancel = cancel;
+        this.#onStop = onStop;
+        this.signal = AbortSignal.any([cancel, this.#wake.signal]);
+    }
+    /** Why nothing more starts: the answer that stopped the run, or the cancel; null while it runs on. */
+    get reason() {
+        return this.#reason ?? (this.#cancel.aborted ? cancelReason(this.#cancel) : null);
+    }
+    /** Stops the run for every entry not under way yet, said once. */
+    raise(reason) {
+        if (this.#reason !== null)
+            return;
+        this.#reason = reason;
+        this.#onStop(reason);
+        this.#wake.abort();
+    }
+    /**
+     * Raises the stop when `error` is one every other entry would meet too, then throws it on. Said
+     * the moment the answer arrives, before the governor hands the freed slot to the next queued
+     * call (or the transfer slot to the next download): that call then sees the stop and is never
+     * sent. Bound, for `.catch(stop.escalate)`.
+     */
+    escalate = (error) => {
+        this.raiseFor(error);
+        throw error;
+    };
+    /** Raises the stop when `error` stops all (a 401, 402 or 433 answer, a full disk). */
+    raiseFor(error) {
+        if (error instanceof TransferError && error.stopAll && !(error instanceof StoppedError)) {
+            this.raise(error.message);
+        }
+    }
+    /** Throws StoppedError once the run has stopped or is cancelled: nothing new may start. */
+    check() {
+        if (this.#reason !== null || this.#cancel.aborted)
+            throw new StoppedError();
+    }
+    /** What the stop does to work that would start now: null while the run goes on. */
+    now() {
+        if (this.#cancel.aborted)
+            return 'cancelled';
+        return this.#reason === null ? null : 'not-started';
+    }
+    /**
+     * What `error`, which ended an entry, says of the stop: cancelled (the run was cancelled), not
+     * started (the stop kept it from starting, or woke it from a sleep), or null: a failure of its own.
+     */
+    outcomeOf(error) {
+        if (this.#cancel.aborted)
+            return 'cancelled';
+        if (error instanceof StoppedError)
+            return 'not-started';
+        if (error instanceof CancelledError)
+            return this.#reason === null ? 'cancelled' : 'not-started';
+        return null;
+    }
+    /** From now on a cancel raises the stop (its line in the log, sleepers woken); returns what ends that. */
+    arm() {
+        const onCancel = () => this.raise(cancelReason(this.#cancel));
+        this.#cancel.addEventListener('abort', onCancel, { once: true });
+        if (this.#cancel.aborted)
+            onCancel();
+        return () => this.#cancel.removeEventListener('abort', onCancel);
+    }
+}
+/** Why nothing more happens after a cancel, for the log's stop line and the step's error. */
+function cancelReason(signal) {
+    const by = signal.reason instanceof CancelledError && signal.reason.signal
+        ? ` by ${signal.reason.signal}`
+        : '';
+    return `cancelled${by}; files that finished are kept`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/fetch.ts
+
+
+
+
+
+
+/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
+const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
+/**
+ * A job's transfer: nothing for a refused file, the facts of a kept one (hashed unless the record
+ * vouches for them), resolve and download otherwise, unless the run has stopped.
+ */
+async function transfer(job, ctx) {
+    const started = ctx.clock.now();
+    try {
+        const { disposition: d } = job;
+        if (d.kind === 'refuse')
+            return { kind: 'failed', error: d.why, ms: 0 };
+        if (d.kind === 'keep' && job.name) {
+            const { bytes, sha256 } = d.known ?? (await ctx.dest.hash(job.name, ctx.signal));
+            const contentType = d.known ? d.known.contentType : lookup(job.name) || null;
+            return { kind: 'kept', bytes, sha256, contentType };
+        }
+        const stoppedBy = ctx.stop.now();
+        if (stoppedBy)
+            return { kind: 'failed', error: null, stoppedBy, ms: 0 };
+        const file = await fetchFile(job, ctx);
+        return { kind: 'downloaded', file, ms: ctx.clock.now() - started };
+    }
+    catch (error) {
+        // A full disk (a 401/402 was said already): every other download would fail the same way.
+        ctx.stop.raiseFor(error);
+        const ms = ctx.clock.now() - started;
+        const stoppedBy = ctx.stop.outcomeOf(error);
+        if (stoppedBy)
+            return { kind: 'failed', error: null, stoppedBy, ms };
+        return { kind: 'failed', error: errorMessage(error), ms };
+    }
+    finally {
+        // The namer may wait for this file's extension: no response means none.
+        job.ext.resolve('');
+    }
+}
+/** `#3 cat.png`: how logs name a file before it has its final name. */
+function jobLabel(job) {
+    return `${job.urlName.stem}${job.urlName.ext}`;
+}
+/**
+ * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
+ * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
+ * A file the host says is gone (403, 404, 410) with the fresh URL too has expired on kie.ai: it
+ * fails at once, after two download-url calls, and no retry asks again.
+ */
+async function fetchFile(job, ctx) {
+    const label = jobLabel(job);
+    let signed;
+    let refreshed = false;
+    const fresh = async () => {
+        // A job queued when a 401/402 arrived must not spend another call.
+        ctx.stop.check();
+        return { url: await resolve(job, label, ctx), at: ctx.clock.now() };
+    };
+    const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
+    // Once a Range part of this file failed, its later attempts take it in one stream.
+    let oneStream = false;
+    const fetchOnce = (url) => download(ctx.http, url, ctx.dest, {
+        timeoutMs: ctx.timeoutMs,
+        signal: ctx.signal,
+        spare: oneStream ? undefined : ctx.transferSlots,
+        onPartFailed: () => (oneStream = true),
+        onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
+        onProgress: p => ctx.onProgress(label, p)
+    }).catch(ctx.stop.escalate);
+    /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
+    const refusedAgain = (error) => {
+        signed = undefined;
+        return error.gone ? expiredError(error, job.createdAt, ctx.clock.now()) : error;
+    };
+    return withRetry(label, ctx.policy, async () => {
+        signed ??= await fresh();
+        // A slot per attempt: an entry sleeping before its next attempt holds no connection.
+        return ctx.transferSlots.run(async () => {
+            // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
+            ctx.stop.check();
+            // Waiting for a slot may have aged the URL past its life: exchange it before use.
+            if (!signed || stale(signed))
+                signed = await fresh();
+            try {
+                return await fetchOnce(signed.url);
+            }
+            catch (error) {
+                if (!(error instanceof TransferError && error.refreshUrl))
+                    throw error;
+                if (refreshed)
+                    throw refusedAgain(error);
+                signed = undefined;
+                refreshed = true;
+                signed = await fresh();
+                try {
+                    return await fetchOnce(signed.url);
+                }
+                catch (again) {
+                    if (again instanceof TransferError && again.refreshUrl)
+                        throw refusedAgain(again);
+                    throw again;
+                }
+            }
+        }, ctx.signal);
+    }, ctx.signal);
+}
+/** kie.ai keeps generated files this long; their links often die sooner. */
+const KEPT_DAYS = 14;
+/**
+ * The final error of a file whose fresh signed URL met "gone" too: that the file has expired on
+ * kie.ai and when its task was created when kie.ai said so (first, as a long error is cut at its
+ * end), then what the host said.
+ */
+function expiredError(error, createdAt, now) {
+    const created = createdAt === undefined
+        ? ''
+        : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${age(now - createdAt)}`;
+    return new TransferError(`the file has expired on kie.ai (kept up to ${KEPT_DAYS} days, links often die sooner${created}): ` +
+        `${error.message} again with a fresh signed URL`);
+}
+/** "3 days ago", "5 hours ago", "less than an hour ago". */
+function age(ms) {
+    const hours = Math.floor(ms / 3_600_000);
+    if (hours >= 48)
+        return `${Math.floor(hours / 24)} days ago`;
+    if (hours >= 1)
+        return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+    return 'less than an hour ago';
+}
+/** The API call with its own retries (rate limits are the governor's); what escapes is final. */
+async function resolve(job, label, ctx) {
+    try {
+        return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.governor.run('resolve', () => {
+            // Queued behind the call that met a 401/402: that answer stands for this one too.
+            ctx.stop.check();
+            return ctx.api
+                .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
+                .catch(ctx.stop.escalate);
+        }, ctx.signal), ctx.signal);
+    }
+    catch (error) {
+        if (!(error instanceof TransferError) || error instanceof StoppedError)
+            throw error;
+        ctx.stop.raiseFor(error);
+        // The API's retries are spent: final for this file (the download's retries do not ask again).
+        throw new TransferError(error.message, { stopAll: error.stopAll });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/jobs.ts
+
+function deferred() {
+    let resolve;
+    let settled;
+    const promise = new Promise(r => (resolve = r));
+    return {
+        promise,
+        resolve: value => {
+            if (settled)
+                return;
+            settled = { value };
+            resolve(value);
+        },
+        peek: () => settled
+    };
+}
+/** The lot of every job until something else is decided (one object for all: no allocation per job). */
+const FETCH = Object.freeze({ kind: 'fetch' });
+function newJob(origin, position, disposition = FETCH, foreign = false) {
+    const urlName = nameFromUrl(origin.url);
+    const ext = deferred();
+    if (urlName.ext)
+        ext.resolve(urlName.ext);
+    return {
+        ...origin,
+        urlName,
+        position,
+        disposition,
+        foreign,
+        index: 0,
+        name: null,
+        named: deferred(),
+        ext,
+        result: deferred()
+    };
+}
+/** Decides what becomes of a job still to fetch: once, before its work starts. */
+function decide(job, disposition) {
+    if (job.disposition.kind !== 'fetch') {
+        throw new Error(`a job already decided (${job.disposition.kind}) cannot become ${disposition.kind}`);
+    }
+    ;
+    job.disposition = disposition;
+}
+/** The earlier job this one repeats (same URL), if it does. */
+function repeatOf(job) {
+    return job.disposition.kind === 'repeat' ? job.disposition.of : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/listings.ts
+
+/**
+ * Every entry has its listing from the start (a run cancelled even before it began reports them
+ * all). A URL listed at an earlier position, or repeated within one task's results, is fetched
+ * once, through its first job; a task listed again (same ID, same family) is looked up once.
+ */
+class Listings {
+    all = [];
+    #byUrl = new Map();
+    constructor(entries) {
+        const tasks = new Map();
+        for (const entry of entries) {
+            const position = this.all.length;
+            if (entry.kind === 'url') {
+                const { url, taskId, endpoint, foreign } = entry;
+                const origin = { url, taskId, family: null, endpoint, n: 1, extra: false };
+                this.all.push({ kind: 'url', job: this.addJob(origin, position, undefined, foreign) });
+                continue;
+            }
+            const key = `${entry.type}\n${entry.taskId}`;
+            const repeats = tasks.get(key);
+            const listing = { kind: 'task', entry, position, jobs: deferred(), repeats };
+            if (!repeats)
+                tasks.set(key, listing);
+            this.all.push(listing);
+        }
+    }
+    /**
+     * A new job at `position`. Only listed URLs (all known before anything starts) and the same
+     * task count as repeats: a repeat across tasks would depend on which task finished first, and
+     * names must not.
+     */
+    addJob(origin, position, sameTask, foreign) {
+        const listed = this.#byUrl.get(origin.url);
+        const first = listed && listed.position < position ? listed : sameTask?.get(origin.url);
+        const job = newJob(origin, position, first ? { kind: 'repeat', of: first } : FETCH, foreign);
+        if (first)
+            return job;
+        if (sameTask)
+            sameTask.set(origin.url, job);
+        else if (!listed)
+            this.#byUrl.set(origin.url, job);
+        return job;
+    }
+    /** A succeeded task's files (its extras too when asked for), each a job at the task's place. */
+    addTaskJobs(listing, outcome, withExtras) {
+        const { entry, position } = listing;
+        const { taskId, type: family, endpoint } = entry;
+        const urls = [
+            ...outcome.main.map(url => ({ url, extra: false })),
+            ...(withExtras ? outcome.extras : []).map(url => ({ url, extra: true }))
+        ];
+        const sameTask = new Map();
+        return urls.map(({ url, extra }, i) => {
+            const origin = {
+                url,
+                taskId,
+                family,
+                endpoint,
+                n: i + 1,
+                extra,
+                createdAt: outcome.createdAt
+            };
+            return this.addJob(origin, position, sameTask);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/place/destination.ts
@@ -6508,11 +7343,23 @@ const STALE_MS = 30_000;
 const POLL_MS = 250;
 /** The most of a lock file read: a holder is a line of JSON, whatever the file's size. */
 const MAX_HOLDER_BYTES = 4096;
+const intervalHeartbeat = (beat, everyMs) => {
+    const timer = setInterval(() => void beat(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+};
 /** Another run kept the destination for longer than `timeout`. */
 class LockTimeoutError extends Error {
     constructor(message) {
         super(message);
         this.name = 'LockTimeoutError';
+    }
+}
+/** A folder or a special file stands where the lock goes: not ours to remove, nor to wait for. */
+class NotALockFileError extends Error {
+    constructor(lockPath) {
+        super(`${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`);
+        this.name = 'NotALockFileError';
     }
 }
 /**
@@ -6527,7 +7374,8 @@ async function acquireLock(dir, options) {
     const lockPath = external_node_path_default().join(dir, LOCK_FILE);
     const staleMs = options.staleMs ?? STALE_MS;
     const pollMs = options.pollMs ?? POLL_MS;
-    const deadline = Date.now() + options.timeoutMs;
+    const clock = options.clock ?? realClock;
+    const deadline = clock.now() + options.timeoutMs;
     let told = false;
     /** The lock as the first look found it: the same one, still ahead, at the deadline is dead. */
     let first;
@@ -6535,36 +7383,32 @@ async function acquireLock(dir, options) {
         if (options.signal?.aborted)
             throw new CancelledError();
         const handle = await tryCreate(lockPath, dir);
-        if (handle)
-            return hold(handle, lockPath, staleMs);
+        if (handle) {
+            return hold(handle, lockPath, { clock, staleMs, start: options.startHeartbeat });
+        }
         const seen = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
         if (!seen)
             continue; // released between our two looks
-        if (!seen.isFile()) {
-            throw new LockTimeoutError(`${lockPath} is not a lock file this action made (it is a folder or a special file); remove it and run again.`);
-        }
+        if (!seen.isFile())
+            throw new NotALockFileError(lockPath);
         first ??= { ino: seen.ino, mtimeMs: seen.mtimeMs };
         const holder = await readHolder(lockPath);
-        if (isStale(seen.mtimeMs, holder, staleMs) && (await removeStale(lockPath, seen.ino)))
+        const stale = isStale(seen.mtimeMs, holder, staleMs, clock.now());
+        if (stale && (await removeStale(lockPath, seen.ino)))
             continue;
         if (!told) {
             told = true;
             options.onWait?.(`Waiting for another run that is writing to ${dir} (${describe(holder)}), for up to ${lock_seconds(options.timeoutMs)}.`);
         }
-        const left = deadline - Date.now();
+        const left = deadline - clock.now();
         if (left <= 0) {
-            const stillAhead = seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > Date.now();
+            const stillAhead = seen.ino === first.ino && seen.mtimeMs === first.mtimeMs && seen.mtimeMs > clock.now();
             if (stillAhead && (await removeStale(lockPath, seen.ino)))
                 continue;
             throw new LockTimeoutError(`Gave up after ${lock_seconds(options.timeoutMs)}: another run is still writing to ${dir} (${describe(holder)}). ` +
                 `Let it finish, give each job its own \`path\`, or raise \`timeout\`; if no such run is alive, delete ${lockPath}.`);
         }
-        try {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, left), undefined, { signal: options.signal });
-        }
-        catch {
-            throw new CancelledError();
-        }
+        await clock.sleep(Math.min(pollMs, left), options.signal);
     }
 }
 /** The new lock's handle, or undefined when another run holds it. */
@@ -6585,8 +7429,10 @@ async function tryCreate(lockPath, dir) {
     }
 }
 /** Writes who holds the lock and keeps its mtime fresh until released. */
-async function hold(handle, lockPath, staleMs) {
-    const holder = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since: new Date().toISOString() };
+async function hold(handle, lockPath, heartbeat) {
+    const { clock, staleMs } = heartbeat;
+    const since = new Date(clock.now()).toISOString();
+    const holder = { pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), since };
     try {
         await handle.writeFile(JSON.stringify(holder));
     }
@@ -6598,17 +7444,17 @@ async function hold(handle, lockPath, staleMs) {
     }
     const { ino } = await handle.stat();
     // Through our own handle: a heartbeat can never freshen a lock another run has made since.
-    const heartbeat = setInterval(() => {
-        const now = new Date();
-        handle.utimes(now, now).catch(() => undefined);
-    }, Math.max(Math.floor(staleMs / 3), 1));
-    heartbeat.unref();
+    const beat = async () => {
+        const now = new Date(clock.now());
+        await handle.utimes(now, now).catch(() => undefined);
+    };
+    const stop = (heartbeat.start ?? intervalHeartbeat)(beat, Math.max(Math.floor(staleMs / 3), 1));
     let released = false;
     return async () => {
         if (released)
             return;
         released = true;
-        clearInterval(heartbeat);
+        stop();
         await handle.close().catch(() => undefined);
         // Only our own lock: if it was judged stale and taken over, the new one is not ours to remove.
         const now = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
@@ -6649,9 +7495,9 @@ async function readHead(lockPath) {
         await handle.close();
     }
 }
-/** No heartbeat for `staleMs`, or held by a process of this machine that no longer exists. */
-function isStale(mtimeMs, holder, staleMs) {
-    if (Date.now() - mtimeMs > staleMs)
+/** No heartbeat for `staleMs` by `now`, or held by a process of this machine that no longer exists. */
+function isStale(mtimeMs, holder, staleMs, now) {
+    if (now - mtimeMs > staleMs)
         return true;
     return holder.host === (0,external_node_os_namespaceObject.hostname)() && holder.pid !== null && !processAlive(holder.pid);
 }
@@ -6845,7 +7691,7 @@ class DownloadRecord {
     /** Keys and task IDs this run set: on save, they win over what is on disk. */
     touchedFiles = new Set();
     touchedTasks = new Set();
-    /** Entries dropped at load because their file is gone (key to recorded path). */
+    /** Entries forgotten, key to recorded path: their file was gone at load, or another URL's file took its path. */
     gone = new Map();
     /** A bad record we could not move: said once, not again at save. */
     stuck = false;
@@ -6869,8 +7715,7 @@ class DownloadRecord {
      * starts afresh; entries with a bad field are dropped; entries whose file is gone are dropped.
      */
     static async load(dir, filename, onWarning) {
-        const holder = { stuck: false };
-        const contents = await readContents(dir, filename, onWarning, holder);
+        const { contents, aside } = await readContents(dir, filename, onWarning);
         const files = new Map();
         const gone = new Map();
         await Promise.all([...(contents?.files ?? [])].map(async ([key, entry]) => {
@@ -6886,7 +7731,7 @@ class DownloadRecord {
         const record = new DownloadRecord(dir, filename, onWarning, files, tasks);
         for (const [key, p] of gone)
             record.gone.set(key, p);
-        record.stuck = holder.stuck;
+        record.stuck = aside === 'stuck';
         return record;
     }
     /** What the record knows of a URL whose file is on disk. */
@@ -6955,13 +7800,38 @@ class DownloadRecord {
     async save() {
         if (this.touchedFiles.size === 0 && this.touchedTasks.size === 0)
             return false;
-        const holder = { stuck: this.stuck };
-        const quiet = message => {
-            if (!this.stuck)
-                this.onWarning(message);
-        };
-        const disk = await readContents(this.dir, this.filename, quiet, holder);
-        this.stuck = holder.stuck;
+        // A bad record already said to be stuck is not spoken of again, nor anything else this read finds.
+        const quiet = this.stuck ? () => undefined : this.onWarning;
+        const { contents: disk, aside } = await readContents(this.dir, this.filename, quiet);
+        if (aside)
+            this.stuck = aside === 'stuck';
+        const merged = this.merge(disk);
+        const text = recordText(this.filename, merged);
+        if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
+            this.onWarning(`${RECORD_FILE} in ${this.dir} would hold ${merged.files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
+                'A later `if-exists: skip` run hashes the files it finds instead.');
+            return false;
+        }
+        await writeAtomically(this.dir, text);
+        this.touchedFiles.clear();
+        this.touchedTasks.clear();
+        return true;
+    }
+    /** The record to save: what is on disk now (else what was loaded), this run's entries winning for the keys it set. */
+    merge(disk) {
+        const files = this.mergeFiles(disk);
+        const tasks = new Map(disk?.tasks ?? this.tasks);
+        for (const id of this.touchedTasks) {
+            const task = this.tasks.get(id);
+            if (task)
+                tasks.set(id, task);
+        }
+        for (const [id, task] of tasks)
+            if (!task.keys.every(k => files.has(k)))
+                tasks.delete(id);
+        return { files, tasks };
+    }
+    mergeFiles(disk) {
         const files = new Map();
         // A path this run wrote holds this run's file: another writer's entry for it is stale.
         const written = new Map();
@@ -6987,112 +7857,128 @@ class DownloadRecord {
             if (entry)
                 files.set(key, withoutState(entry));
         }
-        const tasks = new Map(disk?.tasks ?? this.tasks);
-        for (const id of this.touchedTasks) {
-            const task = this.tasks.get(id);
-            if (task)
-                tasks.set(id, task);
-        }
-        for (const [id, task] of tasks)
-            if (!task.keys.every(k => files.has(k)))
-                tasks.delete(id);
-        const text = JSON.stringify({
-            version: 2,
-            filename: this.filename,
-            files: Object.fromEntries(files),
-            tasks: Object.fromEntries([...tasks].map(([id, t]) => [
-                id,
-                { type: t.type, files: t.keys, main: t.main, results: t.results }
-            ]))
-        });
-        if (Buffer.byteLength(text) > MAX_RECORD_BYTES) {
-            this.onWarning(`${RECORD_FILE} in ${this.dir} would hold ${files.size} files, more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB: not written. ` +
-                'A later `if-exists: skip` run hashes the files it finds instead.');
-            return false;
-        }
-        const temp = external_node_path_default().join(this.dir, `${TEMP_PREFIX}${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.json`);
-        try {
-            await (0,promises_namespaceObject.writeFile)(temp, text, { flag: 'wx' });
-            await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(this.dir, RECORD_FILE));
-        }
-        catch (error) {
-            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
-            throw error;
-        }
-        this.touchedFiles.clear();
-        this.touchedTasks.clear();
-        return true;
+        return files;
+    }
+}
+/** The record file's text: version 2, its name template, files by key, tasks with their keys. */
+function recordText(filename, { files, tasks }) {
+    return JSON.stringify({
+        version: 2,
+        filename,
+        files: Object.fromEntries(files),
+        tasks: Object.fromEntries([...tasks].map(([id, t]) => [
+            id,
+            { type: t.type, files: t.keys, main: t.main, results: t.results }
+        ]))
+    });
+}
+/** Writes the record through a temp file and a rename: a reader sees the old record or the new one. */
+async function writeAtomically(dir, text) {
+    const temp = external_node_path_default().join(dir, `${TEMP_PREFIX}${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.json`);
+    try {
+        await (0,promises_namespaceObject.writeFile)(temp, text, { flag: 'wx' });
+        await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(dir, RECORD_FILE));
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+        throw error;
     }
 }
 function withoutState(file) {
     const { url, path: relPath, bytes, sha256, contentType, mtimeMs } = file;
     return { url, path: relPath, bytes, sha256, contentType, mtimeMs };
 }
+/** Why a record is set aside unread: it is not a regular file, or it is too big to parse. */
+const NOT_A_FILE = 'is not a regular file (a folder, a link or a special file)';
+const TOO_LARGE = `is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`;
 /**
- * The record's checked contents; undefined when there is none, it was set aside, or it was made
+ * The record's checked contents; none when there is no record, it was set aside, or it was made
  * by another version or name template (then it is simply overwritten by the next save).
  */
-async function readContents(dir, filename, onWarning, holder) {
-    const recordPath = external_node_path_default().join(dir, RECORD_FILE);
-    const setAside = async (why) => {
-        const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        try {
-            await (0,promises_namespaceObject.rename)(recordPath, external_node_path_default().join(dir, aside));
-            holder.stuck = false;
-            onWarning(`${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`);
-        }
-        catch (error) {
-            onWarning(`${RECORD_FILE} in ${dir} ${why}, and could not be set aside (${errorCode(error)}): left it where it is and started a fresh one.`);
-            holder.stuck = true;
-        }
-        return undefined;
-    };
+async function readContents(dir, filename, onWarning) {
+    const file = await readRecordFile(external_node_path_default().join(dir, RECORD_FILE));
+    if (file.kind === 'none')
+        return {};
+    if (file.kind === 'unreadable') {
+        onWarning(`Could not read ${RECORD_FILE} in ${dir} (${file.code}): starting a fresh one.`);
+        return {};
+    }
+    const parsed = file.kind === 'bad' ? file : parseRecord(file.text, filename);
+    if (parsed.kind === 'bad')
+        return { aside: await setAside(dir, parsed.why, onWarning) };
+    if (parsed.kind === 'foreign')
+        return {};
+    const { dropped } = parsed;
+    if (dropped > 0) {
+        onWarning(`${RECORD_FILE} in ${dir}: ignored ${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'}.`);
+    }
+    return { contents: parsed.contents };
+}
+/** The record file's text, unless it is missing, unreadable, or not a file small enough to parse. */
+async function readRecordFile(recordPath) {
     let stats;
     try {
         stats = await (0,promises_namespaceObject.lstat)(recordPath);
     }
     catch (error) {
-        if (error.code !== 'ENOENT') {
-            onWarning(`Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`);
-        }
-        return undefined;
+        if (error.code === 'ENOENT')
+            return { kind: 'none' };
+        return { kind: 'unreadable', code: errorCode(error) };
     }
     // Never opened unless it is a regular file: a FIFO would block the run, a device never end.
     if (!stats.isFile())
-        return setAside('is not a regular file (a folder, a link or a special file)');
+        return { kind: 'bad', why: NOT_A_FILE };
     if (stats.size > MAX_RECORD_BYTES)
-        return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
-    let text;
+        return { kind: 'bad', why: TOO_LARGE };
     try {
         const read = await readSmallFile(recordPath, stats);
-        if (read === 'swapped')
-            return setAside('is not a regular file (a folder, a link or a special file)');
-        if (read === 'large')
-            return setAside(`is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
-        text = read;
+        if (read.kind === 'swapped')
+            return { kind: 'bad', why: NOT_A_FILE };
+        if (read.kind === 'large')
+            return { kind: 'bad', why: TOO_LARGE };
+        return read;
     }
     catch (error) {
-        onWarning(`Could not read ${RECORD_FILE} in ${dir} (${errorCode(error)}): starting a fresh one.`);
-        return undefined;
+        return { kind: 'unreadable', code: errorCode(error) };
     }
+}
+/** Renames a bad record out of the way, saying so; one that cannot be moved is left where it is. */
+async function setAside(dir, why, onWarning) {
+    const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+        await (0,promises_namespaceObject.rename)(external_node_path_default().join(dir, RECORD_FILE), external_node_path_default().join(dir, aside));
+        onWarning(`${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`);
+        return 'moved';
+    }
+    catch (error) {
+        onWarning(`${RECORD_FILE} in ${dir} ${why}, and could not be set aside (${errorCode(error)}): left it where it is and started a fresh one.`);
+        return 'stuck';
+    }
+}
+/** Checks a record's text: only a version 2 record of this name template is read. */
+function parseRecord(text, filename) {
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch {
-        return setAside('is not valid JSON');
+        return { kind: 'bad', why: 'is not valid JSON' };
     }
     if (!isPlainObject(parsed) || typeof parsed.version !== 'number') {
-        return setAside('is not a record this action wrote');
+        return { kind: 'bad', why: 'is not a record this action wrote' };
     }
     // Another version's or another template's record is not damaged, only not ours to read.
     if (parsed.version !== 2 || parsed.filename !== filename)
-        return undefined;
+        return { kind: 'foreign' };
     if (!isPlainObject(parsed.files))
-        return setAside('has no valid `files` table');
+        return { kind: 'bad', why: 'has no valid `files` table' };
+    return { kind: 'contents', ...checkTables(parsed.files, parsed.tasks) };
+}
+/** The entries and tasks whose every field checks out, and how many others were dropped. */
+function checkTables(rawFiles, rawTasks) {
     const files = new Map();
     let dropped = 0;
-    for (const [key, value] of Object.entries(parsed.files)) {
+    for (const [key, value] of Object.entries(rawFiles)) {
         const entry = KEY.test(key) ? checkEntry(value) : undefined;
         if (entry)
             files.set(key, entry);
@@ -7100,18 +7986,14 @@ async function readContents(dir, filename, onWarning, holder) {
             dropped++;
     }
     const tasks = new Map();
-    const rawTasks = isPlainObject(parsed.tasks) ? parsed.tasks : {};
-    for (const [id, value] of Object.entries(rawTasks)) {
+    for (const [id, value] of Object.entries(isPlainObject(rawTasks) ? rawTasks : {})) {
         const task = id.length <= record_MAX_TASK_ID ? checkTask(value) : undefined;
         if (task)
             tasks.set(id, task);
         else
             dropped++;
     }
-    if (dropped > 0) {
-        onWarning(`${RECORD_FILE} in ${dir}: ignored ${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'}.`);
-    }
-    return { files, tasks };
+    return { contents: { files, tasks }, dropped };
 }
 /**
  * Reads a file lstat() called regular, without following a link or blocking on a FIFO swapped in
@@ -7124,7 +8006,7 @@ async function readSmallFile(file, seen) {
     try {
         const stats = await handle.stat();
         if (!stats.isFile() || stats.ino !== seen.ino)
-            return 'swapped';
+            return { kind: 'swapped' };
         const buffer = Buffer.alloc(Math.min(stats.size, MAX_RECORD_BYTES) + 1);
         let length = 0;
         while (length < buffer.length) {
@@ -7134,8 +8016,8 @@ async function readSmallFile(file, seen) {
             length += bytesRead;
         }
         if (length > MAX_RECORD_BYTES)
-            return 'large';
-        return buffer.toString('utf8', 0, length);
+            return { kind: 'large' };
+        return { kind: 'text', text: buffer.toString('utf8', 0, length) };
     }
     finally {
         await handle.close();
@@ -7196,440 +8078,6 @@ function sameSecond(a, b) {
 }
 function errorCode(error) {
     return error.code ?? errorMessage(error);
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-// Small wording helpers shared by the log, the outputs and the summary: sizes, times, IDs, sources, totals.
-
-
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${Math.round(bytes)} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** "0.4 s", "1 min 20 s", "2 h 5 min": a person reads a wait, not a number of milliseconds. */
-function formatDuration(ms) {
-    const s = Math.max(0, ms) / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    const whole = Math.round(s);
-    if (whole < 3600)
-        return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-    return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
-}
-/** "market task 281e5b0e…": the family and the whole task ID, so that it can be copied. */
-function taskLabel(family, taskId) {
-    return `${family ? `${family} ` : ''}task ${oneLine(taskId, 200)}`;
-}
-/**
- * Text cut to `max` characters at a word, with an ellipsis: an annotation that ends mid-word reads
- * as a typo. A single word longer than most of the room is cut where the room ends.
- */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    const room = text.slice(0, max - 1);
-    const space = room.search(/\s\S*$/);
-    const cut = space >= max * 0.6 ? room.slice(0, space) : room;
-    return `${cut.replace(/[\s,;:.]+$/, '')}…`;
-}
-/** The URL with no query string and no `?…` marker: what the `files` output and the manifest carry. */
-function bareUrl(url) {
-    return redactUrl(url).replace(/\?…$/, '');
-}
-/** Shortens in the middle, where a long name is least telling: both ends stay readable. */
-function middle(text, max) {
-    if (text.length <= max)
-        return text;
-    const head = Math.ceil((max - 1) / 2);
-    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
-}
-/** `host/…/last-segment` for a table cell: the host says where, the last segment says which. */
-function shortSource(url, max = 60) {
-    const bare = oneLine(bareUrl(url), 2000);
-    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)(\/.*)?$/i.exec(bare);
-    if (!m)
-        return middle(bare, max);
-    const host = oneLine(m[1], 40);
-    const segments = (m[2] ?? '').split('/').filter(Boolean);
-    const whole = [host, ...segments].join('/');
-    if (whole.length <= max)
-        return whole;
-    const prefix = segments.length > 1 ? `${host}/…/` : `${host}/`;
-    return `${prefix}${middle(segments.at(-1) ?? '', Math.max(12, max - prefix.length))}`;
-}
-/** The destination as people know it: relative to the workspace, never the runner's absolute path. */
-function displayDir(dir) {
-    const workspace = process.env.GITHUB_WORKSPACE;
-    if (workspace) {
-        const rel = external_node_path_default().relative(workspace, dir);
-        if (rel === '')
-            return './';
-        if (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel))
-            return `${rel.split((external_node_path_default()).sep).join('/')}/`;
-    }
-    const home = process.env.HOME;
-    if (home && (dir === home || dir.startsWith(home + (external_node_path_default()).sep))) {
-        return `~/${external_node_path_default().relative(home, dir).split((external_node_path_default()).sep).join('/')}`.replace(/\/?$/, '/');
-    }
-    // Outside the workspace: the last folder names it well enough without the runner's layout.
-    return `…/${external_node_path_default().basename(dir)}/`;
-}
-/** The pipeline's short error for entries a stop kept from starting. */
-const NOT_STARTED = 'not started';
-const CANCELLED = 'cancelled';
-/** Entries that repeat an earlier entry's URL (fetched once for all), by position. */
-function repeats(files) {
-    const first = new Map();
-    const out = new Map();
-    for (const f of files) {
-        if (f.sameAs !== undefined)
-            out.set(f.index, f.sameAs);
-        else if (f.url !== null && f.family === null) {
-            const earlier = first.get(f.url);
-            if (earlier !== undefined)
-                out.set(f.index, earlier);
-            else
-                first.set(f.url, f.index);
-        }
-    }
-    return out;
-}
-/** A task's row in `files` when it yielded no file: its reason stands for the task. */
-function isTaskRow(f) {
-    return f.url === null && f.family !== null;
-}
-/** Each task once: a task listed again (same ID, same family) was looked up and fetched once. */
-function distinctTasks(tasks) {
-    const seen = new Set();
-    return tasks.filter(t => {
-        const key = `${t.type}\n${t.taskId}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function totals(run) {
-    const again = repeats(run.files);
-    const tasks = distinctTasks(run.tasks);
-    const t = {
-        entries: 0,
-        downloaded: 0,
-        skipped: 0,
-        failed: 0,
-        notStarted: 0,
-        cancelled: 0,
-        bytes: 0,
-        tasks: tasks.length,
-        tasksFailed: 0,
-        tasksTimedOut: 0,
-        tasksNotStarted: 0,
-        tasksCancelled: 0
-    };
-    for (const f of run.files) {
-        if (again.has(f.index) || isTaskRow(f))
-            continue;
-        t.entries++;
-        if (f.status === 'downloaded') {
-            t.downloaded++;
-            t.bytes += f.bytes ?? 0;
-        }
-        else if (f.status === 'skipped')
-            t.skipped++;
-        else if (f.error === NOT_STARTED)
-            t.notStarted++;
-        else if (f.error === CANCELLED)
-            t.cancelled++;
-        else
-            t.failed++;
-    }
-    for (const task of tasks) {
-        if (task.state === 'timeout')
-            t.tasksTimedOut++;
-        else if (task.state !== 'failed')
-            continue;
-        else if (task.error === NOT_STARTED)
-            t.tasksNotStarted++;
-        else if (task.error === CANCELLED)
-            t.tasksCancelled++;
-        else
-            t.tasksFailed++;
-    }
-    return t;
-}
-/** Files that did not arrive, and tasks that yielded no file, for whatever reason. */
-function unfinished(t) {
-    return {
-        files: t.failed + t.notStarted + t.cancelled,
-        tasks: t.tasksFailed + t.tasksTimedOut + t.tasksNotStarted + t.tasksCancelled
-    };
-}
-/**
- * "4 files downloaded, 1 skipped; 1 task failed": files, then (when some yielded nothing) tasks,
- * each count said only when it is not zero (files downloaded always).
- */
-function countsText(t) {
-    const files = [`${plural(t.downloaded, 'file')} downloaded`];
-    if (t.skipped)
-        files.push(`${t.skipped} skipped`);
-    if (t.failed)
-        files.push(`${t.failed} failed`);
-    if (t.notStarted)
-        files.push(`${t.notStarted} not started`);
-    if (t.cancelled)
-        files.push(`${t.cancelled} cancelled`);
-    const tasks = [
-        [t.tasksFailed, 'failed'],
-        [t.tasksTimedOut, 'timed out'],
-        [t.tasksNotStarted, 'not started'],
-        [t.tasksCancelled, 'cancelled']
-    ]
-        .filter(([n]) => n)
-        .map(([n, what], i) => (i === 0 ? `${plural(n, 'task')} ${what}` : `${n} ${what}`));
-    return tasks.length ? `${files.join(', ')}; ${tasks.join(', ')}` : files.join(', ');
-}
-/** "48.0 MiB in 9.2 s (5.2 MiB/s)". */
-function volumeText(t, elapsedMs) {
-    const seconds = elapsedMs / 1000;
-    if (t.bytes === 0)
-        return `nothing transferred in ${formatDuration(elapsedMs)}`;
-    const rate = seconds > 0 ? ` (${formatBytes(t.bytes / seconds)}/s)` : '';
-    return `${formatBytes(t.bytes)} in ${formatDuration(elapsedMs)}${rate}`;
-}
-const STATE_WORDS = {
-    success: 'succeeded',
-    failed: 'failed',
-    timeout: 'timed out',
-    skipped: 'skipped'
-};
-function stateWord(state) {
-    return STATE_WORDS[state];
-}
-/** "3 tasks: 2 succeeded, 1 timed out". */
-function tasksText(listed) {
-    const tasks = distinctTasks(listed);
-    const parts = Object.keys(STATE_WORDS).flatMap(state => {
-        const n = tasks.filter(t => t.state === state).length;
-        return n ? [`${n} ${STATE_WORDS[state]}`] : [];
-    });
-    return `${tasks.length} task${tasks.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
-}
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
-/** "shard 2/4: 25 of 100 entries". */
-function shardText(shard, own, total) {
-    return `shard ${shard.index}/${shard.total}: ${own} of ${plural(total, 'entry', 'entries')}`;
-}
-/** Why there is nothing to download, naming where the list came from. */
-function nothingText(empty, shard) {
-    const names = empty.inputs.map(name => name === 'urls-file' && empty.file ? `'${name}' (${oneLine(empty.file, 200)})` : `'${name}'`);
-    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
-    switch (empty.kind) {
-        case 'none-given':
-            return "Nothing to download: 'urls', 'urls-file' and 'task-ids' are all empty.";
-        case 'no-entries':
-            return `Nothing to download: ${list} ${names.length > 1 ? 'list' : 'lists'} no file URL and no task (only blank lines, # comments or an empty array).`;
-        case 'shard':
-            return `Nothing to download: ${shard ? `shard ${shard.index}/${shard.total}` : 'this shard'} got none of the ${plural(empty.total, 'entry', 'entries')} of ${list}.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-// The step log as a person reads it on GitHub's page: a header, one line per file as it lands, totals.
-
-
-
-/** Tasks named one by one in a waiting line; the rest are counted. */
-const WAITING_SHOWN = 5;
-/**
- * Up to this many files, each file that arrives (or is skipped) has its line as it lands. Past it,
- * those lines are kept and written at the end in one collapsed group, so that failures, task lines
- * and totals stay readable; a line every 30 s says how far the run is.
- */
-const FILE_LINES_SHOWN = 200;
-/** File names longer than this are shortened in the middle: the task ID after them stays whole. */
-const NAME_SHOWN = 100;
-/** The reason logStopped gave this run, so the file that met it does not say it again. */
-let stoppedBy = null;
-/** The lines of files that arrived, kept for the group once the run has more than FILE_LINES_SHOWN files. */
-const fileLines = { known: 0, landed: 0, grouped: false, kept: [] };
-/** "Downloading 12 files and the results of 3 tasks into kie-downloads/". */
-function logStart(info) {
-    stoppedBy = null;
-    fileLines.known = 0;
-    fileLines.landed = 0;
-    fileLines.grouped = false;
-    fileLines.kept = [];
-    logMoreFiles(info.files);
-    const what = [
-        info.files ? plural(info.files, 'file') : '',
-        info.tasks ? `the results of ${plural(info.tasks, 'task')}` : ''
-    ].filter(Boolean);
-    const where = displayDir(info.dir);
-    core_info(what.length
-        ? `Downloading ${what.join(' and ')} into ${where}`
-        : `Nothing to download into ${where}`);
-}
-/** Files a task gave, once it succeeded: past FILE_LINES_SHOWN in all, arrivals are grouped. */
-function logMoreFiles(n) {
-    fileLines.known += n;
-    if (fileLines.known > FILE_LINES_SHOWN)
-        fileLines.grouped = true;
-}
-/** A line about one file that arrived: at once, or kept for the group in a big run. */
-function fileLine(line) {
-    if (fileLines.grouped)
-        fileLines.kept.push(line);
-    else
-        core_info(line);
-}
-/** "shard 2/4: 25 of 100 entries": the log's first line in a sharded run. */
-function logShard(text) {
-    core_info(text);
-}
-/** About every 30 s in a big run, whose file lines wait for the end: how far it is. */
-function logLanded() {
-    if (!fileLines.grouped || fileLines.kept.length === 0)
-        return;
-    core_info(`… ${fileLines.landed} of ${plural(fileLines.known, 'file')} done so far`);
-}
-/**
- * One line as a file lands, outside any group so the page shows it while the step runs. Entries a
- * stop kept from starting stay quiet (logStopped said why once), and so does a task's "no file"
- * row (logTask said what became of the task).
- */
-function logFile(r) {
-    if (r.status === 'failed' && (r.error === NOT_STARTED || r.error === CANCELLED))
-        return;
-    if (r.url === null && r.family !== null)
-        return;
-    fileLines.landed++;
-    const name = middle(oneLine(r.name ?? (r.url ? redactUrl(r.url) : `#${r.index}`), 500), NAME_SHOWN);
-    const task = r.family && r.taskId ? `  ${taskLabel(r.family, r.taskId)}` : '';
-    if (r.status === 'failed') {
-        // Files whose answer stopped the run (the calls under way) point at the stop line instead of repeating it.
-        const why = r.error !== null && r.error === stoppedBy ? 'stopped the run (see above)' : r.error;
-        core_info(`✖ ${name}: ${oneLine(why ?? 'failed')}${task}`);
-        return;
-    }
-    const facts = [
-        r.bytes === null ? '' : formatBytes(r.bytes),
-        r.contentType ? oneLine(r.contentType, 60) : ''
-    ].filter(Boolean);
-    const how = r.sameAs !== undefined
-        ? `same URL as #${r.sameAs}, fetched once`
-        : r.status === 'skipped'
-            ? 'already there, skipped'
-            : formatDuration(r.ms);
-    const mark = r.status === 'downloaded' && r.sameAs === undefined ? '✔' : '↷';
-    fileLine(`${mark} ${[name, ...facts, how].join('  ')}${task}`);
-}
-/** One line when a task settles: family, whole ID, state, number of files, time taken. */
-function logTask(t) {
-    const label = taskLabel(t.type, t.taskId);
-    const took = formatDuration(t.ms);
-    switch (t.state) {
-        case 'success':
-            core_info(`◆ ${label} succeeded in ${took}: ${plural(t.files, 'file')}`);
-            break;
-        case 'skipped':
-            core_info(`↷ ${label}: its files are already there, not looked up`);
-            break;
-        default:
-            core_info(`✖ ${label} ${stateWord(t.state)} after ${took}${t.error ? `: ${oneLine(t.error)}` : ''}`);
-    }
-}
-/** A task listed more than once, said at the start: its entries share one lookup and its files. */
-function logRepeatedTask(type, taskId, entries) {
-    const shown = entries.slice(0, WAITING_SHOWN).join(', ') + (entries.length > WAITING_SHOWN ? ', …' : '');
-    core_info(`↷ ${taskLabel(type, taskId)} is listed ${entries.length} times (entries ${shown}): looked up and downloaded once`);
-}
-/** kie.ai reports progress as "0.48" (a fraction) or "48" (a percentage), or not at all. */
-function progressWord(progress) {
-    if (progress === null || progress.trim() === '')
-        return '';
-    const n = Number(progress);
-    if (!Number.isFinite(n) || n < 0)
-        return ` ${oneLine(progress, 20)}`;
-    return ` ${Math.round(n <= 1 ? n * 100 : Math.min(n, 100))}%`;
-}
-/** About every 30 s while tasks run: which, in what state, for how long. */
-function logWaiting(running) {
-    if (running.length === 0)
-        return;
-    const shown = running
-        .slice(0, WAITING_SHOWN)
-        .map(r => `${taskLabel(oneLine(r.type, 30), r.taskId)} ${oneLine(r.status, 30) || 'pending'}` +
-        `${progressWord(r.progress)} (${formatDuration(r.sinceMs)})`);
-    const more = running.length > WAITING_SHOWN ? `, and ${running.length - WAITING_SHOWN} more` : '';
-    core_info(`⏳ Waiting for ${plural(running.length, 'task')}: ${shown.join(', ')}${more}`);
-}
-/** Under the file's line: what failed, and when the next attempt comes. */
-function logRetry(label, n) {
-    // A file's detail: in a big run it goes into the group with the file lines.
-    fileLine(`  ↻ ${oneLine(label, 200)}: ${oneLine(n.reason)}; retry ${n.retry} of ${n.of} in ${formatDuration(n.waitMs)}`);
-}
-/** Under a long download: how far it is, and how fast. */
-function logProgress(label, p) {
-    const rate = p.bytes / Math.max(p.elapsedMs / 1000, 0.001);
-    const percent = p.total ? `${Math.floor((p.bytes / p.total) * 100)}% ` : '';
-    const of = p.total ? ` of ${formatBytes(p.total)}` : '';
-    core_info(`  … ${oneLine(label, 200)}: ${percent}(${formatBytes(p.bytes)}${of}, ${formatBytes(rate)}/s)`);
-}
-/** Said once: why nothing more starts. The step's one error repeats it at the end. */
-function logStopped(reason) {
-    stoppedBy = reason;
-    core_info(`■ Stopped: ${oneLine(reason)}. Nothing more will start.`);
-}
-/**
- * The closing lines: a big run's file lines in one collapsed group, then the totals, e.g.
- * "12 files downloaded, 3 skipped, 1 failed · 48.0 MiB in 9.2 s (5.2 MiB/s)".
- */
-function logTotals(run) {
-    const kept = fileLines.kept;
-    fileLines.kept = [];
-    if (kept.length > 0) {
-        startGroup(`Files that arrived or were already there (${kept.length} lines)`);
-        for (const line of kept)
-            core_info(line);
-        endGroup();
-    }
-    const t = totals(run);
-    core_info(`${countsText(t)} · ${volumeText(t, run.elapsedMs)}`);
-}
-/** Details for whoever turns on debug logging: where each file went, its hash, its source. */
-function logDetails(run) {
-    // The runner hides ::debug:: lines unless debug logging is on: do not write 10,000 of them for nothing.
-    if (!isDebug())
-        return;
-    for (const f of run.files) {
-        if (f.status === 'failed' &&
-            f.path === null &&
-            (f.error === NOT_STARTED || f.error === CANCELLED))
-            continue;
-        const fields = [
-            `#${f.index}`,
-            f.url ? redactUrl(f.url) : '(no file)',
-            f.taskId ? `task=${oneLine(f.taskId, 80)}${f.extra ? ' (extra)' : ''}` : '',
-            `status=${f.status}`,
-            f.path ? `path=${oneLine(f.path, 500)}` : '',
-            f.sha256 ? `sha256=${f.sha256}` : '',
-            f.sameAs !== undefined ? `sameAs=#${f.sameAs}` : ''
-        ];
-        core_debug(fields.filter(Boolean).join(' '));
-    }
-    for (const t of run.tasks) {
-        core_debug(`task ${oneLine(t.taskId, 80)} type=${t.type} state=${t.state} files=${t.files} ms=${t.ms}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/resolve/governor.ts
@@ -8470,161 +8918,152 @@ function safeUrls(get) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tasks/watch.ts
-// Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
-
-
-
+;// CONCATENATED MODULE: ./src/tasks/task-wait.ts
 /** kie.ai documents polling every 2-5 s at first, then 15-30 s. */
 const FIRST_INTERVAL_MS = 3_000;
 const MAX_INTERVAL_MS = 30_000;
 const INTERVAL_GROWTH = 1.5;
 /** Never two lookups of one task within this (4o and Suno allow 3 per second per task). */
 const MIN_SPACING_MS = 1_000;
-/** kie.ai answers 404 "Task Not Found" or 422 "record is null" right after a task is created. */
-const DEFAULT_GRACE_MS = 90_000;
-class TaskWatcher {
-    #options;
+/**
+ * A task being waited for: each look is taken in (take), then the wait either looks again
+ * (nextLookAt) or ends (giveUp). No I/O and no clock: times come in as arguments.
+ */
+class TaskWait {
+    task;
+    startedAt;
+    /** The last status in words ("generating"), or "no answer yet" / "not found yet" before any. */
+    status = 'no answer yet';
+    progress = null;
+    #deadline;
     #graceMs;
-    #running = new Set();
-    constructor(options) {
-        this.#options = options;
-        this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    #interval = FIRST_INTERVAL_MS;
+    #looks = 0;
+    #firstLookAt;
+    #lastLookAt = 0;
+    /** Whether kie.ai ever answered with the task's details. */
+    #found = false;
+    /** What kie.ai said while it did not know the task: `404 "Task Not Found"`, `422 "record is null"`. */
+    #missing = new Set();
+    /** The last lookup error since the last answer, for the timeout's message. */
+    #lastError;
+    #retryAfterMs = 0;
+    #unknownSeen = new Set();
+    constructor(task, options) {
+        this.task = task;
+        this.startedAt = options.startedAt;
+        this.#deadline = options.deadline;
+        this.#graceMs = options.graceMs;
     }
-    /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402/433). */
-    async watch(task) {
-        const entry = {
-            task,
-            startedAt: this.#options.clock.now(),
-            status: 'no answer yet',
-            progress: null
-        };
-        this.#running.add(entry);
-        try {
-            return await this.#poll(entry);
-        }
-        finally {
-            this.#running.delete(entry);
-        }
-    }
-    /** The tasks being waited for, with their last status. */
-    running() {
-        const now = this.#options.clock.now();
-        return [...this.#running].map(e => ({
-            ...e.task,
-            status: e.status,
-            progress: e.progress,
-            sinceMs: now - e.startedAt
-        }));
-    }
-    async #poll(entry) {
-        const { lookup, clock, deadline, signal } = this.#options;
-        const { task } = entry;
-        const unknownSeen = new Set();
-        const elapsed = () => clock.now() - entry.startedAt;
-        const fail = (error) => ({ state: 'failed', error, ms: elapsed() });
-        let interval = FIRST_INTERVAL_MS;
-        let firstLookAt;
-        let looks = 0;
-        let found = false;
-        /** What kie.ai said while it did not know the task: `404 "Task Not Found"`, `422 "record is null"`. */
-        const missing = new Set();
-        let lastError;
-        for (;;) {
-            if (signal.aborted)
-                throw new CancelledError();
-            looks += 1;
-            let view;
-            let retryAfterMs = 0;
-            try {
-                view = FAMILIES[task.type].read(await lookup(task.type, task.taskId, signal));
-            }
-            catch (raw) {
-                if (signal.aborted || raw instanceof CancelledError)
-                    throw new CancelledError();
-                if (isRecordMissing(raw)) {
-                    missing.add(raw.answer ?? '422 "record is null"');
-                    if (!found)
-                        entry.status = 'not found yet';
-                }
-                else if (isTaskEnded(raw)) {
-                    return fail(raw.message);
-                }
-                else {
-                    const error = classify(raw);
-                    if (error.stopAll)
-                        throw error;
-                    if (!error.retryable)
-                        return fail(`could not be looked up: ${error.message}`);
-                    lastError = error.message;
-                    retryAfterMs = error.retryAfterMs ?? 0;
-                }
-            }
-            // Spacing counts from the answer: a lookup may have queued behind the run's lookup cap, and
-            // the next one must still come at least the interval after this one reached kie.ai.
-            const lookedAt = clock.now();
-            firstLookAt ??= lookedAt;
-            if (view) {
-                found = true;
-                lastError = undefined;
-                entry.status = view.status;
-                entry.progress = view.progress;
-                if (view.state === 'success') {
-                    if (view.main.length === 0) {
-                        const why = view.noFile ? `: ${view.noFile}` : '';
-                        return fail(`finished, but produced no file to download${why}`);
-                    }
-                    const { main, extras, createdAt } = view;
-                    return {
-                        state: 'success',
-                        main,
-                        extras,
-                        ms: elapsed(),
-                        createdAt: createdAt ?? undefined
-                    };
-                }
-                // The reason alone: the log and the error name the task (family and ID) in front of it.
-                if (view.state === 'failed')
-                    return fail(view.error ?? 'kie.ai gave no reason');
-                if (view.state === 'unknown' && !unknownSeen.has(view.raw)) {
-                    unknownSeen.add(view.raw);
-                    this.#options.onUnknownStatus?.(task, view.raw);
-                }
-            }
-            // A task kie.ai has never heard of gets the grace period, not the whole wait.
-            const notFound = missing.size > 0 && !found;
-            const endAt = notFound ? Math.min(deadline, firstLookAt + this.#graceMs) : deadline;
-            const wait = Math.min(MAX_INTERVAL_MS, interval * (0.9 + 0.2 * clock.random()));
-            interval = Math.min(MAX_INTERVAL_MS, interval * INTERVAL_GROWTH);
-            const nextAt = Math.min(lookedAt + Math.max(wait, retryAfterMs), endAt);
-            // Asked to come back only after the deadline (a Retry-After, a rate-limit pause): no look is left.
-            const askedPast = lookedAt + retryAfterMs > endAt;
-            if (clock.now() >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS) {
-                if (notFound)
-                    return fail(notFoundMessage(task, [...missing], looks, elapsed()));
-                const ms = elapsed();
-                const error = timeoutMessage({ entry, looks, found, lastError, ms });
-                return { state: 'timeout', error, ms };
-            }
-            await clock.sleep(Math.max(0, nextAt - clock.now()), signal);
+    /** Takes in one look, answered at `at`: the outcome when it settles the task. */
+    take(look, at) {
+        this.#looks += 1;
+        // Spacing counts from the answer: a lookup may have queued behind the run's lookup cap, and
+        // the next one must still come at least the interval after this one reached kie.ai.
+        this.#lastLookAt = at;
+        this.#firstLookAt ??= at;
+        this.#retryAfterMs = look.kind === 'error' ? look.retryAfterMs : 0;
+        switch (look.kind) {
+            case 'seen':
+                return this.#seen(look.view, at);
+            case 'missing':
+                this.#missing.add(look.answer);
+                if (!this.#found)
+                    this.status = 'not found yet';
+                return { kind: 'going' };
+            case 'ended':
+                return this.#failed(look.error, at);
+            case 'refused':
+                return this.#failed(`could not be looked up: ${look.error}`, at);
+            case 'error':
+                this.#lastError = look.error;
+                return { kind: 'going' };
         }
     }
-}
-function notFoundMessage(task, answers, looks, ms) {
-    const when = looks === 1 ? 'at its only look' : `${looks} times over ${watch_seconds(ms)} s`;
-    return (`not found: kie.ai answered ${answers.join(' and ')} ${when}. ` +
-        `Check task-type (the task may belong to another family than ${task.type}) and that the ` +
-        'task is less than 14 days old.');
-}
-function timeoutMessage({ entry, looks, found, lastError, ms }) {
-    const status = [entry.status, formatProgress(entry.progress)].filter(Boolean).join(', ');
-    const last = lastError ? `last error: ${lastError}` : `last status: ${status}`;
-    if (looks === 1) {
-        const what = found || !lastError ? 'not finished' : 'no answer from kie.ai';
-        return `${what} at the first look, and wait allows no more time (${last})`;
+    /**
+     * When to look next (epoch ms), or undefined when no look is left: the end (the deadline, or the
+     * grace period's end for a task kie.ai has never heard of) has come, kie.ai asked to come back
+     * only after it, or the next look would come less than MIN_SPACING_MS after the last.
+     * `random` in [0, 1) jitters the interval by ±10 %.
+     */
+    nextLookAt(now, random) {
+        const lookedAt = this.#lastLookAt;
+        const endAt = this.#endAt();
+        const wait = Math.min(MAX_INTERVAL_MS, this.#interval * (0.9 + 0.2 * random));
+        this.#interval = Math.min(MAX_INTERVAL_MS, this.#interval * INTERVAL_GROWTH);
+        const nextAt = Math.min(lookedAt + Math.max(wait, this.#retryAfterMs), endAt);
+        // Asked to come back only after the end (a Retry-After, a rate-limit pause): no look is left.
+        const askedPast = lookedAt + this.#retryAfterMs > endAt;
+        if (now >= endAt || askedPast || nextAt - lookedAt < MIN_SPACING_MS)
+            return undefined;
+        return nextAt;
     }
-    const what = found ? 'still generating' : 'no answer from kie.ai';
-    return `${what} after ${watch_seconds(ms)} s (${last})`;
+    /** The outcome when no look is left: not found when kie.ai never knew the task, else timed out. */
+    giveUp(now) {
+        const ms = now - this.startedAt;
+        if (this.#notFound()) {
+            return { state: 'failed', error: this.#notFoundMessage(ms), ms };
+        }
+        return { state: 'timeout', error: this.#timeoutMessage(ms), ms };
+    }
+    #seen(view, at) {
+        this.#found = true;
+        this.#lastError = undefined;
+        this.status = view.status;
+        this.progress = view.progress;
+        if (view.state === 'success') {
+            if (view.main.length === 0) {
+                const why = view.noFile ? `: ${view.noFile}` : '';
+                return this.#failed(`finished, but produced no file to download${why}`, at);
+            }
+            const { main, extras, createdAt } = view;
+            const ms = at - this.startedAt;
+            const outcome = {
+                state: 'success',
+                main,
+                extras,
+                ms,
+                createdAt: createdAt ?? undefined
+            };
+            return { kind: 'done', outcome };
+        }
+        // The reason alone: the log and the error name the task (family and ID) in front of it.
+        if (view.state === 'failed')
+            return this.#failed(view.error ?? 'kie.ai gave no reason', at);
+        if (view.state === 'unknown' && !this.#unknownSeen.has(view.raw)) {
+            this.#unknownSeen.add(view.raw);
+            return { kind: 'going', newUnknown: view.raw };
+        }
+        return { kind: 'going' };
+    }
+    #failed(error, at) {
+        return { kind: 'done', outcome: { state: 'failed', error, ms: at - this.startedAt } };
+    }
+    /** A task kie.ai has never heard of gets the grace period, not the whole wait. */
+    #notFound() {
+        return this.#missing.size > 0 && !this.#found;
+    }
+    #endAt() {
+        const firstLookAt = this.#firstLookAt ?? this.startedAt;
+        return this.#notFound() ? Math.min(this.#deadline, firstLookAt + this.#graceMs) : this.#deadline;
+    }
+    #notFoundMessage(ms) {
+        const looks = this.#looks;
+        const when = looks === 1 ? 'at its only look' : `${looks} times over ${task_wait_seconds(ms)} s`;
+        return (`not found: kie.ai answered ${[...this.#missing].join(' and ')} ${when}. ` +
+            `Check task-type (the task may belong to another family than ${this.task.type}) and that the ` +
+            'task is less than 14 days old.');
+    }
+    #timeoutMessage(ms) {
+        const status = [this.status, formatProgress(this.progress)].filter(Boolean).join(', ');
+        const last = this.#lastError ? `last error: ${this.#lastError}` : `last status: ${status}`;
+        if (this.#looks === 1) {
+            const what = this.#found || !this.#lastError ? 'not finished' : 'no answer from kie.ai';
+            return `${what} at the first look, and wait allows no more time (${last})`;
+        }
+        const what = this.#found ? 'still generating' : 'no answer from kie.ai';
+        return `${what} after ${task_wait_seconds(ms)} s (${last})`;
+    }
 }
 /** kie.ai's progress for people: "0.48" is 48%. */
 function formatProgress(progress) {
@@ -8637,248 +9076,149 @@ function formatProgress(progress) {
         return `${Math.round(value * 100)}%`;
     return value <= 100 ? `${Math.round(value)}%` : progress;
 }
-function watch_seconds(ms) {
+function task_wait_seconds(ms) {
     return Math.round(ms / 1000);
 }
 
-;// CONCATENATED MODULE: ./src/util/clock.ts
-// The run's clock: time, sleeps and randomness in one place, so tests can run the same code on virtual time.
-
-const realClock = {
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new CancelledError());
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    random: Math.random,
-    now: Date.now
-};
-
-;// CONCATENATED MODULE: ./src/pipeline/fetch.ts
+;// CONCATENATED MODULE: ./src/tasks/watch.ts
+// Waits for kie.ai tasks: polls each task's details with a growing interval until it ends or the deadline passes.
 
 
 
 
-/** A signed URL lives 20 minutes; one older than this is replaced before a download starts. */
-const SIGNED_URL_MAX_AGE_MS = 18 * 60 * 1000;
-/** `#3 cat.png`: how logs name a file before it has its final name. */
-function jobLabel(job) {
-    return `${job.urlName.stem}${job.urlName.ext}`;
-}
-/**
- * Resolve, then download, under the one retry policy. A refused or expired signed URL is exchanged
- * once for a fresh one at no cost to `retries` (a refresh is not a retry); a second refusal is.
- * A file the host says is gone (403, 404, 410) with the fresh URL too has expired on kie.ai: it
- * fails at once, after two download-url calls, and no retry asks again.
- */
-async function fetchFile(job, ctx) {
-    const label = jobLabel(job);
-    let signed;
-    let refreshed = false;
-    const fresh = async () => {
-        // A job queued when a 401/402 arrived must not spend another call.
-        const stopped = ctx.stopped();
-        if (stopped)
-            throw new TransferError('not started');
-        return { url: await resolve(job, label, ctx), at: ctx.clock.now() };
-    };
-    const stale = (s) => ctx.clock.now() - s.at > SIGNED_URL_MAX_AGE_MS;
-    // Once a Range part of this file failed, its later attempts take it in one stream.
-    let oneStream = false;
-    const fetchOnce = (url) => download(ctx.http, url, ctx.dest, {
-        timeoutMs: ctx.timeoutMs,
-        signal: ctx.signal,
-        spare: oneStream ? undefined : ctx.fileSlots,
-        onPartFailed: () => (oneStream = true),
-        onResponse: info => job.ext.resolve(extFromContentType(info.contentType)),
-        onProgress: p => ctx.onProgress(label, p)
-    }).catch(stopOn401(ctx));
-    /** A refusal of the refreshed URL: final when it says the file is gone, else as before. */
-    const refusedAgain = (error) => {
-        signed = undefined;
-        return error.gone ? expiredError(error, job.createdAt, ctx.clock.now()) : error;
-    };
-    return withRetry(label, ctx.policy, async () => {
-        signed ??= await fresh();
-        // A slot per attempt: an entry sleeping before its next attempt holds no connection.
-        return ctx.fileSlots.run(async () => {
-            // A stop that came while this waited for a slot (a full disk, a 401) starts nothing more.
-            if (ctx.stopped())
-                throw new TransferError('not started');
-            // Waiting for a slot may have aged the URL past its life: exchange it before use.
-            if (!signed || stale(signed))
-                signed = await fresh();
-            try {
-                return await fetchOnce(signed.url);
-            }
-            catch (error) {
-                if (!(error instanceof TransferError && error.refreshUrl))
-                    throw error;
-                if (refreshed)
-                    throw refusedAgain(error);
-                signed = undefined;
-                refreshed = true;
-                signed = await fresh();
-                try {
-                    return await fetchOnce(signed.url);
-                }
-                catch (again) {
-                    if (again instanceof TransferError && again.refreshUrl)
-                        throw refusedAgain(again);
-                    throw again;
-                }
-            }
-        }, ctx.signal);
-    }, ctx.signal);
-}
-/** kie.ai keeps generated files this long; their links often die sooner. */
-const KEPT_DAYS = 14;
-/**
- * The final error of a file whose fresh signed URL met "gone" too: that the file has expired on
- * kie.ai and when its task was created when kie.ai said so (first, as a long error is cut at its
- * end), then what the host said.
- */
-function expiredError(error, createdAt, now) {
-    const created = createdAt === undefined
-        ? ''
-        : `; its task was created ${new Date(createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${age(now - createdAt)}`;
-    return new TransferError(`the file has expired on kie.ai (kept up to ${KEPT_DAYS} days, links often die sooner${created}): ` +
-        `${error.message} again with a fresh signed URL`);
-}
-/** "3 days ago", "5 hours ago", "less than an hour ago". */
-function age(ms) {
-    const hours = Math.floor(ms / 3_600_000);
-    if (hours >= 48)
-        return `${Math.floor(hours / 24)} days ago`;
-    if (hours >= 1)
-        return `${hours} hour${hours === 1 ? '' : 's'} ago`;
-    return 'less than an hour ago';
-}
-/**
- * Says "stop" the moment a 401/402 answer arrives (or a download meets a full disk), before the
- * governor hands the freed slot to the next queued call (or the file slot to the next download):
- * that call then sees the stop and is never sent.
- */
-function stopOn401(ctx) {
-    return error => {
-        if (error instanceof TransferError && error.stopAll)
-            ctx.stop(error);
-        throw error;
-    };
-}
-/** The API call with its own retries (rate limits are the governor's); what escapes is final. */
-async function resolve(job, label, ctx) {
-    try {
-        return await withRetry(`${label} (kie.ai)`, ctx.policy, () => ctx.governor.run('resolve', () => {
-            // Queued behind the call that met a 401/402: that answer stands for this one too.
-            if (ctx.stopped())
-                throw new TransferError('not started');
-            return ctx.api
-                .resolve({ url: job.url, taskId: job.taskId, endpoint: job.endpoint }, ctx.signal)
-                .catch(stopOn401(ctx));
-        }, ctx.signal), ctx.signal);
+/** kie.ai answers 404 "Task Not Found" or 422 "record is null" right after a task is created. */
+const DEFAULT_GRACE_MS = 90_000;
+class TaskWatcher {
+    #options;
+    #graceMs;
+    #running = new Set();
+    constructor(options) {
+        this.#options = options;
+        this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     }
-    catch (error) {
-        if (!(error instanceof TransferError))
-            throw error;
-        if (error.stopAll)
-            ctx.stop(error);
-        // The API's retries are spent: final for this file (the download's retries do not ask again).
-        throw new TransferError(error.message, { stopAll: error.stopAll });
+    /** Waits for one task. Rejects only on cancel (CancelledError) or a stop-all error (401/402/433). */
+    async watch(task) {
+        const wait = new TaskWait(task, {
+            startedAt: this.#options.clock.now(),
+            deadline: this.#options.deadline,
+            graceMs: this.#graceMs
+        });
+        this.#running.add(wait);
+        try {
+            return await this.#poll(wait);
+        }
+        finally {
+            this.#running.delete(wait);
+        }
     }
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/jobs.ts
-
-function deferred() {
-    let resolve;
-    let settled;
-    const promise = new Promise(r => (resolve = r));
-    return {
-        promise,
-        resolve: value => {
-            if (settled)
-                return;
-            settled = { value };
-            resolve(value);
-        },
-        peek: () => settled
-    };
-}
-function newJob(origin, slot) {
-    const urlName = nameFromUrl(origin.url);
-    const ext = deferred();
-    if (urlName.ext)
-        ext.resolve(urlName.ext);
-    return {
-        ...origin,
-        urlName,
-        slot,
-        index: 0,
-        name: null,
-        named: deferred(),
-        ext,
-        result: deferred()
-    };
+    /** The tasks being waited for, with their last status. */
+    running() {
+        const now = this.#options.clock.now();
+        return [...this.#running].map(w => ({
+            ...w.task,
+            status: w.status,
+            progress: w.progress,
+            sinceMs: now - w.startedAt
+        }));
+    }
+    /** Looks until a look settles the task or no look is left, sleeping between looks. */
+    async #poll(wait) {
+        const { clock, signal } = this.#options;
+        for (;;) {
+            if (signal.aborted)
+                throw new CancelledError();
+            const look = await this.#look(wait.task);
+            const verdict = wait.take(look, clock.now());
+            if (verdict.kind === 'done')
+                return verdict.outcome;
+            if (verdict.newUnknown !== undefined) {
+                this.#options.onUnknownStatus?.(wait.task, verdict.newUnknown);
+            }
+            const nextAt = wait.nextLookAt(clock.now(), clock.random());
+            if (nextAt === undefined)
+                return wait.giveUp(clock.now());
+            await clock.sleep(Math.max(0, nextAt - clock.now()), signal);
+        }
+    }
+    /** One look at the task's details. Throws only on cancel or a stop-all error. */
+    async #look(task) {
+        const { lookup, signal } = this.#options;
+        try {
+            return {
+                kind: 'seen',
+                view: FAMILIES[task.type].read(await lookup(task.type, task.taskId, signal))
+            };
+        }
+        catch (raw) {
+            if (signal.aborted || raw instanceof CancelledError)
+                throw new CancelledError();
+            if (isRecordMissing(raw)) {
+                return { kind: 'missing', answer: raw.answer ?? '422 "record is null"' };
+            }
+            if (isTaskEnded(raw))
+                return { kind: 'ended', error: raw.message };
+            const error = classify(raw);
+            if (error.stopAll)
+                throw error;
+            if (!error.retryable)
+                return { kind: 'refused', error: error.message };
+            return { kind: 'error', error: error.message, retryAfterMs: error.retryAfterMs ?? 0 };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/namer.ts
+// Names files in input order as their facts arrive, so the same input gives the same names whatever finishes first.
+
 
 
 /**
- * Walks the slots in input order. A name is decided as soon as everything before it is named and
+ * Walks the listings in input order. A name is decided as soon as everything before it is named and
  * its own extension is known (from the URL, or from the response's Content-Type): only a name that
  * waits for an earlier entry waits. `{index}` counts files, each task's results in its place.
  */
 class Namer {
-    slot = 0;
-    inSlot = 0;
+    /** The listing it is at, and the job within it. */
+    at = 0;
+    inListing = 0;
     index = 0;
-    slots;
+    listings;
     template;
     registry;
     /** Whether names are decided from the list alone, and whether the extension changes a name. */
     fromListOnly;
     extMatters;
-    constructor(slots, template, registry, options = {}) {
-        this.slots = slots;
+    constructor(listings, template, registry, options = {}) {
+        this.listings = listings;
         this.template = template;
         this.registry = registry;
         this.fromListOnly = options.fromListOnly ?? false;
         this.extMatters = extPlacement(template) !== 'none';
     }
-    /** Names all it can now; returns what it waits for next, or null when every slot is named. */
+    /** Names all it can now; returns what it waits for next, or null when every listing is named. */
     advance() {
-        for (; this.slot < this.slots.length; this.slot++, this.inSlot = 0) {
-            const s = this.slots[this.slot];
+        for (; this.at < this.listings.length; this.at++, this.inListing = 0) {
+            const l = this.listings[this.at];
             let jobs;
-            if (s.kind === 'url')
-                jobs = [s.job];
+            if (l.kind === 'url')
+                jobs = [l.job];
             else {
-                const settled = s.jobs.peek();
+                const settled = l.jobs.peek();
                 if (!settled)
-                    return s.jobs.promise;
+                    return l.jobs.promise;
                 jobs = settled.value;
-                if (jobs.length === 0 && s.placeholderIndex === undefined)
-                    s.placeholderIndex = ++this.index;
+                if (jobs.length === 0 && l.placeholderIndex === undefined)
+                    l.placeholderIndex = ++this.index;
             }
-            for (; this.inSlot < jobs.length; this.inSlot++) {
-                const waitFor = this.tryName(jobs[this.inSlot]);
+            for (; this.inListing < jobs.length; this.inListing++) {
+                const waitFor = this.tryName(jobs[this.inListing]);
                 if (waitFor)
                     return waitFor;
             }
         }
         return null;
     }
-    /** Names every slot, waiting for facts as needed. */
+    /** Names every listing, waiting for facts as needed. */
     async run() {
         for (let waitFor = this.advance(); waitFor; waitFor = this.advance())
             await waitFor;
@@ -8889,10 +9229,11 @@ class Namer {
             return null;
         }
         if (job.name === null) {
-            if (job.dupOf) {
-                if (!job.dupOf.named.peek())
-                    return job.dupOf.named.promise;
-                job.name = job.dupOf.name;
+            const first = repeatOf(job);
+            if (first) {
+                if (!first.named.peek())
+                    return first.named.promise;
+                job.name = first.name;
             }
             else {
                 // From the list alone, an extension the name does not show is not waited for.
@@ -8920,7 +9261,7 @@ class Namer {
      */
     nameLater(job) {
         job.index = ++this.index;
-        const first = job.dupOf;
+        const first = repeatOf(job);
         if (first) {
             void first.named.promise.then(() => {
                 job.name = first.name;
@@ -8944,198 +9285,14 @@ class Namer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/order.ts
-// The order files start in: likely-long files first, so that none of them becomes a late tail.
-
-/**
- * A file's weight for the start order, guessed from its URL's extension before anything is known
- * of its size: no extension -1, video 0, audio 1, anything else 2. A URL without an extension
- * goes first: its name waits for its Content-Type, and every later name waits for its name.
- */
-function weight(job) {
-    if (!job.urlName.ext)
-        return -1;
-    const type = lookup(job.urlName.ext);
-    if (!type)
-        return 2;
-    if (type.startsWith('video/'))
-        return 0;
-    if (type.startsWith('audio/'))
-        return 1;
-    return 2;
-}
-/**
- * URLs without an extension, videos, audio, then the rest, each group in input order (a stable
- * sort). Videos first is the "longest first" rule for spreading jobs over parallel machines: a
- * 50 MiB video listed after forty images would otherwise get its signed URL only once every image
- * had its own, and then finish alone on one connection while the others sit idle. Starting it
- * first lets the images fill the connections around it. Names do not depend on this order (the
- * namer goes in input order); a file lands once its name is decided, and names after a URL without
- * an extension wait for that URL's Content-Type, hence those go first of all.
- */
-function startOrder(jobs) {
-    return jobs
-        .map((job, at) => ({ job, at, weight: weight(job) }))
-        .sort((a, b) => a.weight - b.weight || a.at - b.at)
-        .map(({ job }) => job);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-/**
- * With `if-exists: skip`, a URL the record knows keeps its recorded name and every recorded name
- * is taken for the rest, so re-runs give stable names; a task whose recorded files are all there
- * is settled from the record, without a single API call. Then the namer names what it can (in
- * input order, up to the first name that needs a response), and the disk is checked for those.
- *
- * A sharded run (`fromListOnly`) names from the list alone: each shard's record knows only its own
- * history, so it decides no name there; it only recognises files already at the names the list
- * gives (listRecorded).
- */
-async function plan(slots, ifExists, results, dest, record, registry, namer, fromListOnly = false) {
-    const skip = ifExists === 'skip';
-    let recorded = new Map();
-    if (skip && !fromListOnly) {
-        for (const file of record.allFiles())
-            registry.reserve(file.path);
-        for (const slot of slots) {
-            if (slot.kind === 'url') {
-                const known = record.file(slot.job.url);
-                if (known && !slot.job.dupOf) {
-                    recorded.set(slot.job, known);
-                    slot.job.name = known.path;
-                }
-            }
-            else if (!slot.repeats) {
-                const jobs = await recordedTask(slot, slots.indexOf(slot), results, dest, record);
-                if (jobs)
-                    slot.jobs.resolve(jobs);
-            }
-        }
-    }
-    namer.advance();
-    if (ifExists === 'overwrite')
-        return;
-    const named = slots
-        .flatMap(s => (s.kind === 'url' ? [s.job] : (s.jobs.peek()?.value ?? [])))
-        .filter(job => !job.foreign);
-    if (skip && fromListOnly)
-        recorded = listRecorded(named, record);
-    const others = skip && fromListOnly ? record : undefined;
-    await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job), others)));
-}
-/**
- * Sharded, `if-exists: skip`: what the record knows of files at the names the list gives. A URL
- * without an extension is kept when its recorded file is the list's name with the recorded
- * extension (and unchanged): no request is needed to learn it.
- */
-function listRecorded(jobs, record) {
-    const out = new Map();
-    for (const job of jobs) {
-        const known = job.dupOf ? undefined : record.file(job.url);
-        if (!known)
-            continue;
-        if (job.name !== null && known.path === job.name)
-            out.set(job, known);
-        const base = job.openBase;
-        if (base === undefined || !known.unchanged)
-            continue;
-        const rest = known.path.slice(base.length);
-        if (known.path.startsWith(base) && /^(\.[A-Za-z0-9]{1,15})?$/.test(rest)) {
-            job.keep = { known };
-            job.ext.resolve(rest);
-        }
-    }
-    return out;
-}
-/**
- * A task's file, known only once the task finished. With `if-exists: skip`, one an earlier run
- * recorded (a run cancelled half-way through this task) keeps its recorded name and, when it is
- * still there, is kept instead of fetched again.
- */
-async function planLateJob(job, ifExists, dest, record) {
-    if (ifExists !== 'skip' || job.dupOf)
-        return;
-    const known = record.file(job.url);
-    if (!known)
-        return;
-    job.name = known.path;
-    await checkDisk(job, ifExists, dest, known);
-}
-/**
- * What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file, or, in a
- * sharded run, the recorded file of another URL: `others`), or fetch it.
- */
-async function checkDisk(job, ifExists, dest, known, others) {
-    if (ifExists === 'overwrite' || !job.name || job.dupOf || job.keep)
-        return;
-    if (ifExists === 'fail') {
-        if (await dest.occupied(job.name))
-            job.early = taken(ifExists, '');
-        return;
-    }
-    if (!known && others?.heldByOther(job.name, job.url)) {
-        job.early = taken(ifExists, OTHER_URL);
-        return;
-    }
-    const there = await dest.existing(job.name);
-    if (there && (!known || there.size === known.bytes)) {
-        // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
-        job.keep = { known: known?.unchanged ? known : undefined };
-    }
-    else if (await dest.occupied(job.name)) {
-        // A changed file, a folder or a link stands there: not this action's to replace.
-        const why = there && known
-            ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
-            : '';
-        job.early = (await dest.leadsOutside(job.name))
-            ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
-            : taken(ifExists, why);
-    }
-}
-/** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
-async function recordedTask(slot, position, results, dest, record) {
-    const task = record.task(slot.entry.taskId, results);
-    if (!task || task.type !== slot.entry.type || task.files.length === 0)
-        return null;
-    const jobs = [];
-    for (const [i, file] of task.files.entries()) {
-        // Checked as a fresh placement is: a file in folders really inside the destination (one
-        // replaced by a symlink to elsewhere vouches for nothing), of its recorded size. Otherwise the
-        // task is looked up and fetched again.
-        const there = await dest.existing(file.path);
-        if (!there || there.size !== file.bytes)
-            return null;
-        const job = newJob({
-            url: file.url,
-            taskId: slot.entry.taskId,
-            family: slot.entry.type,
-            endpoint: slot.entry.endpoint,
-            n: i + 1,
-            extra: i >= task.main
-        }, position);
-        job.name = file.path;
-        job.fromRecord = true;
-        job.keep = { known: file.unchanged ? file : undefined };
-        jobs.push(job);
-    }
-    return jobs;
-}
-/** Why a sharded run leaves a file alone that an earlier run recorded for another URL. */
-const OTHER_URL = ", the file of another URL from an earlier run (the list's order changed?)";
-/** The log line and the summary row name the file already: this says what happened to it. */
-function taken(ifExists, why) {
-    return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/slots.ts
-// File-transfer slots: at most `size` downloads at once, and a spare slot for a big tail when nobody waits.
+;// CONCATENATED MODULE: ./src/pipeline/transfer-slots.ts
+// Transfer slots: at most `size` downloads at once, and a spare slot for a big tail when nobody waits.
 /**
  * A counting semaphore with a FIFO queue. `take()` hands out a slot only when it is free and
  * nobody waits and `busyElsewhere()` says no other work is on its way to a slot: that is what lets
  * a big last file split its rest over connections that would otherwise sit idle.
  */
-class Slots {
+class TransferSlots {
     free;
     /** Slots held through run() (whole downloads), as opposed to spare ones handed out by take(). */
     running = 0;
@@ -9200,6 +9357,513 @@ class Slots {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/open.ts
+// Opening a run: the destination locked, the record read, and every tool of the stages built whole before anything starts.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens the destination, waits for its lock and reads its record, then builds the rest. What was
+ * opened is closed again when a later step of this fails.
+ */
+async function openRun(settings, listings, stop, deps) {
+    const dest = await openDestination(settings.dir);
+    const http = new Http(settings.timeoutMs, settings.concurrency);
+    let release;
+    try {
+        release = await acquireLock(dest.dir, {
+            timeoutMs: settings.timeoutMs,
+            signal: deps.signal,
+            onWait: message => core_info(message)
+        }).catch((error) => {
+            throw dest.diskFull(error) ?? error;
+        });
+        const record = await DownloadRecord.load(dest.dir, settings.filename, message => core_warning(message));
+        return build(settings, listings, stop, deps, { dest, http, record, release });
+    }
+    catch (error) {
+        http.dispose();
+        await release?.();
+        await dest.close();
+        throw error;
+    }
+}
+/** The tools that open nothing, around what openRun opened. */
+function build(settings, listings, stop, deps, opened) {
+    const { dest, http, record } = opened;
+    const { clock } = deps;
+    const registry = new NameRegistry();
+    // Sharded: every shard names every entry from the whole list alone, so that they agree.
+    const fromListOnly = settings.shard !== null;
+    const namer = new Namer(listings, settings.filename, registry, { fromListOnly });
+    const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
+    const governor = newGovernor(settings, clock);
+    const { pool, transferSlots } = newPool(settings.concurrency);
+    const policy = {
+        retries: settings.retries,
+        clock,
+        onRetry: notice => logRetry(notice.what, notice)
+    };
+    const { timeoutMs } = settings;
+    const { signal } = deps;
+    return {
+        dest,
+        record,
+        registry,
+        namer,
+        http,
+        api,
+        governor,
+        pool,
+        transferSlots,
+        policy,
+        fetch: {
+            api,
+            http,
+            dest,
+            governor,
+            transferSlots,
+            policy,
+            clock,
+            timeoutMs,
+            signal,
+            stop,
+            onProgress: logProgress
+        },
+        placement: { dest, record, ifExists: settings.ifExists, sharded: fromListOnly, stop, signal },
+        watcher: newWatcher(settings, api, governor, stop, deps),
+        close: () => open_close(opened)
+    };
+}
+/**
+ * `concurrency` bounds API calls and downloads, each. Up to four times as many files are under
+ * way, so API calls run ahead of the downloads: while long videos hold the transfer slots, the
+ * images after them get their signed URLs and are ready the moment a slot frees. (Twice left the
+ * API idle behind busy slots in the bench's mix.)
+ */
+function newPool(concurrency) {
+    const pool = pLimit(concurrency * 4);
+    const transferSlots = new TransferSlots(concurrency, 
+    // Work still on its way to a transfer slot (queued, resolving, or between retries).
+    () => pool.pendingCount > 0 || pool.activeCount > transferSlots.running);
+    return { pool, transferSlots };
+}
+function newGovernor(settings, clock) {
+    return new Governor({
+        concurrency: settings.concurrency,
+        clock,
+        rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
+        onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`)
+    });
+}
+/** Looks tasks up through the governor until the step's start + `wait`, and not once the run stopped. */
+function newWatcher(settings, api, governor, stop, deps) {
+    // No lookup, nor a rate-limit pause it meets, lasts past the deadline.
+    const deadline = deps.startedAt + settings.waitMs;
+    return new TaskWatcher({
+        lookup: (type, taskId, signal) => governor.run('lookup', () => {
+            stop.check();
+            return api.lookup(FAMILIES[type].path, taskId, signal).catch(stop.escalate);
+        }, signal, deadline),
+        clock: deps.clock,
+        deadline,
+        signal: stop.signal,
+        onUnknownStatus: (task, raw) => core_info(`Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`)
+    });
+}
+/** Connections closed, the record saved (a failure is only a warning), the lock released. */
+async function open_close(opened) {
+    opened.http.dispose();
+    try {
+        await opened.record.save();
+    }
+    catch (error) {
+        // The files are fine; only the next `if-exists: skip` run loses its shortcut.
+        const why = errorMessage(opened.dest.diskFull(error) ?? error);
+        core_warning(`Could not save the record of this run's files: ${why}`);
+    }
+    await opened.release();
+    await opened.dest.close();
+}
+/** The destination, or an error naming the `path` input when it cannot be used. */
+async function openDestination(dir) {
+    try {
+        return await Destination.open(dir);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const code = error.code ?? errorMessage(error);
+        throw new InputError(Inputs.Path, `gives a folder that cannot be created or used (${code}: ${dir})`, 'a writable folder');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/order.ts
+// The order files start in: likely-long files first, so that none of them becomes a late tail.
+
+/**
+ * A file's weight for the start order, guessed from its URL's extension before anything is known
+ * of its size: no extension -1, video 0, audio 1, anything else 2. A URL without an extension
+ * goes first: its name waits for its Content-Type, and every later name waits for its name.
+ */
+function weight(job) {
+    if (!job.urlName.ext)
+        return -1;
+    const type = lookup(job.urlName.ext);
+    if (!type)
+        return 2;
+    if (type.startsWith('video/'))
+        return 0;
+    if (type.startsWith('audio/'))
+        return 1;
+    return 2;
+}
+/**
+ * URLs without an extension, videos, audio, then the rest, each group in input order (a stable
+ * sort). Videos first is the "longest first" rule for spreading jobs over parallel machines: a
+ * 50 MiB video listed after forty images would otherwise get its signed URL only once every image
+ * had its own, and then finish alone on one connection while the others sit idle. Starting it
+ * first lets the images fill the connections around it. Names do not depend on this order (the
+ * namer goes in input order); a file lands once its name is decided, and names after a URL without
+ * an extension wait for that URL's Content-Type, hence those go first of all.
+ */
+function startOrder(jobs) {
+    return jobs
+        .map((job, at) => ({ job, at, weight: weight(job) }))
+        .sort((a, b) => a.weight - b.weight || a.at - b.at)
+        .map(({ job }) => job);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+/**
+ * With `if-exists: skip`, a URL the record knows keeps its recorded name and every recorded name
+ * is taken for the rest, so re-runs give stable names; a task whose recorded files are all there
+ * is settled from the record, without a single API call. Then the namer names what it can (in
+ * input order, up to the first name that needs a response), and the disk is checked for those.
+ *
+ * A sharded run (`fromListOnly`) names from the list alone: each shard's record knows only its own
+ * history, so it decides no name there; it only recognises files already at the names the list
+ * gives (listRecorded).
+ */
+async function plan(context) {
+    const { listings, ifExists, dest, record, namer, fromListOnly } = context;
+    const skip = ifExists === 'skip';
+    let recorded = new Map();
+    if (skip && !fromListOnly)
+        recorded = await fromRecord(context);
+    namer.advance();
+    if (ifExists === 'overwrite')
+        return;
+    const named = listings
+        .flatMap(l => (l.kind === 'url' ? [l.job] : (l.jobs.peek()?.value ?? [])))
+        .filter(job => !job.foreign);
+    if (skip && fromListOnly)
+        recorded = listRecorded(named, record);
+    const others = skip && fromListOnly ? record : undefined;
+    await Promise.all(named.map(job => checkDisk(job, ifExists, dest, recorded.get(job), others)));
+}
+/**
+ * `if-exists: skip`, not sharded: every recorded name is taken, a URL the record knows keeps its
+ * recorded name, and a task whose recorded files are all there is settled. Returns what the record
+ * knows of each listed URL's file.
+ */
+async function fromRecord(context) {
+    const { listings, results, dest, record, registry } = context;
+    const recorded = new Map();
+    for (const file of record.allFiles())
+        registry.reserve(file.path);
+    for (const listing of listings) {
+        if (listing.kind === 'url') {
+            const known = record.file(listing.job.url);
+            if (known && !repeatOf(listing.job)) {
+                recorded.set(listing.job, known);
+                listing.job.name = known.path;
+            }
+        }
+        else if (!listing.repeats) {
+            const jobs = await recordedTask(listing, results, dest, record);
+            if (jobs)
+                listing.jobs.resolve(jobs);
+        }
+    }
+    return recorded;
+}
+/**
+ * Sharded, `if-exists: skip`: what the record knows of files at the names the list gives. A URL
+ * without an extension is kept when its recorded file is the list's name with the recorded
+ * extension (and unchanged): no request is needed to learn it.
+ */
+function listRecorded(jobs, record) {
+    const out = new Map();
+    for (const job of jobs) {
+        const known = repeatOf(job) ? undefined : record.file(job.url);
+        if (!known)
+            continue;
+        if (job.name !== null && known.path === job.name)
+            out.set(job, known);
+        const base = job.openBase;
+        if (base === undefined || !known.unchanged)
+            continue;
+        const rest = known.path.slice(base.length);
+        if (known.path.startsWith(base) && /^(\.[A-Za-z0-9]{1,15})?$/.test(rest)) {
+            decide(job, { kind: 'keep', known, fromRecordedTask: false });
+            job.ext.resolve(rest);
+        }
+    }
+    return out;
+}
+/**
+ * A task's file, known only once the task finished. With `if-exists: skip`, one an earlier run
+ * recorded (a run cancelled half-way through this task) keeps its recorded name and, when it is
+ * still there, is kept instead of fetched again.
+ */
+async function planLateJob(job, ifExists, dest, record) {
+    if (ifExists !== 'skip' || repeatOf(job))
+        return;
+    const known = record.file(job.url);
+    if (!known)
+        return;
+    job.name = known.path;
+    await checkDisk(job, ifExists, dest, known);
+}
+/**
+ * What the disk settles for a named job: keep it (skip), refuse it (fail, a changed file, or, in a
+ * sharded run, the recorded file of another URL: `others`), or fetch it.
+ */
+async function checkDisk(job, ifExists, dest, known, others) {
+    if (ifExists === 'overwrite' || !job.name || job.disposition.kind !== 'fetch')
+        return;
+    if (ifExists === 'fail') {
+        if (await dest.occupied(job.name))
+            decide(job, refuse(taken(ifExists, '')));
+        return;
+    }
+    if (!known && others?.heldByOther(job.name, job.url)) {
+        decide(job, refuse(taken(ifExists, OTHER_URL)));
+        return;
+    }
+    const there = await dest.existing(job.name);
+    if (there && (!known || there.size === known.bytes)) {
+        // Unchanged since it was recorded: its recorded hash stands; otherwise it is hashed.
+        decide(job, { kind: 'keep', known: known?.unchanged ? known : null, fromRecordedTask: false });
+    }
+    else if (await dest.occupied(job.name)) {
+        // A changed file, a folder or a link stands there: not this action's to replace.
+        const why = there && known
+            ? `, changed since an earlier run downloaded it (${there.size} bytes, not ${known.bytes})`
+            : '';
+        const outside = await dest.leadsOutside(job.name);
+        decide(job, refuse(outside
+            ? 'refused: its folder leads outside the destination (a symlink); nothing there is touched'
+            : taken(ifExists, why)));
+    }
+}
+function refuse(why) {
+    return { kind: 'refuse', why };
+}
+/** The kept jobs of a task whose recorded files are all still there, unchanged in size; else null. */
+async function recordedTask(listing, results, dest, record) {
+    const { entry, position } = listing;
+    const task = record.task(entry.taskId, results);
+    if (!task || task.type !== entry.type || task.files.length === 0)
+        return null;
+    const jobs = [];
+    for (const [i, file] of task.files.entries()) {
+        // Checked as a fresh placement is: a file in folders really inside the destination (one
+        // replaced by a symlink to elsewhere vouches for nothing), of its recorded size. Otherwise the
+        // task is looked up and fetched again.
+        const there = await dest.existing(file.path);
+        if (!there || there.size !== file.bytes)
+            return null;
+        const job = newJob({
+            url: file.url,
+            taskId: entry.taskId,
+            family: entry.type,
+            endpoint: entry.endpoint,
+            n: i + 1,
+            extra: i >= task.main
+        }, position, { kind: 'keep', known: file.unchanged ? file : null, fromRecordedTask: true });
+        job.name = file.path;
+        jobs.push(job);
+    }
+    return jobs;
+}
+/** Why a sharded run leaves a file alone that an earlier run recorded for another URL. */
+const OTHER_URL = ", the file of another URL from an earlier run (the list's order changed?)";
+/** The log line and the summary row name the file already: this says what happened to it. */
+function taken(ifExists, why) {
+    return `already there${why}; left untouched (if-exists: ${ifExists}; overwrite replaces it)`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rows.ts
+/** A failed row of a file of this origin, named `name` at `index`, with nothing known yet. */
+function blankRow(origin, index, name) {
+    return {
+        index,
+        n: origin.n,
+        url: origin.url,
+        taskId: origin.taskId,
+        family: origin.family,
+        extra: origin.extra,
+        status: 'failed',
+        path: null,
+        name,
+        bytes: null,
+        sha256: null,
+        contentType: null,
+        error: null,
+        ms: 0
+    };
+}
+/** `why`, with stoppedBy only when the stop says something (absent otherwise, as in the results). */
+function failure(why) {
+    return why.stoppedBy ? { error: null, stoppedBy: why.stoppedBy } : { error: why.error };
+}
+/** A file that arrived (`downloaded`, in `ms`) or was already there (`skipped`). */
+function arrivedRow(job, status, facts, ms = 0) {
+    return { ...blankRow(job, job.index, job.name), status, ...facts, ms };
+}
+/** A file that failed after `ms` of transfer. */
+function failedRow(job, why, ms) {
+    return { ...blankRow(job, job.index, job.name), ...failure(why), ms };
+}
+/** A repeat of an earlier URL reports what its first listing got, at its own position. */
+function repeatRow(job, first) {
+    return {
+        ...first,
+        index: job.index,
+        n: job.n,
+        taskId: job.taskId ?? first.taskId,
+        family: job.family,
+        extra: job.extra,
+        sameAs: first.index
+    };
+}
+/** A task's row: its state, how long it took, and its files or why it has none. */
+function taskRow(entry, state, ms, more = {}) {
+    const { files = 0, error = null, stoppedBy } = more;
+    return {
+        taskId: entry.taskId,
+        type: entry.type,
+        state,
+        files,
+        ...failure({ error, stoppedBy }),
+        ms
+    };
+}
+/**
+ * Every row of the run, in input order: each listed URL, each task's files where the task stood
+ * (a task without files has one row that says why), and each task. What has not ended (the cancel
+ * deadline came first) counts as cancelled.
+ */
+function runRows(listings, tasks) {
+    const files = [];
+    const taskRows = [];
+    for (const listing of listings) {
+        if (listing.kind === 'url') {
+            // Another shard's file is only named here.
+            if (!listing.job.foreign)
+                files.push(jobRow(listing.job, files.length));
+            continue;
+        }
+        const jobs = listing.jobs.peek()?.value ?? [];
+        for (const job of jobs)
+            files.push(jobRow(job, files.length));
+        const task = tasks.get(listing) ?? taskRow(listing.entry, 'failed', 0, { stoppedBy: 'cancelled' });
+        taskRows.push(task);
+        if (jobs.length === 0)
+            files.push(noFileRow(listing, task, files.length));
+    }
+    return { files, tasks: taskRows };
+}
+/** A job's result, or, not ended yet, cancelled (numbered by its row if the namer had not reached it). */
+function jobRow(job, before) {
+    const ended = job.result.peek();
+    if (ended)
+        return ended.value;
+    return { ...blankRow(job, job.index || before + 1, job.name), stoppedBy: 'cancelled' };
+}
+/** The row of a task that yielded no file, at the task's place: it says why. */
+function noFileRow(listing, task, before) {
+    const { taskId, type, endpoint } = listing.entry;
+    const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false };
+    const sameAs = listing.repeats?.placeholderIndex;
+    const why = task.stoppedBy ? task : { error: task.error ?? 'produced no file' };
+    return {
+        ...blankRow(origin, listing.placeholderIndex ?? before + 1, null),
+        url: null,
+        ...failure(why),
+        ...(sameAs === undefined ? {} : { sameAs })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/placement.ts
+// A finished transfer under its name: placed, kept, skipped or refused, with the time stamp the record keeps.
+
+
+
+/** Places what a named job's transfer brought (or reports why not). */
+async function placement_place(job, work, ctx) {
+    if (work.kind === 'failed')
+        return { result: failedRow(job, work, work.ms), mtimeMs: null };
+    if (work.kind === 'kept') {
+        const { bytes, sha256, contentType } = work;
+        const path = ctx.dest.pathOf(job.name);
+        return {
+            result: arrivedRow(job, 'skipped', { path, bytes, sha256, contentType }),
+            mtimeMs: null
+        };
+    }
+    const { file, ms } = work;
+    try {
+        return await placeDownloaded(job, file, ms, ctx);
+    }
+    catch (error) {
+        await ctx.dest.removeTemp(file.tempPath);
+        const full = ctx.dest.diskFull(error);
+        if (full)
+            ctx.stop.raise(full.message);
+        return { result: failedRow(job, { error: errorMessage(full ?? error) }, ms), mtimeMs: null };
+    }
+}
+async function placeDownloaded(job, file, ms, ctx) {
+    const { dest, ifExists } = ctx;
+    const name = job.name;
+    // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it
+    // too, unless (a sharded run, which names from the list alone) it is another URL's file.
+    if (ifExists === 'skip' && ctx.sharded && ctx.record.heldByOther(name, job.url)) {
+        await dest.removeTemp(file.tempPath);
+        return { result: failedRow(job, { error: taken('skip', OTHER_URL) }, ms), mtimeMs: null };
+    }
+    if (ifExists === 'skip' && (await dest.existing(name))) {
+        await dest.removeTemp(file.tempPath);
+        const { bytes, sha256 } = await dest.hash(name, ctx.signal);
+        const facts = { path: dest.pathOf(name), bytes, sha256, contentType: file.contentType };
+        return { result: arrivedRow(job, 'skipped', facts), mtimeMs: null };
+    }
+    const placed = await dest.place(file.tempPath, name, ifExists === 'overwrite', file.mtimeMs);
+    const { bytes, sha256, contentType } = file;
+    return {
+        result: arrivedRow(job, 'downloaded', { path: placed.path, bytes, sha256, contentType }, ms),
+        mtimeMs: placed.mtimeMs
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/pipeline.ts
 // The run as a pipeline: inputs -> tasks -> resolve -> download -> place -> report, each file landing as soon as it can.
 
@@ -9214,513 +9878,216 @@ class Slots {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 /** How often a line says which tasks are still running. */
 const WAITING_LOG_EVERY_MS = 30_000;
-/** When each placed file got its time stamp (the record keeps it, so re-runs need not hash). */
-const placedAt = new WeakMap();
+/** One run: opened, driven to its end and closed by run(); result() answers at any moment. */
 class Pipeline {
-    settings;
-    clock;
-    signal;
-    startedAt;
-    slots = [];
-    taskResults = new Map();
-    byUrl = new Map();
-    running = [];
-    stopped = null;
-    /** Aborted by stop() (401/402, cancel): wakes tasks that sleep between looks. */
-    stopping = new AbortController();
-    dir;
-    // Set up by run(): the stages' tools.
-    limit;
-    ctx;
-    dest;
-    record;
+    #settings;
+    #signal;
+    #startedAt;
+    #state;
     constructor(settings, deps = { clock: realClock }) {
-        this.settings = settings;
-        this.clock = deps.clock;
-        this.signal = deps.signal ?? new AbortController().signal;
-        this.startedAt = deps.startedAt ?? deps.clock.now();
-        this.dir = settings.dir;
-        // Every entry has its row from the start: a run cancelled even before it began reports them.
-        this.buildSlots(settings.entries);
+        this.#settings = settings;
+        this.#signal = deps.signal ?? new AbortController().signal;
+        this.#startedAt = deps.startedAt ?? deps.clock.now();
+        this.#state = {
+            listings: new Listings(settings.entries),
+            tasks: new Map(),
+            stop: new RunStop(this.#signal, logStopped),
+            clock: deps.clock
+        };
     }
     async run() {
-        const { settings } = this;
-        this.dest = await openDestination(settings.dir);
-        this.dir = this.dest.dir;
-        const http = new Http(settings.timeoutMs, settings.concurrency);
-        let release;
-        let waiting;
+        const { listings, stop, clock } = this.#state;
+        const deps = { clock, signal: this.#signal, startedAt: this.#startedAt };
+        const tools = await openRun(this.#settings, listings.all, stop, deps);
         try {
-            release = await acquireLock(this.dest.dir, {
-                timeoutMs: settings.timeoutMs,
-                signal: this.signal,
-                onWait: message => core_info(message)
-            }).catch((error) => {
-                throw this.dest.diskFull(error) ?? error;
-            });
-            this.record = await DownloadRecord.load(this.dest.dir, settings.filename, message => core_warning(message));
-            const registry = new NameRegistry();
-            // Sharded: every shard names every entry from the whole list alone, so that they agree.
-            const fromListOnly = settings.shard !== null;
-            const namer = new Namer(this.slots, settings.filename, registry, { fromListOnly });
-            await plan(this.slots, settings.ifExists, settings.results, this.dest, this.record, registry, namer, fromListOnly);
-            const api = new KieApi(settings.baseUrl, settings.apiKey, http, settings.timeoutMs);
-            const governor = new Governor({
-                concurrency: settings.concurrency,
-                clock: this.clock,
-                rateLimitBudgetMs: rateLimitBudgetMs(settings.timeoutMs),
-                onPause: (pauseMs, rate) => core_info(`kie.ai is rate-limiting this key: every API call waits ${(pauseMs / 1000).toFixed(1)} s${rate === null ? '' : `, then goes on at ${rate.toFixed(1)} calls per second`}.`)
-            });
-            // Tasks are waited for until the step's start + `wait`: no lookup, nor a rate-limit pause it meets, lasts past it.
-            const deadline = this.startedAt + settings.waitMs;
-            // `concurrency` bounds API calls and downloads, each. Up to four times as many files are
-            // under way, so API calls run ahead of the downloads: while long videos hold the file slots,
-            // the images after them get their signed URLs and are ready the moment a slot frees. (Twice
-            // left the API idle behind busy slots in the bench's mix.)
-            this.limit = pLimit(settings.concurrency * 4);
-            const fileSlots = new Slots(settings.concurrency, 
-            // Work still on its way to a file slot (queued, resolving, or between retries).
-            () => this.limit.pendingCount > 0 || this.limit.activeCount > fileSlots.running);
-            const policy = {
-                retries: settings.retries,
-                clock: this.clock,
-                onRetry: notice => logRetry(notice.what, notice)
-            };
-            this.ctx = {
-                api,
-                http,
-                dest: this.dest,
-                governor,
-                fileSlots,
-                policy,
-                clock: this.clock,
-                timeoutMs: settings.timeoutMs,
-                signal: this.signal,
-                stopped: () => this.stopped,
-                stop: error => this.stop(error.message),
-                onProgress: logProgress
-            };
-            const watcher = new TaskWatcher({
-                lookup: (type, taskId, signal) => governor.run('lookup', () => {
-                    if (this.stopped)
-                        throw new TransferError('not started', { stopAll: true });
-                    return api.lookup(FAMILIES[type].path, taskId, signal).catch(stopOn401(this.ctx));
-                }, signal, deadline),
-                clock: this.clock,
-                deadline,
-                signal: AbortSignal.any([this.signal, this.stopping.signal]),
-                onUnknownStatus: (task, raw) => core_info(`Task ${task.taskId} (${task.type}) answered a status no document names: "${oneLine(raw, 60)}"; still waiting.`)
-            });
-            const onAbort = () => this.stop(cancelReason(this.signal));
-            this.signal.addEventListener('abort', onAbort, { once: true });
-            if (this.signal.aborted)
-                onAbort();
-            logStart({
-                files: this.slots.filter(s => s.kind === 'url' && !s.job.foreign).length,
-                tasks: this.slots.filter(s => s.kind === 'task').length,
-                dir: this.dest.dir
-            });
-            waiting = setInterval(() => {
-                const still = watcher.running();
-                if (still.length > 0)
-                    logWaiting(still);
-                logLanded();
-            }, WAITING_LOG_EVERY_MS);
-            waiting.unref();
+            await new Drive(this.#settings, this.#state, tools).run();
+        }
+        finally {
+            await tools.close();
+        }
+        return this.result();
+    }
+    /** What is known now; what is still under way counts as cancelled (the cancel deadline). */
+    result() {
+        const { listings, tasks, stop, clock } = this.#state;
+        return {
+            ...runRows(listings.all, tasks),
+            dir: this.#settings.dir,
+            stopped: stop.reason,
+            elapsedMs: clock.now() - this.#startedAt
+        };
+    }
+}
+/** The drive of an opened run: what the record and disk settle first, then every entry's work. */
+class Drive {
+    #settings;
+    #state;
+    #tools;
+    #running = [];
+    constructor(settings, state, tools) {
+        this.#settings = settings;
+        this.#state = state;
+        this.#tools = tools;
+    }
+    async run() {
+        const { listings, stop } = this.#state;
+        const { dest, namer, watcher } = this.#tools;
+        await this.plan();
+        const disarm = stop.arm();
+        logStart({
+            files: listings.all.filter(l => l.kind === 'url' && !l.job.foreign).length,
+            tasks: listings.all.filter(l => l.kind === 'task').length,
+            dir: dest.dir
+        });
+        const waiting = setInterval(() => {
+            const still = watcher.running();
+            if (still.length > 0)
+                logWaiting(still);
+            logLanded();
+        }, WAITING_LOG_EVERY_MS);
+        waiting.unref();
+        try {
             this.noteRepeats();
             const listed = [];
-            for (const slot of this.slots) {
-                if (slot.kind === 'url') {
+            for (const listing of listings.all) {
+                if (listing.kind === 'url') {
                     // Another shard's file is only named here, so that this shard's names agree with it.
-                    if (!slot.job.foreign)
-                        listed.push(slot.job);
+                    if (!listing.job.foreign)
+                        listed.push(listing.job);
                 }
-                else if (slot.repeats)
-                    this.running.push(this.runRepeat(slot, slot.repeats));
-                else if (slot.jobs.peek())
-                    this.settleRecordedTask(slot);
+                else if (listing.repeats)
+                    this.#running.push(this.runRepeat(listing, listing.repeats));
+                else if (listing.jobs.peek())
+                    this.settleRecordedTask(listing);
                 else
-                    this.running.push(this.runTask(slot, watcher));
+                    this.#running.push(this.runTask(listing));
             }
             for (const job of startOrder(listed))
                 this.start(job);
             await namer.run();
             // Tasks add files while they settle: wait until no work is left that could add more.
-            for (let n = 0; n < this.running.length; n++)
-                await this.running[n];
-            this.signal.removeEventListener('abort', onAbort);
+            for (let n = 0; n < this.#running.length; n++)
+                await this.#running[n];
         }
         finally {
+            disarm();
             clearInterval(waiting);
-            http.dispose();
-            await this.saveRecord();
-            await release?.();
-            await this.dest.close();
-        }
-        return this.result();
-    }
-    /** What is known now; files still under way count as failed with `reason` (the cancel deadline). */
-    result(reason = 'cancelled') {
-        const files = [];
-        const tasks = [];
-        for (const slot of this.slots) {
-            if (slot.kind === 'url' && slot.job.foreign)
-                continue;
-            const jobs = slot.kind === 'url' ? [slot.job] : (slot.jobs.peek()?.value ?? []);
-            for (const job of jobs) {
-                // A job the namer had not reached yet (the cancel deadline) is numbered by its row.
-                files.push(job.result.peek()?.value ?? {
-                    ...this.rowOf(job, job.index || files.length + 1),
-                    name: job.name,
-                    error: reason
-                });
-            }
-            if (slot.kind === 'task') {
-                const task = this.taskResults.get(slot) ?? {
-                    taskId: slot.entry.taskId,
-                    type: slot.entry.type,
-                    state: 'failed',
-                    files: 0,
-                    error: reason,
-                    ms: 0
-                };
-                tasks.push(task);
-                if (jobs.length === 0) {
-                    const { taskId, type, endpoint } = slot.entry;
-                    const origin = { url: '', taskId, family: type, endpoint, n: 1, extra: false };
-                    const sameAs = slot.repeats?.placeholderIndex;
-                    files.push({
-                        ...this.rowOf(origin, slot.placeholderIndex ?? files.length + 1),
-                        url: null,
-                        error: task.error ?? 'produced no file',
-                        ...(sameAs === undefined ? {} : { sameAs })
-                    });
-                }
-            }
-        }
-        return {
-            files,
-            tasks,
-            dir: this.dir,
-            stopped: this.stopped ?? (this.signal.aborted ? cancelReason(this.signal) : null),
-            elapsedMs: this.clock.now() - this.startedAt
-        };
-    }
-    buildSlots(entries) {
-        const tasks = new Map();
-        for (const entry of entries) {
-            const position = this.slots.length;
-            if (entry.kind === 'url') {
-                const job = this.addJob({ ...entry, family: null, n: 1, extra: false }, position);
-                job.foreign = entry.foreign;
-                this.slots.push({ kind: 'url', job });
-            }
-            else {
-                // A task listed again (same ID, same family) is looked up once, as a repeated URL is fetched once.
-                const key = `${entry.type}\n${entry.taskId}`;
-                const slot = {
-                    kind: 'task',
-                    entry,
-                    jobs: deferred(),
-                    repeats: tasks.get(key)
-                };
-                if (!slot.repeats)
-                    tasks.set(key, slot);
-                this.slots.push(slot);
-            }
         }
     }
-    /**
-     * A new job. A URL listed at an earlier slot, or repeated within one task's results, is fetched
-     * once, through its first job. Only listed URLs (all known before anything starts) and the same
-     * task count: a repeat across tasks would depend on which task finished first, and names must
-     * not.
-     */
-    addJob(origin, slot, sameTask) {
-        const job = newJob(origin, slot);
-        const listed = this.byUrl.get(origin.url);
-        const first = listed && listed.slot < slot ? listed : sameTask?.get(origin.url);
-        if (first)
-            job.dupOf = first;
-        else if (sameTask)
-            sameTask.set(origin.url, job);
-        else if (!listed)
-            this.byUrl.set(origin.url, job);
-        return job;
+    /** Before any request: what the record and the disk settle, and every name certain already. */
+    plan() {
+        const { ifExists, results, shard } = this.#settings;
+        const { dest, record, registry, namer } = this.#tools;
+        const listings = this.#state.listings.all;
+        const fromListOnly = shard !== null;
+        return plan({ listings, ifExists, results, dest, record, registry, namer, fromListOnly });
     }
-    /** Starts a job: its transfer now (within the pool), its placement once it is named. */
+    /** Starts a job: its transfer now (within the pool), its landing once it is named. */
     start(job) {
-        const work = job.dupOf ? undefined : this.limit(() => this.work(job));
-        this.running.push((async () => {
-            const done = await work;
-            await job.named.promise;
-            const result = job.dupOf || !done
-                ? this.mirror(job, await job.dupOf.result.promise)
-                : await this.finish(job, done);
-            job.result.resolve(result);
-            // A job rebuilt from a recorded task has only the URL without its query: its entry stays.
-            if (!job.dupOf &&
-                !job.fromRecord &&
-                result.status !== 'failed' &&
-                result.name &&
-                !job.keep?.known) {
-                this.record.setFile(job.url, {
-                    path: result.name,
-                    bytes: result.bytes ?? 0,
-                    sha256: result.sha256 ?? '',
-                    contentType: result.contentType,
-                    mtimeMs: placedAt.get(job) ?? (await this.dest.existing(result.name))?.mtimeMs ?? 0
-                });
-            }
-            logFile(result);
-        })());
+        const first = repeatOf(job);
+        const { pool, fetch } = this.#tools;
+        const work = first ? undefined : pool(() => transfer(job, fetch));
+        this.#running.push(this.land(job, first, work));
     }
-    /** The transfer: nothing for a kept or refused file; resolve + download otherwise. */
-    async work(job) {
-        const started = this.clock.now();
-        try {
-            if (job.early)
-                return { kind: 'failed', error: job.early, ms: 0 };
-            if (job.keep && job.name) {
-                const facts = job.keep.known ?? {
-                    ...(await this.dest.hash(job.name, this.signal)),
-                    contentType: lookup(job.name) || null
-                };
-                return {
-                    kind: 'kept',
-                    bytes: facts.bytes,
-                    sha256: facts.sha256,
-                    contentType: facts.contentType
-                };
-            }
-            if (this.signal.aborted)
-                return { kind: 'failed', error: 'cancelled', ms: 0 };
-            if (this.stopped)
-                return { kind: 'failed', error: 'not started', ms: 0 };
-            const file = await fetchFile(job, this.ctx);
-            return { kind: 'downloaded', file, ms: this.clock.now() - started };
+    /** Places a named job's file (a repeat reports its first listing's), records it, says it. */
+    async land(job, first, work) {
+        const done = await work;
+        await job.named.promise;
+        const landing = first || !done
+            ? { result: repeatRow(job, await first.result.promise), mtimeMs: null }
+            : await placement_place(job, done, this.#tools.placement);
+        const { result } = landing;
+        job.result.resolve(result);
+        if (!first && recordable(job, result)) {
+            const { dest, record } = this.#tools;
+            record.setFile(job.url, {
+                path: result.name,
+                bytes: result.bytes ?? 0,
+                sha256: result.sha256 ?? '',
+                contentType: result.contentType,
+                mtimeMs: landing.mtimeMs ?? (await dest.existing(result.name))?.mtimeMs ?? 0
+            });
         }
-        catch (error) {
-            const cancelled = error instanceof CancelledError || this.signal.aborted;
-            // A full disk (a 401/402 was said already): every other download would fail the same way.
-            if (error instanceof TransferError && error.stopAll)
-                this.stop(error.message);
-            return {
-                kind: 'failed',
-                error: cancelled ? 'cancelled' : errorMessage(error),
-                ms: this.clock.now() - started
-            };
-        }
-        finally {
-            // The namer may wait for this file's extension: no response means none.
-            job.ext.resolve('');
-        }
-    }
-    /** Places a finished file under its name (or reports why not). */
-    async finish(job, work) {
-        const name = job.name;
-        const row = { ...this.rowOf(job, job.index), name };
-        if (work.kind === 'failed')
-            return { ...row, error: work.error, ms: work.ms };
-        if (work.kind === 'kept') {
-            const { bytes, sha256, contentType } = work;
-            return {
-                ...row,
-                status: 'skipped',
-                path: this.dest.pathOf(name),
-                bytes,
-                sha256,
-                contentType,
-                error: null
-            };
-        }
-        const { file } = work;
-        try {
-            // A name only known now (extension from Content-Type) may turn out to be taken: skip honours it
-            // too, unless (a sharded run, which names from the list alone) it is another URL's file.
-            if (this.settings.ifExists === 'skip' &&
-                this.settings.shard !== null &&
-                this.record.heldByOther(name, job.url)) {
-                await this.dest.removeTemp(file.tempPath);
-                return { ...row, error: taken('skip', OTHER_URL), ms: work.ms };
-            }
-            if (this.settings.ifExists === 'skip' && (await this.dest.existing(name))) {
-                await this.dest.removeTemp(file.tempPath);
-                return {
-                    ...row,
-                    status: 'skipped',
-                    path: this.dest.pathOf(name),
-                    ...(await this.dest.hash(name, this.signal)),
-                    contentType: file.contentType,
-                    error: null
-                };
-            }
-            const { path, mtimeMs } = await this.dest.place(file.tempPath, name, this.settings.ifExists === 'overwrite', file.mtimeMs);
-            placedAt.set(job, mtimeMs);
-            return {
-                ...row,
-                status: 'downloaded',
-                path,
-                bytes: file.bytes,
-                sha256: file.sha256,
-                contentType: file.contentType,
-                error: null,
-                ms: work.ms
-            };
-        }
-        catch (error) {
-            await this.dest.removeTemp(file.tempPath);
-            const full = this.dest.diskFull(error);
-            if (full)
-                this.stop(full.message);
-            return { ...row, error: errorMessage(full ?? error), ms: work.ms };
-        }
-    }
-    /** A repeat of an earlier URL reports what its first listing got. */
-    mirror(job, first) {
-        return {
-            ...first,
-            index: job.index,
-            n: job.n,
-            taskId: job.taskId ?? first.taskId,
-            family: job.family,
-            extra: job.extra,
-            sameAs: first.index
-        };
+        logFile(result);
     }
     /** Waits for a task, then starts its files. */
-    async runTask(slot, watcher) {
-        const { entry } = slot;
-        const position = this.slots.indexOf(slot);
-        const started = this.clock.now();
-        let jobs = [];
-        let result;
-        try {
-            if (this.stopped)
-                throw new TransferError(this.signal.aborted ? 'cancelled' : 'not started');
-            const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type });
-            if (outcome.state === 'success') {
-                const urls = [
-                    ...outcome.main.map(url => ({ url, extra: false })),
-                    ...(this.settings.results === 'all'
-                        ? outcome.extras.map(url => ({ url, extra: true }))
-                        : [])
-                ];
-                const sameTask = new Map();
-                jobs = urls.map(({ url, extra }, i) => this.addJob({
-                    url,
-                    taskId: entry.taskId,
-                    family: entry.type,
-                    endpoint: entry.endpoint,
-                    n: i + 1,
-                    extra,
-                    createdAt: outcome.createdAt
-                }, position, sameTask));
-                // A file an earlier run placed (a run cancelled half-way through this task) is kept.
-                for (const job of jobs)
-                    await planLateJob(job, this.settings.ifExists, this.dest, this.record);
-                result = {
-                    ...taskRow(entry),
-                    state: 'success',
-                    files: jobs.length,
-                    error: null,
-                    ms: outcome.ms
-                };
-            }
-            else {
-                result = {
-                    ...taskRow(entry),
-                    state: outcome.state,
-                    files: 0,
-                    error: outcome.error,
-                    ms: outcome.ms
-                };
-            }
-        }
-        catch (error) {
-            if (error instanceof TransferError && error.stopAll)
-                this.stop(error.message);
-            const cancelled = error instanceof CancelledError || this.signal.aborted;
-            // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
-            const why = cancelled
-                ? this.signal.aborted
-                    ? 'cancelled'
-                    : 'not started'
-                : errorMessage(error);
-            result = {
-                ...taskRow(entry),
-                state: 'failed',
-                files: 0,
-                error: why,
-                ms: this.clock.now() - started
-            };
-        }
-        this.taskResults.set(slot, result);
+    async runTask(listing) {
+        const { result, jobs } = await this.lookUp(listing);
+        this.#state.tasks.set(listing, result);
         logMoreFiles(jobs.length);
         for (const job of jobs)
             this.start(job);
-        slot.jobs.resolve(jobs);
+        listing.jobs.resolve(jobs);
         logTask(result);
-        await this.recordTask(entry, jobs);
+        await this.recordTask(listing.entry, jobs);
+    }
+    /** A task's row and files, once it ended (or the stop, or a failed lookup, ended the wait). */
+    async lookUp(listing) {
+        const { entry } = listing;
+        const { stop, clock } = this.#state;
+        const { watcher, dest, record } = this.#tools;
+        const started = clock.now();
+        let jobs = [];
+        try {
+            stop.check();
+            const outcome = await watcher.watch({ taskId: entry.taskId, type: entry.type });
+            if (outcome.state !== 'success') {
+                const error = outcome.error;
+                return { result: taskRow(entry, outcome.state, outcome.ms, { error }), jobs };
+            }
+            jobs = this.#state.listings.addTaskJobs(listing, outcome, this.#settings.results === 'all');
+            // A file an earlier run placed (a run cancelled half-way through this task) is kept.
+            for (const job of jobs)
+                await planLateJob(job, this.#settings.ifExists, dest, record);
+            return { result: taskRow(entry, 'success', outcome.ms, { files: jobs.length }), jobs };
+        }
+        catch (error) {
+            stop.raiseFor(error);
+            // Woken by a 401/402 elsewhere: this task was not finished, and is not looked at again.
+            const why = { error: errorMessage(error), stoppedBy: stop.outcomeOf(error) ?? undefined };
+            return { result: taskRow(entry, 'failed', clock.now() - started, why), jobs };
+        }
     }
     /**
      * A task listed again: no lookup of its own. Once the first listing has its files, each is
-     * mirrored here (named and reported as the first, with this position), and so is its state.
+     * repeated here (named and reported as the first, with this position), and so is its state.
      */
-    async runRepeat(slot, first) {
-        const position = this.slots.indexOf(slot);
+    async runRepeat(listing, first) {
         const jobs = (await first.jobs.promise).map(original => {
             const { url, taskId, family, endpoint, n, extra } = original;
-            const job = newJob({ url, taskId, family, endpoint, n, extra }, position);
-            job.dupOf = original.dupOf ?? original;
-            return job;
+            const of = repeatOf(original) ?? original;
+            const origin = { url, taskId, family, endpoint, n, extra };
+            return newJob(origin, listing.position, { kind: 'repeat', of });
         });
-        const result = this.taskResults.get(first);
+        const { tasks } = this.#state;
+        const result = tasks.get(first);
         if (result)
-            this.taskResults.set(slot, { ...result });
+            tasks.set(listing, { ...result });
         for (const job of jobs)
             this.start(job);
-        slot.jobs.resolve(jobs);
+        listing.jobs.resolve(jobs);
     }
     /** Says once per task listed more than once where it stands: it is looked up and downloaded once. */
     noteRepeats() {
         const entries = new Map();
-        for (const slot of this.slots) {
-            if (slot.kind !== 'task' || !slot.repeats)
+        for (const listing of this.#state.listings.all) {
+            if (listing.kind !== 'task' || !listing.repeats)
                 continue;
-            let seen = entries.get(slot.repeats);
+            let seen = entries.get(listing.repeats);
             if (!seen)
-                entries.set(slot.repeats, (seen = [slot.repeats.entry.index]));
-            seen.push(slot.entry.index);
+                entries.set(listing.repeats, (seen = [listing.repeats.entry.index]));
+            seen.push(listing.entry.index);
         }
         for (const [first, at] of entries)
             logRepeatedTask(first.entry.type, first.entry.taskId, at);
     }
     /** A task the record settled: its files are kept, and no API call is made. */
-    settleRecordedTask(slot) {
-        const jobs = slot.jobs.peek()?.value ?? [];
-        const result = {
-            ...taskRow(slot.entry),
-            state: 'skipped',
-            files: jobs.length,
-            error: null,
-            ms: 0
-        };
-        this.taskResults.set(slot, result);
+    settleRecordedTask(listing) {
+        const jobs = listing.jobs.peek()?.value ?? [];
+        const result = taskRow(listing.entry, 'skipped', 0, { files: jobs.length });
+        this.#state.tasks.set(listing, result);
         logMoreFiles(jobs.length);
         for (const job of jobs)
             this.start(job);
@@ -9732,70 +10099,21 @@ class Pipeline {
             return;
         const results = await Promise.all(jobs.map(job => job.result.promise));
         if (results.every(r => r.status !== 'failed')) {
-            this.record.setTask(entry.taskId, entry.type, jobs.map(job => job.url), jobs.filter(job => !job.extra).length, this.settings.results);
+            const urls = jobs.map(job => job.url);
+            const main = jobs.filter(job => !job.extra).length;
+            this.#tools.record.setTask(entry.taskId, entry.type, urls, main, this.#settings.results);
         }
     }
-    /** Stops the run for every entry (401/402, or cancel), said once. */
-    stop(reason) {
-        if (this.stopped)
-            return;
-        this.stopped = reason;
-        logStopped(reason);
-        this.stopping.abort();
-    }
-    async saveRecord() {
-        if (!this.record)
-            return;
-        try {
-            await this.record.save();
-        }
-        catch (error) {
-            // The files are fine; only the next `if-exists: skip` run loses its shortcut.
-            const why = errorMessage(this.dest.diskFull(error) ?? error);
-            core_warning(`Could not save the record of this run's files: ${why}`);
-        }
-    }
-    /** A failed row for a file of this origin; callers fill in what they know. */
-    rowOf(origin, index) {
-        return {
-            index,
-            n: origin.n,
-            url: origin.url,
-            taskId: origin.taskId,
-            family: origin.family,
-            extra: origin.extra,
-            status: 'failed',
-            path: null,
-            name: null,
-            bytes: null,
-            sha256: null,
-            contentType: null,
-            error: null,
-            ms: 0
-        };
-    }
 }
-/** Why nothing more happens, for the log's stop line and the step's error. */
-function cancelReason(signal) {
-    const by = signal.reason instanceof CancelledError && signal.reason.signal
-        ? ` by ${signal.reason.signal}`
-        : '';
-    return `cancelled${by}; files that finished are kept`;
-}
-function taskRow(entry) {
-    return { taskId: entry.taskId, type: entry.type };
-}
-/** The destination, or an error naming the `path` input when it cannot be used. */
-async function openDestination(dir) {
-    try {
-        return await Destination.open(dir);
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const code = error.code ?? errorMessage(error);
-        throw new InputError(Inputs.Path, `gives a folder that cannot be created or used (${code}: ${dir})`, 'a writable folder');
-    }
+/**
+ * Whether the record takes a file this run placed or kept: not a failure, nor a file the record
+ * vouched for already (unchanged, or from a recorded task, whose URL has no query string).
+ */
+function recordable(job, result) {
+    const { disposition: d } = job;
+    if (d.kind === 'keep' && (d.known !== null || d.fromRecordedTask))
+        return false;
+    return result.status !== 'failed' && result.name !== null && result.name !== '';
 }
 
 ;// CONCATENATED MODULE: ./src/report/failure.ts
@@ -9843,8 +10161,7 @@ function ownFailures(run) {
     const stop = run.stopped ? oneLine(run.stopped) : null;
     return run.files.filter(f => f.status === 'failed' &&
         !again.has(f.index) &&
-        f.error !== NOT_STARTED &&
-        f.error !== CANCELLED &&
+        f.stoppedBy === undefined &&
         // The entry that met the stop says the same as the stop: said once, at the top.
         !(stop && f.error && (oneLine(f.error).includes(stop) || stop.includes(oneLine(f.error)))));
 }
@@ -9914,11 +10231,11 @@ function fileItem(r) {
         sha256: r.sha256,
         contentType: r.contentType,
         status: r.status,
-        error: r.error
+        error: errorText(r)
     };
 }
 function taskItem(t) {
-    return { taskId: t.taskId, type: t.type, state: t.state, files: t.files, error: t.error };
+    return { taskId: t.taskId, type: t.type, state: t.state, files: t.files, error: errorText(t) };
 }
 /** The folder for the manifest: the runner's temp folder (emptied after the job), else the system's. */
 function tempDir() {
@@ -10003,11 +10320,11 @@ const TASK_STATE = {
     timeout: '⌛',
     skipped: '⏭️'
 };
-/** Entries a stop kept from starting: many of them in a row become one row. */
+/** Entries a stop kept from arriving: many of them in a row become one row. */
 function stoppedWord(f) {
-    if (f.status !== 'failed' || f.path !== null)
+    if (f.status !== 'failed' || f.path !== null || !f.stoppedBy)
         return null;
-    return f.error === NOT_STARTED || f.error === CANCELLED ? f.error : null;
+    return STOPPED_WORDS[f.stoppedBy];
 }
 /** Keeps "1.0 MiB" and "✅ downloaded" on one line in a narrow column. */
 function nbsp(text) {
@@ -10029,7 +10346,8 @@ function positions(index, again) {
 }
 function fileRow(f, again, inTask, stop) {
     // The entry that met the stop would repeat the line above the table word for word.
-    const error = f.error && stop && oneLine(f.error) === stop ? 'stopped the run (see above)' : f.error;
+    const own = errorText(f);
+    const error = own && stop && oneLine(own) === stop ? 'stopped the run (see above)' : own;
     const name = f.name ? mdCode(f.name, 200) : '–';
     return row(f.status === 'failed' ? 'failed' : 'done', {
         at: positions(f.index, again),
@@ -10051,12 +10369,13 @@ function summary_taskRow(table, t, taskId, at = '') {
             : t.state === 'success'
                 ? [plural(t.files, 'file'), formatDuration(t.ms)]
                 : [formatDuration(t.ms)];
+    const error = t && t.state !== 'success' ? errorText(t) : null;
     // The whole ID, in a code span: it is what people copy to look the task up.
     return row(table, {
         at,
         file: [`${family}task ${mdCode(taskId, 200)}`, ...facts.map(nbsp)].join(' · '),
         status: t ? nbsp(`${TASK_STATE[t.state]} ${stateWord(t.state)}`) : '',
-        error: t?.error && t.state !== 'success' ? mdText(t.error, 300) : ''
+        error: error ? mdText(error, 300) : ''
     });
 }
 function piece(rows, files, task) {
@@ -10254,77 +10573,95 @@ const CANCEL_SETTLE_MS = 1_000;
 async function run(deps = {}) {
     tuneHeap();
     startMasking();
+    const cancel = cancelOnSignals();
+    const signal = deps.signal ?? cancel.signal;
+    const step = { outputsSet: false };
+    try {
+        // `wait` counts from the step's start, before inputs are even read.
+        const startedAt = deps.startedAt ?? Date.now();
+        const settings = (step.settings = getInputs());
+        const shard = announceShard(settings);
+        if (settings.empty) {
+            step.outputsSet = true;
+            await reportNothing(settings, shard, Date.now() - startedAt);
+            return;
+        }
+        const pipeline = new Pipeline(settings, { clock: deps.clock ?? realClock, signal, startedAt });
+        const run = pipeline.run();
+        step.running = run.catch(() => undefined);
+        const result = await untilCancelDeadline(pipeline, run, signal);
+        logTotals(result);
+        logDetails(result);
+        // Outputs and summary first: a failing step still tells the next steps what arrived.
+        step.outputsSet = true;
+        await report(result, settings, shard);
+    }
+    catch (error) {
+        // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
+        if (!step.outputsSet) {
+            const dir = step.settings?.dir ?? destinationOrEmpty();
+            await setOutputs(emptyRun(dir, 0)).catch(() => undefined);
+        }
+        setFailed(errorMessage(error));
+    }
+    finally {
+        cancel.dispose();
+        if (signal.aborted)
+            await windDown(step.running);
+        // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
+        if (cancel.signal.aborted)
+            setTimeout(() => process.exit(), 200).unref();
+    }
+}
+/** The runner's SIGINT/SIGTERM as an abort, until disposed. */
+function cancelOnSignals() {
     const controller = new AbortController();
-    const signal = deps.signal ?? controller.signal;
     const onSignal = (name) => {
         if (!controller.signal.aborted)
             controller.abort(new CancelledError(name));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let running;
-    let outputsSet = false;
-    let settings;
-    try {
-        // `wait` counts from the step's start, before inputs are even read.
-        const startedAt = deps.startedAt ?? Date.now();
-        settings = getInputs();
-        const shard = settings.shard
-            ? shardText(settings.shard, settings.entries.filter(e => !e.foreign).length, settings.entries.length)
-            : undefined;
-        if (shard)
-            logShard(shard);
-        if (settings.empty) {
-            outputsSet = true;
-            await reportNothing(settings, shard, Date.now() - startedAt);
-            return;
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
         }
-        const pipeline = new Pipeline(settings, {
-            clock: deps.clock ?? realClock,
-            signal,
-            startedAt
-        });
-        const run = pipeline.run();
-        running = run.catch(() => undefined);
-        const result = await untilCancelDeadline(pipeline, run, signal);
-        logTotals(result);
-        logDetails(result);
-        // Outputs and summary first: a failing step still tells the next steps what arrived.
-        outputsSet = true;
-        await setOutputs(result);
-        const failure = failureMessage(result, settings.failOnError);
-        // fail-on-error: false turns file failures into one warning (account errors still fail above).
-        const warning = failure ? null : failureSummary(result);
-        const outcome = failure ? 'failed' : warning ? 'warning' : 'passed';
-        await summarize(result, settings, { outcome, shard });
-        if (failure)
-            throw new Error(failure);
-        if (warning)
-            core_warning(warning);
-    }
-    catch (error) {
-        // "Always set" outputs are set on an input error too: nothing arrived, nothing failed.
-        if (!outputsSet) {
-            await setOutputs(emptyRun(settings?.dir ?? destinationOrEmpty(), 0)).catch(() => undefined);
-        }
-        setFailed(errorMessage(error));
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        if (signal.aborted && running) {
-            // The report is out; the pipeline may still be saving the record and releasing the lock.
-            let timer;
-            await Promise.race([
-                running,
-                new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
-            ]);
-            clearTimeout(timer);
-        }
-        // A socket that ignored the abort must not keep a cancelled step alive until the runner kills it.
-        if (controller.signal.aborted)
-            setTimeout(() => process.exit(), 200).unref();
-    }
+    };
+}
+/** "shard 2/4: 25 of 100 entries", said first in a sharded run; undefined otherwise. */
+function announceShard(settings) {
+    if (!settings.shard)
+        return undefined;
+    const { entries } = settings;
+    const shard = shardText(settings.shard, entries.filter(e => !e.foreign).length, entries.length);
+    logShard(shard);
+    return shard;
+}
+/** Sets the outputs, writes the summary, and throws the step's one error when it should fail. */
+async function report(result, settings, shard) {
+    await setOutputs(result);
+    const failure = failureMessage(result, settings.failOnError);
+    // fail-on-error: false turns file failures into one warning (account errors still fail above).
+    const warning = failure ? null : failureSummary(result);
+    const outcome = failure ? 'failed' : warning ? 'warning' : 'passed';
+    await summarize(result, settings, { outcome, shard });
+    if (failure)
+        throw new Error(failure);
+    if (warning)
+        core_warning(warning);
+}
+/** The report is out; the pipeline may still be saving the record and releasing the lock. */
+async function windDown(running) {
+    if (!running)
+        return;
+    let timer;
+    await Promise.race([
+        running,
+        new Promise(resolve => (timer = setTimeout(resolve, CANCEL_SETTLE_MS)))
+    ]);
+    clearTimeout(timer);
 }
 function emptyRun(dir, elapsedMs) {
     return { files: [], tasks: [], dir, stopped: null, elapsedMs };
