@@ -316,14 +316,18 @@ describe('download from hosts that bend HTTP', () => {
 
   /** A signed URL for the file, as the API hands it out. */
   async function signed(): Promise<string> {
-    const message = await client.request(
-      'POST',
-      sandbox.baseUrl + COMMON_PATH,
-      'sandbox',
-      { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-      JSON.stringify({ url: file.url })
-    )
-    return (JSON.parse(await readText(message, 'sandbox', 65536, 5000)) as { data: string }).data
+    const message = await client.request({
+      method: 'POST',
+      url: sandbox.baseUrl + COMMON_PATH,
+      what: 'sandbox',
+      headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: file.url })
+    })
+    return (
+      JSON.parse(
+        await readText(message, { what: 'sandbox', maxBytes: 65536, timeoutMs: 5000 })
+      ) as { data: string }
+    ).data
   }
 
   function inject(fault: Fault): void {

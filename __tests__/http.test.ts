@@ -44,21 +44,37 @@ afterAll(async () => {
 
 describe('Http and readText', () => {
   it('abandons an answer that trickles in under 1 KiB/s, retryably', async () => {
-    const message = await client.request('GET', `${base}/trickle`, 'kie.ai test')
-    const e = await failure(readText(message, 'kie.ai test', 65536, 1_000))
+    const message = await client.request({
+      method: 'GET',
+      url: `${base}/trickle`,
+      what: 'kie.ai test'
+    })
+    const e = await failure(
+      readText(message, { what: 'kie.ai test', maxBytes: 65536, timeoutMs: 1_000 })
+    )
     expect(e).toMatchObject({ retryable: true })
     expect(e.message).toBe('kie.ai test: under 1 KiB/s for 1 s')
   })
 
   it('keeps a slow answer that stays above 1 KiB/s, however long it takes', async () => {
-    const message = await client.request('GET', `${base}/steady`, 'kie.ai test')
-    const text = await readText(message, 'kie.ai test', 65536, 300)
+    const message = await client.request({
+      method: 'GET',
+      url: `${base}/steady`,
+      what: 'kie.ai test'
+    })
+    const text = await readText(message, { what: 'kie.ai test', maxBytes: 65536, timeoutMs: 300 })
     expect(text.length).toBe(10 * 1024 + 2)
   })
 
   it('abandons an answer that is not whole within its limit, however fast it flows', async () => {
-    const message = await client.request('GET', `${base}/steady`, 'kie.ai test')
-    const e = await failure(readText(message, 'kie.ai test', 65536, 5_000, undefined, 300))
+    const message = await client.request({
+      method: 'GET',
+      url: `${base}/steady`,
+      what: 'kie.ai test'
+    })
+    const e = await failure(
+      readText(message, { what: 'kie.ai test', maxBytes: 65536, timeoutMs: 5_000, wholeMs: 300 })
+    )
     expect(e).toMatchObject({ retryable: true })
     expect(e.message).toBe('kie.ai test: the answer was not complete within 0.3 s')
   })
@@ -71,14 +87,12 @@ describe('Http and readText', () => {
         controller.abort()
       })
     )
-    const running = client.request(
-      'GET',
-      `${base}/silent`,
-      'kie.ai test',
-      {},
-      undefined,
-      controller.signal
-    )
+    const running = client.request({
+      method: 'GET',
+      url: `${base}/silent`,
+      what: 'kie.ai test',
+      signal: controller.signal
+    })
     await expect(running).rejects.toBeInstanceOf(CancelledError)
     // The host sees the connection end: nothing is left waiting for the answer.
     await closed
@@ -86,17 +100,20 @@ describe('Http and readText', () => {
 
   it('a cancel while reading an answer rejects with CancelledError', async () => {
     const controller = new AbortController()
-    const message = await client.request(
-      'GET',
-      `${base}/trickle`,
-      'kie.ai test',
-      {},
-      undefined,
-      controller.signal
-    )
+    const message = await client.request({
+      method: 'GET',
+      url: `${base}/trickle`,
+      what: 'kie.ai test',
+      signal: controller.signal
+    })
     message.once('data', () => controller.abort())
     await expect(
-      readText(message, 'kie.ai test', 65536, 5_000, controller.signal)
+      readText(message, {
+        what: 'kie.ai test',
+        maxBytes: 65536,
+        timeoutMs: 5_000,
+        signal: controller.signal
+      })
     ).rejects.toBeInstanceOf(CancelledError)
   })
 
@@ -107,7 +124,12 @@ describe('Http and readText', () => {
     const count = (): void => void requests++
     server.on('request', count)
     await expect(
-      client.request('GET', `${base}/silent`, 'kie.ai test', {}, undefined, controller.signal)
+      client.request({
+        method: 'GET',
+        url: `${base}/silent`,
+        what: 'kie.ai test',
+        signal: controller.signal
+      })
     ).rejects.toBeInstanceOf(CancelledError)
     server.off('request', count)
     expect(requests).toBe(0)

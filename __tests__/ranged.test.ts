@@ -50,14 +50,18 @@ afterAll(async () => {
 
 /** A signed URL for a registered file, as the API hands it out. */
 async function signed(url: string): Promise<string> {
-  const message = await http.request(
-    'POST',
-    sandbox.baseUrl + COMMON_PATH,
-    'sandbox',
-    { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-    JSON.stringify({ url })
-  )
-  return (JSON.parse(await readText(message, 'sandbox', 65536, 5000)) as { data: string }).data
+  const message = await http.request({
+    method: 'POST',
+    url: sandbox.baseUrl + COMMON_PATH,
+    what: 'sandbox',
+    headers: { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url })
+  })
+  return (
+    JSON.parse(await readText(message, { what: 'sandbox', maxBytes: 65536, timeoutMs: 5000 })) as {
+      data: string
+    }
+  ).data
 }
 
 /** A pool of `free` idle slots that counts what it lent and got back. */

@@ -258,14 +258,13 @@ async function follow(
   let url = signedUrl
   for (let hop = 0; ; hop++) {
     const what = `file host ${new URL(url).host}`
-    const message = await http.request(
-      'GET',
+    const message = await http.request({
+      method: 'GET',
       url,
       what,
-      { 'accept-encoding': 'identity' },
-      undefined,
+      headers: { 'accept-encoding': 'identity' },
       signal
-    )
+    })
     const status = message.statusCode ?? 0
     if (status >= 200 && status < 300) return { message, url, what }
     if (status >= 300 && status < 400 && message.headers.location) {
@@ -324,7 +323,12 @@ async function hostError(
   status: number,
   signal: AbortSignal
 ): Promise<TransferError> {
-  const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
+  const text = await readText(message, {
+    what: 'file host',
+    maxBytes: 64 * 1024,
+    timeoutMs: 10_000,
+    signal
+  }).catch(() => '')
   const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
   const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : ''
   if (status === 403 || status === 400 || status === 404 || status === 410) {

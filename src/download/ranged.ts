@@ -380,18 +380,13 @@ export class Assembly {
     const last = part.end - 1
     const what = `${this.o.what} (bytes ${from}-${last})`
     part.drop = new AbortController()
-    const message = await this.o.http.request(
-      'GET',
-      this.o.url,
+    const message = await this.o.http.request({
+      method: 'GET',
+      url: this.o.url,
       what,
-      {
-        'accept-encoding': 'identity',
-        range: `bytes=${from}-${last}`,
-        'if-range': etag
-      },
-      undefined,
-      part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
-    )
+      headers: { 'accept-encoding': 'identity', range: `bytes=${from}-${last}`, 'if-range': etag },
+      signal: part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
+    })
     try {
       const status = message.statusCode ?? 0
       if (status === 200) throw new RangeIgnored()
