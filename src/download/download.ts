@@ -8,13 +8,8 @@ import type { Progress } from '../results.js'
 import { type Coding, parseContentEncoding } from './decode.js'
 import { type Http, readText } from '../util/http.js'
 import { isSmall, readSmallBody } from './small.js'
-import {
-  Assembly,
-  SPLIT_THRESHOLD_BYTES,
-  type Spare,
-  contentLength,
-  contentRange
-} from './ranged.js'
+import { Assembly, SPLIT_THRESHOLD_BYTES, type Spare } from './ranged.js'
+import { contentLength, contentRange } from './part-answer.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
 import { maskSignedUrl, oneLine, redactUrl, scrub } from '../util/safe-text.js'
 
@@ -215,7 +210,7 @@ function fileFacts(message: IncomingMessage): FileFacts {
     })
   }
   const codings = parseContentEncoding(message.headers['content-encoding'])
-  const wireLength = contentLength(message)
+  const wireLength = contentLength(message.headers)
   const rangeHeader = message.headers['content-range']
   let rangeTotal: number | null = null
   if (rangeHeader !== undefined) {

@@ -11,6 +11,7 @@ import { streamed } from '../util/memory.js'
 import { oneLine } from '../util/safe-text.js'
 import { type Coding, decoders } from './decode.js'
 import { type Http, Watchdog } from '../util/http.js'
+import { RangeIgnored, checkPartAnswer, maySplit, partFailure } from './part-answer.js'
 
 /*
  * How a file is assembled
@@ -129,8 +130,6 @@ interface Segment {
 
 /** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
 class StopAtEnd extends Error {}
-/** The host answered a ranged request with the whole object, or not provably from the same object. */
-class RangeIgnored extends Error {}
 /** A proposed part came after the old segment had passed its start. */
 class Obsolete extends Error {}
 
@@ -169,14 +168,7 @@ export class Assembly {
       parent: null
     }
     this.segments = [this.main]
-    this.splittable =
-      options.spare !== undefined &&
-      options.etag !== null &&
-      options.acceptRanges &&
-      options.codings.length === 0 &&
-      options.wireLength !== null &&
-      options.size !== null &&
-      options.size >= options.splitThresholdBytes
+    this.splittable = options.spare !== undefined && maySplit(options, options.splitThresholdBytes)
   }
 
   /** Streams `message` (the checked main answer) and any parts; the file is complete when this resolves. */
@@ -388,37 +380,9 @@ export class Assembly {
       signal: part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
     })
     try {
-      const status = message.statusCode ?? 0
-      if (status === 200) throw new RangeIgnored()
-      if (status === 403 || status === 400) {
-        // The signed URL is refused (expired, most likely: a file can start late in its URL's 20
-        // minutes and run past them). Asking again with it is pointless, and so are more splits;
-        // a download that needs this range after all asks the caller for a fresh URL.
-        this.splittable = false
-        throw new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
-          retryable: true,
-          refreshUrl: true
-        })
-      }
-      if (status !== 206) {
-        throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true })
-      }
-      const range = contentRange(message.headers['content-range'])
-      const length = contentLength(message)
-      // The same object, proven: a 206 without the ETag, or with another, may be another version.
-      if (message.headers.etag !== etag) throw new RangeIgnored()
-      if (
-        !range ||
-        range.start !== from ||
-        range.end !== last ||
-        range.total !== size ||
-        (length !== null && length !== last - from + 1) ||
-        !['identity', ''].includes((message.headers['content-encoding'] ?? '').trim())
-      ) {
-        throw new TransferError(`${what}: the answer is not the range asked for`, {
-          retryable: true
-        })
-      }
+      const verdict = checkPartAnswer(message, { from, last, size, etag })
+      if (verdict === 'refused') this.splittable = false
+      if (verdict !== 'ok') throw partFailure(verdict, message.statusCode ?? 0, what)
       if (!part.committed && !this.commit(part)) throw new Obsolete()
     } catch (error) {
       message.destroy()
@@ -610,18 +574,4 @@ function changed(what: string): TransferError {
     `${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`,
     { retryable: true }
   )
-}
-
-/** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
-export function contentRange(
-  value: string | undefined
-): { start: number; end: number; total: number | null } | null {
-  const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value)
-  if (!m) return null
-  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) }
-}
-
-export function contentLength(message: IncomingMessage): number | null {
-  const value = message.headers['content-length']
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null
 }
