@@ -4,12 +4,11 @@ import { TransferError } from '../src/errors.js'
 import {
   type PartVerdict,
   RangeIgnored,
-  type SplitFacts,
   checkPartAnswer,
   contentLength,
   contentRange,
-  maySplit,
-  partFailure
+  partFailure,
+  versionChanged
 } from '../src/download/part-answer.js'
 
 const ETAG = '"0123456789abcdef0123456789abcdef"'
@@ -66,6 +65,14 @@ describe('partFailure', () => {
     })
   })
 
+  it('a part no one else can fetch from the same object makes the file start over whole', () => {
+    expect(versionChanged('file host h')).toMatchObject({
+      message:
+        'file host h answered a Range part from another version of the file (or without its ETag): the file is fetched again whole',
+      retryable: true
+    })
+  })
+
   it.each([
     ['status', 503, 'part: answered HTTP 503'],
     ['not-the-range', 206, 'part: the answer is not the range asked for']
@@ -73,30 +80,6 @@ describe('partFailure', () => {
     const error = partFailure(verdict, status, 'part')
     expect(error).toBeInstanceOf(TransferError)
     expect(error).toMatchObject({ message, retryable: true, refreshUrl: false })
-  })
-})
-
-describe('maySplit', () => {
-  const splittable: SplitFacts = {
-    codings: [],
-    wireLength: 10_000,
-    size: 10_000,
-    etag: ETAG,
-    acceptRanges: true
-  }
-
-  it('splits a file of known size, with a strong ETag, at or above the threshold', () => {
-    expect(maySplit(splittable, 10_000)).toBe(true)
-  })
-
-  it.each<[string, Partial<SplitFacts>]>([
-    ['no strong ETag', { etag: null }],
-    ['Accept-Ranges: none', { acceptRanges: false }],
-    ['an encoded body', { codings: ['gzip'], size: null }],
-    ['no Content-Length', { wireLength: null, size: null }],
-    ['under the threshold', { size: 9_999, wireLength: 9_999 }]
-  ])('never splits with %s', (_, change) => {
-    expect(maySplit({ ...splittable, ...change }, 10_000)).toBe(false)
   })
 })
 

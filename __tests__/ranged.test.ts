@@ -6,7 +6,6 @@ import path from 'node:path'
 import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
 import { type Spare, download } from '../src/download/download.js'
-import { Assembly } from '../src/download/ranged.js'
 import { Http, readText } from '../src/util/http.js'
 import {
   COMMON_PATH,
@@ -328,47 +327,5 @@ describe('ranged tail', () => {
     expect(error).toBeInstanceOf(CancelledError)
     expect(readdirSync(path.join(root, 'out'))).toEqual([])
     expect(slots).toMatchObject({ taken: 1, released: 1 })
-  })
-})
-
-describe('writes into the temp file', () => {
-  /** An Assembly over a handle whose writev follows a script of how many bytes each call takes. */
-  function assemblyWriting(script: Array<number | Error>) {
-    const written: Buffer[] = []
-    const handle = {
-      writev: async (pieces: Buffer[], position: number) => {
-        const step = script.shift() ?? Infinity
-        if (step instanceof Error) throw step
-        const data = Buffer.concat(pieces).subarray(0, step)
-        written.push(Buffer.concat([Buffer.from(`@${position}:`), data]))
-        return { bytesWritten: data.length, buffers: pieces }
-      }
-    }
-    const assembly = new Assembly({
-      handle: handle as never,
-      stop: new AbortController(),
-      codings: [],
-      wireLength: null,
-      size: null,
-      etag: null,
-      acceptRanges: true,
-      splitThresholdBytes: THRESHOLD,
-      onBytes: () => undefined
-    } as never)
-    return { assembly, written }
-  }
-
-  it('writes the rest after a short write, at the right place', async () => {
-    const { assembly, written } = assemblyWriting([3, 2])
-    await assembly.writeAt([Buffer.from('abcd'), Buffer.from('efgh')], 100, 8)
-    expect(written.map(String)).toEqual(['@100:abc', '@103:de', '@105:fgh'])
-  })
-
-  it('a short write followed by a full disk rejects with the disk’s own error', async () => {
-    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), {
-      code: 'ENOSPC'
-    })
-    const { assembly } = assemblyWriting([3, enospc])
-    await expect(assembly.writeAt([Buffer.from('abcdefgh')], 0, 8)).rejects.toBe(enospc)
   })
 })

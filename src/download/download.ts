@@ -5,11 +5,11 @@ import type { IncomingMessage } from 'node:http'
 import type { FileHandle } from 'node:fs/promises'
 import { CancelledError, TransferError } from '../errors.js'
 import type { Progress } from '../results.js'
-import { type Coding, parseContentEncoding } from './decode.js'
 import { type Http, readText } from '../util/http.js'
 import { isSmall, readSmallBody } from './small.js'
 import { Assembly, SPLIT_THRESHOLD_BYTES, type Spare } from './ranged.js'
-import { contentLength, contentRange } from './part-answer.js'
+import { fileFacts } from './main-answer.js'
+import { realClock } from '../util/clock.js'
 import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
 import { maskSignedUrl, oneLine, redactUrl, scrub } from '../util/safe-text.js'
 
@@ -143,6 +143,7 @@ export async function download(
       acceptRanges: facts.acceptRanges,
       spare: options.spare,
       splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+      clock: realClock,
       onPartFailed: options.onPartFailed,
       onBytes: bytes => {
         written = bytes
@@ -180,64 +181,6 @@ export async function download(
     })
   } finally {
     outer?.removeEventListener('abort', cancel)
-  }
-}
-
-interface FileFacts {
-  contentType: string | null
-  codings: Coding[]
-  wireLength: number | null
-  size: number | null
-  etag: string | null
-  acceptRanges: boolean
-}
-
-/**
- * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
- * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
- */
-function fileFacts(message: IncomingMessage): FileFacts {
-  const status = message.statusCode ?? 0
-  if (status === 206) {
-    throw new TransferError(
-      'file host answered 206 Partial Content to a request for the whole file',
-      { retryable: true }
-    )
-  }
-  if (status !== 200) {
-    throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
-      retryable: true
-    })
-  }
-  const codings = parseContentEncoding(message.headers['content-encoding'])
-  const wireLength = contentLength(message.headers)
-  const rangeHeader = message.headers['content-range']
-  let rangeTotal: number | null = null
-  if (rangeHeader !== undefined) {
-    const range = contentRange(rangeHeader)
-    const whole =
-      range !== null &&
-      range.total !== null &&
-      range.start === 0 &&
-      range.end === range.total - 1 &&
-      (wireLength === null || wireLength === range.total)
-    if (!whole) {
-      throw new TransferError(
-        `file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`,
-        { retryable: true }
-      )
-    }
-    rangeTotal = range.total
-  }
-  const etag = message.headers.etag
-  return {
-    contentType: message.headers['content-type'] ?? null,
-    codings,
-    wireLength,
-    // The encoded length says nothing of the decoded size.
-    size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
-    etag: etag && !etag.startsWith('W/') ? etag : null,
-    acceptRanges: (message.headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
   }
 }
 

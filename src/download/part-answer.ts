@@ -1,47 +1,16 @@
-// What answers allow a ranged assembly: whether the main answer lets a file be split, and whether a part's answer is the range asked for.
+// A Range part's answer judged without I/O: the range asked for from the same object, or why not and what follows.
 import type { IncomingHttpHeaders } from 'node:http'
 import { TransferError } from '../errors.js'
 
 /*
- * Only against a strong validator. Bytes of two versions of an object must never be joined, and
- * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
- * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
- * Last-Modified alone) is never split. Nor is a body with a Content-Encoding (ranges would count
- * encoded bytes), without a Content-Length, or from a host that says `Accept-Ranges: none`.
- *
- * A part's answer. A 200 to a ranged request means the host ignores Range (or the object
+ * Every part asks with If-Range carrying the main answer's strong ETag (main-answer.ts: no strong
+ * ETag, no parts), and must get that same ETag back. A 200 to a ranged request means the host ignores Range (or the object
  * changed); a 206 without the ETag, or with another, means the host ignores If-Range or the object
  * changed: either way splitting ends and the main stream carries on alone. A 403 or 400 is the
  * signed URL refused (expired, most likely: a file can start late in its URL's 20 minutes and run
  * past them). Only a 206 with exactly the Content-Range asked for, a Content-Length to match and no
  * Content-Encoding is the range.
  */
-
-/** What the main answer says about the file, as far as splitting goes. */
-export interface SplitFacts {
-  /** Content-Encoding of the main answer, in the order applied. */
-  codings: readonly string[]
-  /** Content-Length of the main answer (the bytes on the wire). */
-  wireLength: number | null
-  /** Size of the file on disk when known in advance (identity bodies with a length). */
-  size: number | null
-  /** The main answer's strong ETag, if any. */
-  etag: string | null
-  /** The host did not say `Accept-Ranges: none`. */
-  acceptRanges: boolean
-}
-
-/** Whether a file this answer describes may be fetched in Range parts at all. */
-export function maySplit(facts: SplitFacts, thresholdBytes: number): boolean {
-  return (
-    facts.etag !== null &&
-    facts.acceptRanges &&
-    facts.codings.length === 0 &&
-    facts.wireLength !== null &&
-    facts.size !== null &&
-    facts.size >= thresholdBytes
-  )
-}
 
 /** The range a part asked for, and of what. */
 export interface PartAsked {
@@ -111,6 +80,14 @@ export function partFailure(
         retryable: true
       })
   }
+}
+
+/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
+export function versionChanged(what: string): TransferError {
+  return new TransferError(
+    `${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`,
+    { retryable: true }
+  )
 }
 
 /** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */

@@ -2,6 +2,7 @@
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
+import { Transform, type TransformCallback } from 'node:stream'
 import { USER_AGENT } from '../constants.js'
 import { CancelledError, TransferError } from '../errors.js'
 import { classify } from './retry.js'
@@ -199,6 +200,23 @@ export interface ReadTextOptions {
   signal?: AbortSignal
   /** The whole answer must have come within this (default: no limit). */
   wholeMs?: number
+}
+
+/** Passes a body through, feeding its Watchdog and counting the bytes that came. */
+export class WatchdogMeter extends Transform {
+  bytes = 0
+  private readonly watchdog: Watchdog
+
+  constructor(watchdog: Watchdog) {
+    super()
+    this.watchdog = watchdog
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.watchdog.touch(chunk.length)
+    this.bytes += chunk.length
+    done(null, chunk)
+  }
 }
 
 /**
