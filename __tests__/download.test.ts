@@ -10,6 +10,7 @@ import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
 import { type ResponseInfo, download } from '../src/download/download.js'
 import type { Progress } from '../src/results.js'
+import { realClock } from '../src/util/clock.js'
 import { Http, readText } from '../src/util/http.js'
 import { COMMON_PATH, type Fault, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
 import { captureStdout, failure } from './helpers/capture.js'
@@ -146,7 +147,7 @@ describe('download', () => {
     // Each chunk "takes" a second on this clock; a 256 KiB body arrives in several chunks.
     const got = await download(client, `${base}/ok`, dest, {
       timeoutMs: 2_000,
-      now: () => (t += 1000),
+      clock: { ...realClock, now: () => (t += 1000) },
       onProgress: p => seen.push(p)
     })
     rmSync(got.tempPath)
@@ -438,7 +439,7 @@ describe('download from hosts that bend HTTP', () => {
       timeoutMs: 10_000,
       signal: controller.signal,
       // Every write "takes" 10 s on this clock, so the first one reports progress.
-      now: () => (t += 10_000),
+      clock: { ...realClock, now: () => (t += 10_000) },
       onProgress: () => {
         tempSeen = leftovers()
         controller.abort()
