@@ -19,28 +19,26 @@ import { type Segment, SegmentTable } from './segments.js'
  * How a file is assembled
  * -----------------------
  * The file is a table of segments (segments.ts), each a byte range fetched by one response and
- * written at its own offsets into the one temp file (segment-writer.ts: positional writes, so
- * nothing is held beyond a stream's own buffers). The main stream is the plain GET.
+ * written at its own offsets into the one temp file (segment-writer.ts). The main stream is the
+ * plain GET.
  *
  * Splitting. Every SPLIT_CHECK_BYTES written and every SPLIT_CHECK_MS, when the pipeline's pool
  * hands out an idle slot (spare.take()) and a segment still has at least the threshold to go, the
  * table proposes a split: a part asks for the upper half with `Range: bytes=mid-last` on the same
- * signed URL (R2/S3 presigned URLs sign only the host, so the header keeps them valid), with
- * `If-Range` carrying the main answer's strong ETag so that a changed object answers 200. The
- * split is committed only when the part's answer is exactly that range from that same object
- * (part-answer.ts); a part that cannot be had (refused, 5xx, no answer; PART_ATTEMPTS tries) costs
- * nothing. Files whose main answer does not allow it are never split (maySplit).
+ * signed URL (R2/S3 presigned URLs sign only the host, so the header keeps them valid) and
+ * If-Range. It is committed only when its answer is exactly that range from that same object
+ * (part-answer.ts); a part that cannot be had (refused, 5xx, no answer; PART_ATTEMPTS tries)
+ * costs nothing. A file whose main answer does not allow it is never split (main-answer.ts).
  *
  * Fallback to one stream. A part answered with the whole object or from another version ends the
- * splitting; the main stream carries on (a committed part hands its range back to the stream
- * before it, or the download fails and starts over whole). A refused part ends the splitting too,
- * and a download that needs its range after all asks for a fresh URL. Every failed part is told to
- * onPartFailed, so later attempts of the file are one stream.
+ * splitting, and so does a refused one (a download that needs its range after all asks for a
+ * fresh URL); the main stream carries on. Every failed part is told to onPartFailed, so later
+ * attempts of the file are one stream.
  *
  * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
- * spent, the segment before it takes its range back if it can; otherwise the download fails as a
- * whole, retryably. The main stream hashes as it writes; what parts wrote is read back once all
- * is on disk (hashBack).
+ * spent (or its object changed), the segment before it takes its range back if it can; otherwise
+ * the download fails as a whole, retryably. The main stream hashes as it writes; what parts
+ * wrote is read back once all is on disk (hashBack).
  */
 
 /** Only a segment with at least this much left to fetch is worth a second connection. */
@@ -67,10 +65,7 @@ export interface AssemblyOptions extends SplitFacts {
   handle: FileHandle
   tempPath: string
   timeoutMs: number
-  /**
-   * The file's one abort controller: the caller aborts it on cancellation, the assembly when one
-   * piece fails for good; every request of the file listens to its signal.
-   */
+  /** The file's one abort controller, for all its requests: aborted on cancellation, or by a failure for good. */
   stop: AbortController
   spare?: Spare
   splitThresholdBytes: number
@@ -98,7 +93,6 @@ export class Assembly {
   private readonly table: SegmentTable
   private readonly tasks = new Set<Promise<void>>()
   /** Aborted on cancellation or when one piece fails for good: every other request stops. */
-  private readonly stop: AbortController
   private readonly signal: AbortSignal
   /** Ends the open proposal's request once it can no longer be committed. */
   private dropProposal = new AbortController()
@@ -110,7 +104,6 @@ export class Assembly {
 
   constructor(options: AssemblyOptions) {
     this.options = options
-    this.stop = options.stop
     this.signal = options.stop.signal
     // A listener per request on this signal: the main stream and every part at once.
     setMaxListeners(0, this.signal)
@@ -287,7 +280,9 @@ export class Assembly {
       // More splits would be refused alike.
       if (verdict === 'refused') this.splittable = false
       if (verdict !== 'ok') throw partFailure(verdict, message.statusCode ?? 0, what)
-      if (!part.committed && !this.commit(part)) throw new Obsolete()
+      if (!part.committed && !(this.canCommit(part) && this.table.commit(part))) {
+        throw new Obsolete()
+      }
     } catch (error) {
       message.destroy()
       throw error
@@ -295,17 +290,14 @@ export class Assembly {
     return message
   }
 
+  /** A proposal still fits its old segment, and nothing failed meanwhile. */
   private canCommit(part: Segment): boolean {
     return this.failure === null && this.table.canCommit(part)
-  }
-
-  private commit(part: Segment): boolean {
-    return this.canCommit(part) && this.table.commit(part)
   }
 
   private fail(error: unknown): void {
     if (this.failure !== null) return
     this.failure = error
-    this.stop.abort()
+    this.options.stop.abort()
   }
 }
