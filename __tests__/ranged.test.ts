@@ -3,9 +3,15 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
-import { type DownloadOptions, type Spare, download } from '../src/download/download.js'
+import {
+  type DownloadOptions,
+  type Spare,
+  type TempFiles,
+  download
+} from '../src/download/download.js'
 import { PART_ATTEMPTS, PART_RETRY_MS } from '../src/download/ranged.js'
 import { Http } from '../src/util/http.js'
 import { type Fault, type LoggedRequest, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
@@ -34,7 +40,7 @@ beforeAll(async () => {
   sandbox = await Sandbox.start()
   file = await sandbox.register({
     url: 'https://tempfile.aiquickdraw.com/v/tail.mp4',
-    size: 6 * MiB
+    size: 3 * MiB
   })
   root = mkdtempSync(path.join(os.tmpdir(), 'kie-ranged-test-'))
   dest = await Destination.open(path.join(root, 'out'))
@@ -68,11 +74,16 @@ function pool(free: number): Spare & { taken: number; released: number } {
   })
 }
 
-/** Downloads `of` (default: the 6 MiB file) with `free` idle slots, on virtual time. */
-async function fetchSplit(free: number, more: Partial<DownloadOptions> = {}, of = file) {
+/** Downloads `of` (default: the 3 MiB file) with `free` idle slots, on virtual time. */
+async function fetchSplit(
+  free: number,
+  more: Partial<DownloadOptions> = {},
+  of = file,
+  into: TempFiles = dest
+) {
   const spare = pool(free)
   const clock = VirtualClock.instant()
-  const got = await download(http, await signedUrl(sandbox, http, of.url), dest, {
+  const got = await download(http, await signedUrl(sandbox, http, of.url), into, {
     timeoutMs: 5_000,
     spare,
     splitThresholdBytes: THRESHOLD,
@@ -80,6 +91,24 @@ async function fetchSplit(free: number, more: Partial<DownloadOptions> = {}, of 
     ...more
   })
   return { got, spare, sleeps: clock.sleeps }
+}
+
+/** The destination, on a disk where every write of a streamed file takes `ms` longer. */
+function slowDisk(ms: number): TempFiles {
+  return {
+    writeTemp: body => dest.writeTemp(body),
+    removeTemp: tempPath => dest.removeTemp(tempPath),
+    diskFull: error => dest.diskFull(error),
+    createTemp: async () => {
+      const temp = await dest.createTemp()
+      const writev = temp.handle.writev.bind(temp.handle)
+      const slow = async (buffers: Buffer[], position: number) => {
+        await delay(ms)
+        return writev(buffers, position)
+      }
+      return { path: temp.path, handle: Object.assign(temp.handle, { writev: slow }) }
+    }
+  }
 }
 
 const fileRequests = (): LoggedRequest[] => sandbox.requests.filter(r => r.target === 'file')
@@ -144,6 +173,20 @@ describe('ranged download', () => {
     expect(sleeps).toEqual([PART_RETRY_MS])
   })
 
+  it('asks a broken part again only once its last write is on disk (a slow disk), byte-exact', async () => {
+    holdMainUntilRanged()
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    // Every write takes 20 ms: the cut comes while the part's last bytes are still on their way.
+    const { got } = await fetchSplit(1, {}, file, slowDisk(20))
+    expect(got).toMatchObject({ bytes: file.size, parts: 1 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    expect(got.sha256).toBe(file.sha256)
+  })
+
   it('tries a part that cannot be had PART_ATTEMPTS times, waiting longer each time, and loses nothing', async () => {
     holdMainUntilRanged(file, PART_ATTEMPTS)
     sandbox.inject({
@@ -180,7 +223,7 @@ describe('ranged download', () => {
   it('falls back to one stream, byte-exact, when the host ignores Range', async () => {
     holdMainUntilRanged()
     expect(await oneStreamDespite({ kind: 'ignoreRange' }, 2)).toEqual([])
-    // One ranged try, answered 200: no more after it, though the main stream had 5.5 MiB to go.
+    // One ranged try, answered 200: no more after it, though the main stream had 2.5 MiB to go.
     expect(ranged().map(r => r.status)).toEqual([200])
   })
 
@@ -195,7 +238,7 @@ describe('ranged download', () => {
     async etag => {
       const changing = await sandbox.register({
         url: `https://tempfile.aiquickdraw.com/v/changing-${etag}.mp4`,
-        size: 6 * MiB,
+        size: 3 * MiB,
         etag,
         versions: 2
       })
@@ -211,7 +254,7 @@ describe('ranged download', () => {
   it('drops a part whose 206 carries no ETag (a host that strips validators and ignores If-Range): one version, one stream', async () => {
     const changing = await sandbox.register({
       url: 'https://tempfile.aiquickdraw.com/v/changing-stripped.mp4',
-      size: 6 * MiB,
+      size: 3 * MiB,
       etag: 'wholeOnly',
       versions: 2
     })
