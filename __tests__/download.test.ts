@@ -1,118 +1,134 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import nock from 'nock'
+import { setImmediate as tick } from 'node:timers/promises'
 import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
-import { type ResponseInfo, download } from '../src/download/download.js'
+import { type DownloadOptions, type ResponseInfo, download } from '../src/download/download.js'
 import type { Progress } from '../src/results.js'
-import { Http, readText } from '../src/util/http.js'
-import { COMMON_PATH, type Fault, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { realClock } from '../src/util/clock.js'
+import { Http } from '../src/util/http.js'
+import { type Fault, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
 import { captureStdout, failure } from './helpers/capture.js'
+import { signedUrl } from './helpers/signed-url.js'
 
-const body = Buffer.alloc(256 * 1024, 7)
+/*
+ * download() against the sandbox's file host, one fault at a time. Waits that are the point (the
+ * Watchdog's rules) are proven on fake timers in http.test.ts; here a stall needs only a short
+ * timeout to show that download() ends it cleanly.
+ */
+
+let sandbox: Sandbox
+/** Streamed into its temp file (bigger than the small path). */
+let big: RegisteredFile
 /** Small enough for the small path (read whole, written at once). */
-const small = Buffer.alloc(2048, 9)
-const sha = createHash('sha256').update(body).digest('hex')
-
+let small: RegisteredFile
+/** Sent encoded: the sandbox encodes it whole before answering, so it is kept small. */
+let coded: RegisteredFile
 let root: string
 let dest: Destination
-const client = new Http(2_000)
-
-/** Faults nock cannot make: a socket destroyed or closed mid-body, a stall. */
-const server = http.createServer((req, res) => {
-  const mode = new URL(req.url ?? '/', 'http://x').pathname.slice(1)
-  res.setHeader('content-type', 'image/png')
-  if (mode === 'gzip-garbage' || mode === 'zstd') {
-    res.setHeader('content-encoding', mode === 'zstd' ? 'zstd' : 'gzip')
-    return res.end(body)
-  }
-  if (mode === 'small' || mode === 'small-cut' || mode === 'small-stall') {
-    res.setHeader('content-length', String(small.length))
-    if (mode === 'small') return res.end(small)
-    res.write(small.subarray(0, 1000))
-    // 'small-stall': nothing more is sent.
-    if (mode === 'small-cut') setTimeout(() => req.socket.end(), 20)
-    return
-  }
-  res.setHeader('content-length', String(body.length))
-  if (mode === 'ok') return res.end(body)
-  res.write(body.subarray(0, 1000))
-  if (mode === 'reset') setTimeout(() => req.socket.destroy(), 20)
-  if (mode === 'close') setTimeout(() => req.socket.end(), 20)
-  // 'stall': nothing more is sent; the client's idle timeout must end it.
-})
-let base: string
+const client = new Http(5_000)
+/** For stalls: long enough for the first bytes, short enough not to wait for long. */
+const STALL_MS = 50
 
 beforeAll(async () => {
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  sandbox = await Sandbox.start()
+  big = await sandbox.register({
+    url: 'https://tempfile.aiquickdraw.com/v/bent.png',
+    size: 300_000
+  })
+  small = await sandbox.register({
+    url: 'https://tempfile.aiquickdraw.com/v/small.png',
+    size: 2048
+  })
+  coded = await sandbox.register({
+    url: 'https://tempfile.aiquickdraw.com/v/coded.png',
+    size: 100_000
+  })
+  root = mkdtempSync(path.join(os.tmpdir(), 'kie-dl-test-'))
+  dest = await Destination.open(path.join(root, 'out'))
+})
+
+afterEach(() => {
+  sandbox.clearFaults()
+  sandbox.clearRequests()
+  for (const name of readdirSync(path.join(root, 'out'))) rmSync(path.join(root, 'out', name))
 })
 
 afterAll(async () => {
   client.dispose()
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-})
-
-beforeEachDest()
-
-function beforeEachDest(): void {
-  beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), 'kie-dl-test-'))
-    dest = await Destination.open(path.join(root, 'out'))
-  })
-  afterEach(() => {
-    nock.cleanAll()
-  })
-  afterAll(() => rmSync(root, { recursive: true, force: true }))
-}
-
-const cleanups: (() => void)[] = []
-/** Runs `fn` after the current test, pass or fail. */
-function afterThis(fn: () => void): void {
-  cleanups.push(fn)
-}
-afterEach(() => {
-  for (const fn of cleanups.splice(0)) fn()
+  await sandbox.close()
+  rmSync(root, { recursive: true, force: true })
 })
 
 const leftovers = (): string[] =>
   readdirSync(path.join(root, 'out')).filter(f => f.endsWith('.part'))
+const fileRequests = () => sandbox.requests.filter(r => r.target === 'file')
+
+function inject(fault: Fault, file = big, times = 1): void {
+  sandbox.inject({ target: 'file', url: file.url, fault, times })
+}
+
+/** Downloads `file` through a freshly signed URL. */
+async function fetchFile(file: RegisteredFile, options: Partial<DownloadOptions> = {}) {
+  const url = await signedUrl(sandbox, client, file.url)
+  return download(client, url, dest, { timeoutMs: 2_000, ...options })
+}
 
 describe('download', () => {
   it('streams to a temp file with byte count, sha256 and Content-Type', async () => {
-    const got = await download(client, `${base}/ok?X-Amz-Signature=s`, dest, { timeoutMs: 2_000 })
-    expect(got).toMatchObject({ bytes: body.length, sha256: sha, contentType: 'image/png' })
-    expect(readFileSync(got.tempPath)).toEqual(body)
-    rmSync(got.tempPath)
+    const got = await fetchFile(big)
+    expect(got).toMatchObject({ bytes: big.size, sha256: big.sha256, contentType: 'image/png' })
+    expect(createHash('sha256').update(readFileSync(got.tempPath)).digest('hex')).toBe(big.sha256)
   })
 
   it('writes a small body as it comes: bytes, sha256, the mtime of the temp file', async () => {
-    const got = await download(client, `${base}/small`, dest, { timeoutMs: 2_000 })
+    const got = await fetchFile(small)
     expect(got).toMatchObject({
-      bytes: small.length,
-      sha256: createHash('sha256').update(small).digest('hex'),
+      bytes: small.size,
+      sha256: small.sha256,
       mtimeMs: statSync(got.tempPath).mtimeMs
     })
-    expect(readFileSync(got.tempPath)).toEqual(small)
-    rmSync(got.tempPath)
+    expect(createHash('sha256').update(readFileSync(got.tempPath)).digest('hex')).toBe(small.sha256)
   })
 
-  it('never accepts a small body cut short, and leaves no temp file', async () => {
-    const e = await failure(download(client, `${base}/small-cut`, dest, { timeoutMs: 2_000 }))
-    expect(e.retryable).toBe(true)
+  it.each(['reset', 'close'] as const)(
+    'never accepts a body cut by a %s, small or not, and leaves no temp file',
+    async mode => {
+      for (const file of [small, big]) {
+        inject({ kind: 'cut', afterBytes: 1000, mode }, file)
+        const e = await failure(fetchFile(file))
+        expect(e.retryable).toBe(true)
+        expect(leftovers()).toEqual([])
+      }
+    }
+  )
+
+  it.each([
+    ['small', () => small],
+    ['streamed', () => big]
+  ])('abandons a %s body that stalls, retryably, without leftovers', async (_, file) => {
+    inject({ kind: 'stall', afterBytes: 1000 }, file())
+    const e = await failure(fetchFile(file(), { timeoutMs: STALL_MS }))
+    expect(e).toMatchObject({ retryable: true })
+    expect(e.message).toBe(`download stalled: no data for ${STALL_MS / 1000} s`)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('abandons a trickle that keeps the idle timer happy, as a stall', async () => {
+    // 100 bytes a second in slices every 100 ms: never idle for 150 ms, far under 1 KiB/s.
+    inject({ kind: 'trickle', bytesPerSecond: 100 })
+    const e = await failure(fetchFile(big, { timeoutMs: 150 }))
+    expect(e).toMatchObject({ retryable: true })
+    expect(e.message).toMatch(/^download stalled: /)
     expect(leftovers()).toEqual([])
   })
 
   it('a cancel as the answer of a small body comes rejects with CancelledError, without leftovers', async () => {
     const controller = new AbortController()
-    const running = download(client, `${base}/small`, dest, {
-      timeoutMs: 2_000,
+    const running = fetchFile(small, {
       signal: controller.signal,
       onResponse: () => controller.abort()
     })
@@ -120,21 +136,13 @@ describe('download', () => {
     expect(leftovers()).toEqual([])
   })
 
-  it('abandons a small body that stalls, retryably, without leftovers', async () => {
-    const e = await failure(
-      download(new Http(300), `${base}/small-stall`, dest, { timeoutMs: 300 })
-    )
-    expect(e).toMatchObject({ retryable: true })
-    expect(e.message).toMatch(/^download stalled: no data for 0.3 s/)
-    expect(leftovers()).toEqual([])
-  })
-
   it('a cancel during a small body rejects with CancelledError at once, without leftovers', async () => {
+    inject({ kind: 'stall', afterBytes: 1000 }, small)
     const controller = new AbortController()
-    const running = download(client, `${base}/small-stall`, dest, {
+    const running = fetchFile(small, {
       timeoutMs: 60_000,
       signal: controller.signal,
-      onResponse: () => setTimeout(() => controller.abort(), 20)
+      onResponse: () => setImmediate(() => controller.abort())
     })
     await expect(running).rejects.toBeInstanceOf(CancelledError)
     expect(leftovers()).toEqual([])
@@ -143,147 +151,63 @@ describe('download', () => {
   it('logs progress of a long download about every 5 s, not per chunk', async () => {
     let t = 0
     const seen: Progress[] = []
-    // Each chunk "takes" a second on this clock; a 256 KiB body arrives in several chunks.
-    const got = await download(client, `${base}/ok`, dest, {
-      timeoutMs: 2_000,
-      now: () => (t += 1000),
+    // Each write "takes" a second on this clock; a 300 KB body arrives in several writes.
+    await fetchFile(big, {
+      clock: { ...realClock, now: () => (t += 1000) },
       onProgress: p => seen.push(p)
     })
-    rmSync(got.tempPath)
     expect(seen.length).toBeGreaterThan(0)
-    // Far fewer lines than chunks, each at least 5 s after the one before.
+    // Far fewer lines than writes, each at least 5 s after the one before.
     expect(seen.length).toBeLessThan(t / 1000 / 4)
     const gaps = seen.slice(1).map((p, i) => p.elapsedMs - seen[i].elapsedMs)
     expect(gaps.filter(gap => gap < 5000)).toEqual([])
-    expect(seen.map(p => p.total)).toEqual(seen.map(() => body.length))
-  })
-
-  it.each(['reset', 'close'])(
-    'a body cut by a %s is never accepted and leaves no temp file',
-    async mode => {
-      const e = await failure(download(client, `${base}/${mode}`, dest, { timeoutMs: 2_000 }))
-      expect(e.retryable).toBe(true)
-      expect(leftovers()).toEqual([])
-    }
-  )
-
-  it('abandons a stalled body after the timeout, retryably, without leftovers', async () => {
-    const e = await failure(download(new Http(300), `${base}/stall`, dest, { timeoutMs: 300 }))
-    expect(e.retryable).toBe(true)
-    expect(e.message).toMatch(/no data for 0.3 s|no answer/)
-    expect(leftovers()).toEqual([])
+    expect(seen.map(p => p.total)).toEqual(seen.map(() => big.size))
   })
 
   it('never sends an Authorization header to the file host, across redirects', async () => {
     // The hop's signed URL is masked: the runner command is kept out of the test output.
     const stdout = captureStdout()
-    afterThis(stdout.restore)
-    nock('https://files.example', { badheaders: ['authorization'] })
-      .get('/a.png')
-      .query(true)
-      .reply(302, '', { location: 'https://cdn.example/b.png?X-Amz-Signature=two' })
-    nock('https://cdn.example', { badheaders: ['authorization'] })
-      .get('/b.png')
-      .query({ 'X-Amz-Signature': 'two' })
-      .reply(200, 'hello', { 'content-length': '5' })
-    const got = await download(client, 'https://files.example/a.png?X-Amz-Signature=one', dest, {
-      timeoutMs: 2_000
-    })
-    expect(got.bytes).toBe(5)
-    rmSync(got.tempPath)
-  })
-
-  it('refuses a redirect from https to http', async () => {
-    nock('https://files.example')
-      .get('/a.png')
-      .reply(301, '', { location: 'http://files.example/a.png' })
-    const e = await failure(
-      download(client, 'https://files.example/a.png', dest, { timeoutMs: 2_000 })
-    )
-    expect(e.message).toMatch(/from https to http/)
-    expect(e.retryable).toBe(false)
+    try {
+      inject({ kind: 'redirect', location: await signedUrl(sandbox, client, big.url) })
+      const got = await fetchFile(big)
+      expect(got.bytes).toBe(big.size)
+    } finally {
+      stdout.restore()
+    }
+    expect(fileRequests().map(r => r.status)).toEqual([302, 200])
+    // The sandbox's file host also refuses any request that carries one (400).
+    expect(fileRequests().every(r => r.headers.authorization === undefined)).toBe(true)
   })
 
   it('follows at most 5 redirects', async () => {
-    for (let i = 0; i < 6; i++) {
-      nock('https://files.example')
-        .get(`/r${i}`)
-        .reply(302, '', { location: `/r${i + 1}` })
-    }
-    const e = await failure(
-      download(client, 'https://files.example/r0', dest, { timeoutMs: 2_000 })
-    )
-    expect(e.message).toMatch(/more than 5 times/)
+    inject({ kind: 'redirect', location: await signedUrl(sandbox, client, big.url) }, big, 6)
+    const e = await failure(fetchFile(big))
+    expect(e.message).toBe('file host redirected more than 5 times')
+    expect(fileRequests()).toHaveLength(6)
   })
 
-  it.each([403, 400])('an S3 %i with an XML error asks for a fresh signed URL', async status => {
-    nock('https://files.example')
-      .get('/a.png')
-      .query(true)
-      .reply(status, '<?xml version="1.0"?><Error><Code>ExpiredRequest</Code></Error>', {
-        'content-type': 'application/xml'
-      })
-    const e = await failure(
-      download(client, 'https://files.example/a.png?X-Amz-Signature=old', dest, {
-        timeoutMs: 2_000
-      })
-    )
-    expect(e).toMatchObject({ retryable: true, refreshUrl: true })
-    expect(e.message).toBe(`file host refused the signed URL (HTTP ${status} ExpiredRequest)`)
+  it('an S3 403 with an XML error asks for a fresh signed URL', async () => {
+    const body = '<?xml version="1.0"?><Error><Code>ExpiredRequest</Code></Error>'
+    inject({ kind: 'status', status: 403, body, contentType: 'application/xml' })
+    const e = await failure(fetchFile(big))
+    expect(e).toMatchObject({ retryable: true, refreshUrl: true, gone: false })
+    expect(e.message).toBe('file host refused the signed URL (HTTP 403 ExpiredRequest)')
   })
 
-  it('a 503 with Retry-After is retryable after that wait; a 501 is final', async () => {
-    nock('https://files.example').get('/a.png').reply(503, 'busy', { 'retry-after': '2' })
-    nock('https://files.example').get('/b.png').reply(501, 'nope')
-    expect(
-      await failure(download(client, 'https://files.example/a.png', dest, { timeoutMs: 2_000 }))
-    ).toMatchObject({
-      retryable: true,
-      retryAfterMs: 2000
+  it('a file gone from its host asks for a fresh signed URL and says the file may be gone', async () => {
+    const gone = await sandbox.register({
+      url: 'https://tempfile.aiquickdraw.com/v/gone.png',
+      size: 1000,
+      gone: 404
     })
-    expect(
-      await failure(download(client, 'https://files.example/b.png', dest, { timeoutMs: 2_000 }))
-    ).toMatchObject({
-      retryable: false,
-      refreshUrl: false
-    })
+    const e = await failure(fetchFile(gone))
+    expect(e).toMatchObject({ refreshUrl: true, gone: true })
+    expect(e.message).toBe('file host answered HTTP 404 NoSuchKey')
   })
 
-  it.each([
-    [404, 'NoSuchKey', 'file host answered HTTP 404 NoSuchKey'],
-    [410, 'Gone', 'file host answered HTTP 410 Gone'],
-    [403, 'AccessDenied', 'file host refused the signed URL (HTTP 403 AccessDenied)']
-  ])(
-    'a %i (%s) asks for a fresh signed URL and says the file may be gone',
-    async (status, code, message) => {
-      nock('https://files.example')
-        .get('/a.png')
-        .query(true)
-        .reply(status, `<?xml version="1.0"?><Error><Code>${code}</Code></Error>`)
-      const e = await failure(
-        download(client, 'https://files.example/a.png?X-Amz-Signature=s', dest, {
-          timeoutMs: 2_000
-        })
-      )
-      expect(e).toMatchObject({ refreshUrl: true, gone: true, message })
-    }
-  )
-
-  it('a 400, a 403 that blames the signature, or a Cloudflare 403 asks for a fresh URL without saying the file is gone', async () => {
-    nock('https://files.example').get('/a.png').reply(400, '<Error><Code>BadRequest</Code></Error>')
-    nock('https://files.example').get('/b.png').reply(403, 'error code: 1010')
-    nock('https://files.example')
-      .get('/c.png')
-      .reply(403, '<Error><Code>SignatureDoesNotMatch</Code></Error>')
-    nock('https://files.example')
-      .get('/d.png')
-      .reply(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
-    for (const name of ['a', 'b', 'c', 'd']) {
-      const e = await failure(
-        download(client, `https://files.example/${name}.png`, dest, { timeoutMs: 2_000 })
-      )
-      expect(e).toMatchObject({ refreshUrl: true, gone: false })
-    }
+  it('a 503 with Retry-After is retryable after that wait', async () => {
+    inject({ kind: 'status', status: 503, retryAfter: '2' })
+    expect(await failure(fetchFile(big))).toMatchObject({ retryable: true, retryAfterMs: 2000 })
   })
 
   it('keeps query strings out of network error messages', async () => {
@@ -298,114 +222,61 @@ describe('download', () => {
 })
 
 describe('download from hosts that bend HTTP', () => {
-  let sandbox: Sandbox
-  let file: RegisteredFile
-
-  beforeAll(async () => {
-    sandbox = await Sandbox.start()
-    file = await sandbox.register({
-      url: 'https://tempfile.aiquickdraw.com/v/bent.png',
-      size: 300_000
-    })
-  })
-  afterEach(() => {
-    sandbox.clearFaults()
-    sandbox.clearRequests()
-  })
-  afterAll(() => sandbox.close())
-
-  /** A signed URL for the file, as the API hands it out. */
-  async function signed(): Promise<string> {
-    const message = await client.request(
-      'POST',
-      sandbox.baseUrl + COMMON_PATH,
-      'sandbox',
-      { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-      JSON.stringify({ url: file.url })
-    )
-    return (JSON.parse(await readText(message, 'sandbox', 65536, 5000)) as { data: string }).data
-  }
-
-  function inject(fault: Fault): void {
-    sandbox.inject({ target: 'file', url: file.url, fault })
-  }
-
   it('a 206 to a request without Range is not the file, and worth another try', async () => {
     inject({ kind: 'partial' })
-    const e = await failure(download(client, await signed(), dest, { timeoutMs: 2_000 }))
+    const e = await failure(fetchFile(big))
     expect(e).toMatchObject({ retryable: true })
     expect(e.message).toMatch(/206 Partial Content/)
-    expect(sandbox.requests.find(r => r.target === 'file')?.status).toBe(206)
+    expect(fileRequests()[0]?.status).toBe(206)
     expect(leftovers()).toEqual([])
   })
 
   it('a 200 whose Content-Range does not cover the whole body is not the file', async () => {
     inject({ kind: 'partial', status: 200, bytes: 1000 })
-    const e = await failure(download(client, await signed(), dest, { timeoutMs: 2_000 }))
+    const e = await failure(fetchFile(big))
     expect(e).toMatchObject({ retryable: true })
     expect(e.message).toBe(
-      `file host sent Content-Range "bytes 0-999/${file.size}", which is not the whole file`
+      `file host sent Content-Range "bytes 0-999/${big.size}", which is not the whole file`
     )
     expect(leftovers()).toEqual([])
   })
 
   it('a 200 whose Content-Range is the whole body is the file', async () => {
-    inject({ kind: 'partial', status: 200, bytes: file.size })
-    const got = await download(client, await signed(), dest, { timeoutMs: 2_000 })
-    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256 })
-    rmSync(got.tempPath)
+    inject({ kind: 'partial', status: 200, bytes: big.size })
+    expect(await fetchFile(big)).toMatchObject({ bytes: big.size, sha256: big.sha256 })
   })
 
   it.each(['gzip', 'deflate', 'deflate-raw', 'br'] as const)(
     'decodes a %s body: the file, its size and sha256 are the decoded ones',
     async encoding => {
-      inject({ kind: 'encode', encoding })
+      inject({ kind: 'encode', encoding }, coded)
       const seen: ResponseInfo[] = []
-      const got = await download(client, await signed(), dest, {
-        timeoutMs: 2_000,
-        onResponse: info => seen.push(info)
+      const got = await fetchFile(coded, { onResponse: info => seen.push(info) })
+      expect(fileRequests()[0]?.fault).toBe('encode')
+      expect(got).toMatchObject({
+        bytes: coded.size,
+        sha256: coded.sha256,
+        contentType: 'image/png'
       })
-      const entry = sandbox.requests.find(r => r.target === 'file')
-      expect(entry?.fault).toBe('encode')
-      expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, contentType: 'image/png' })
-      expect(createHash('sha256').update(readFileSync(got.tempPath)).digest('hex')).toBe(
-        file.sha256
-      )
+      const onDisk = createHash('sha256').update(readFileSync(got.tempPath)).digest('hex')
+      expect(onDisk).toBe(coded.sha256)
       // The encoded length says nothing of the file's size.
       expect(seen).toEqual([{ contentType: 'image/png', total: null }])
-      rmSync(got.tempPath)
     }
   )
 
   it('a body that does not decode is a retryable failure without leftovers', async () => {
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'redirect', location: `${base}/gzip-garbage` }
-    })
-    const e = await failure(download(client, await signed(), dest, { timeoutMs: 2_000 }))
+    inject({ kind: 'mislabel', encoding: 'gzip' })
+    const e = await failure(fetchFile(big))
     expect(e).toMatchObject({ retryable: true })
     expect(e.message).toMatch(/^could not decode the gzip body/)
     expect(leftovers()).toEqual([])
   })
 
   it('refuses a Content-Encoding it cannot decode rather than save encoded bytes', async () => {
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'redirect', location: `${base}/zstd` }
-    })
-    const e = await failure(download(client, await signed(), dest, { timeoutMs: 2_000 }))
+    inject({ kind: 'mislabel', encoding: 'zstd' })
+    const e = await failure(fetchFile(big))
     expect(e.message).toMatch(/Content-Encoding "zstd"/)
-    expect(leftovers()).toEqual([])
-  })
-
-  it('abandons a trickle that keeps the idle timer happy, as a stall', async () => {
-    // 4 bytes a second: a byte every 250 ms never lets a 1 s idle timer fire.
-    inject({ kind: 'trickle', bytesPerSecond: 4 })
-    const e = await failure(download(client, await signed(), dest, { timeoutMs: 1_000 }))
-    expect(e).toMatchObject({ retryable: true })
-    expect(e.message).toMatch(/^download stalled: /)
     expect(leftovers()).toEqual([])
   })
 
@@ -413,7 +284,7 @@ describe('download from hosts that bend HTTP', () => {
     inject({ kind: 'stall', afterBytes: 1000 })
     const controller = new AbortController()
     const seen: ResponseInfo[] = []
-    const running = download(client, await signed(), dest, {
+    const running = fetchFile(big, {
       timeoutMs: 10_000,
       signal: controller.signal,
       onResponse: info => {
@@ -422,7 +293,7 @@ describe('download from hosts that bend HTTP', () => {
       }
     })
     await expect(running).rejects.toBeInstanceOf(CancelledError)
-    expect(seen).toEqual([{ contentType: 'image/png', total: file.size }])
+    expect(seen).toEqual([{ contentType: 'image/png', total: big.size }])
   })
 
   it('a cancel mid-body removes the temp file and rejects with CancelledError', async () => {
@@ -430,11 +301,11 @@ describe('download from hosts that bend HTTP', () => {
     const controller = new AbortController()
     let t = 0
     let tempSeen: string[] = []
-    const running = download(client, await signed(), dest, {
+    const running = fetchFile(big, {
       timeoutMs: 10_000,
       signal: controller.signal,
       // Every write "takes" 10 s on this clock, so the first one reports progress.
-      now: () => (t += 10_000),
+      clock: { ...realClock, now: () => (t += 10_000) },
       onProgress: () => {
         tempSeen = leftovers()
         controller.abort()
@@ -448,24 +319,21 @@ describe('download from hosts that bend HTTP', () => {
   it('a cancel before the answer rejects with CancelledError at once', async () => {
     inject({ kind: 'stall' })
     const controller = new AbortController()
-    const running = download(client, await signed(), dest, {
-      timeoutMs: 60_000,
-      signal: controller.signal
-    })
+    const running = fetchFile(big, { timeoutMs: 60_000, signal: controller.signal })
     // Once the request reached the host, which never answers.
-    while (!sandbox.requests.some(r => r.target === 'file')) await new Promise(r => setImmediate(r))
+    while (!fileRequests().length) await tick()
     controller.abort()
     await expect(running).rejects.toBeInstanceOf(CancelledError)
     expect(leftovers()).toEqual([])
   })
 
   it('an aborted signal sends nothing', async () => {
-    const url = await signed()
+    const url = await signedUrl(sandbox, client, big.url)
     const controller = new AbortController()
     controller.abort()
     await expect(
       download(client, url, dest, { timeoutMs: 2_000, signal: controller.signal })
     ).rejects.toBeInstanceOf(CancelledError)
-    expect(sandbox.requests.filter(r => r.target === 'file')).toEqual([])
+    expect(fileRequests()).toEqual([])
   })
 })

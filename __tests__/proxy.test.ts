@@ -197,8 +197,10 @@ describe('Http with a proxy set', () => {
     setProxyEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
     const client = new Http(5_000, 4)
     try {
-      const message = await client.request('GET', `${base}/a`, 'test')
-      expect(await readText(message, 'test', 1024, 5_000)).toBe('direct /a')
+      const message = await client.request({ method: 'GET', url: `${base}/a`, what: 'test' })
+      expect(await readText(message, { what: 'test', maxBytes: 1024, timeoutMs: 5_000 })).toBe(
+        'direct /a'
+      )
     } finally {
       client.dispose()
     }

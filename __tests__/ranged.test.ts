@@ -3,18 +3,28 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { CancelledError } from '../src/errors.js'
 import { Destination } from '../src/place/destination.js'
-import { type Spare, download } from '../src/download/download.js'
-import { Assembly } from '../src/download/ranged.js'
-import { Http, readText } from '../src/util/http.js'
 import {
-  COMMON_PATH,
-  type Fault,
-  type LoggedRequest,
-  type RegisteredFile,
-  Sandbox
-} from '../sandbox/index.ts'
+  type DownloadOptions,
+  type Spare,
+  type TempFiles,
+  download
+} from '../src/download/download.js'
+import { PART_ATTEMPTS, PART_RETRY_MS } from '../src/download/ranged.js'
+import { Http } from '../src/util/http.js'
+import { type Fault, type LoggedRequest, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { signedUrl } from './helpers/signed-url.js'
+import { VirtualClock } from './helpers/virtual-clock.js'
+
+/*
+ * The network driver of a ranged download (ranged.ts) against the sandbox's file host: the
+ * bookkeeping it drives is table-tested in segments.test.ts, the answers it judges in
+ * part-answer.test.ts and main-answer.test.ts. A part's waits before its next try run on virtual
+ * time; the sandbox's awaitRange fault holds the main stream while parts come, so no test waits
+ * on real time.
+ */
 
 const MiB = 1024 * 1024
 // Small enough for a quick test, big enough that a split leaves parts of 1 MiB and more.
@@ -30,7 +40,7 @@ beforeAll(async () => {
   sandbox = await Sandbox.start()
   file = await sandbox.register({
     url: 'https://tempfile.aiquickdraw.com/v/tail.mp4',
-    size: 6 * MiB
+    size: 3 * MiB
   })
   root = mkdtempSync(path.join(os.tmpdir(), 'kie-ranged-test-'))
   dest = await Destination.open(path.join(root, 'out'))
@@ -48,18 +58,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-/** A signed URL for a registered file, as the API hands it out. */
-async function signed(url: string): Promise<string> {
-  const message = await http.request(
-    'POST',
-    sandbox.baseUrl + COMMON_PATH,
-    'sandbox',
-    { authorization: `Bearer ${sandbox.apiKey}`, 'content-type': 'application/json' },
-    JSON.stringify({ url })
-  )
-  return (JSON.parse(await readText(message, 'sandbox', 65536, 5000)) as { data: string }).data
-}
-
 /** A pool of `free` idle slots that counts what it lent and got back. */
 function pool(free: number): Spare & { taken: number; released: number } {
   const counts = { taken: 0, released: 0 }
@@ -76,6 +74,43 @@ function pool(free: number): Spare & { taken: number; released: number } {
   })
 }
 
+/** Downloads `of` (default: the 3 MiB file) with `free` idle slots, on virtual time. */
+async function fetchSplit(
+  free: number,
+  more: Partial<DownloadOptions> = {},
+  of = file,
+  into: TempFiles = dest
+) {
+  const spare = pool(free)
+  const clock = VirtualClock.instant()
+  const got = await download(http, await signedUrl(sandbox, http, of.url), into, {
+    timeoutMs: 5_000,
+    spare,
+    splitThresholdBytes: THRESHOLD,
+    clock,
+    ...more
+  })
+  return { got, spare, sleeps: clock.sleeps }
+}
+
+/** The destination, on a disk where every write of a streamed file takes `ms` longer. */
+function slowDisk(ms: number): TempFiles {
+  return {
+    writeTemp: body => dest.writeTemp(body),
+    removeTemp: tempPath => dest.removeTemp(tempPath),
+    diskFull: error => dest.diskFull(error),
+    createTemp: async () => {
+      const temp = await dest.createTemp()
+      const writev = temp.handle.writev.bind(temp.handle)
+      const slow = async (buffers: Buffer[], position: number) => {
+        await delay(ms)
+        return writev(buffers, position)
+      }
+      return { path: temp.path, handle: Object.assign(temp.handle, { writev: slow }) }
+    }
+  }
+}
+
 const fileRequests = (): LoggedRequest[] => sandbox.requests.filter(r => r.target === 'file')
 const ranged = (): LoggedRequest[] => fileRequests().filter(r => r.headers.range !== undefined)
 
@@ -83,24 +118,19 @@ function sha256(tempPath: string): string {
   return createHash('sha256').update(readFileSync(tempPath)).digest('hex')
 }
 
-/** The main GET sends 512 KiB, then waits for the first ranged request to be answered. */
-function holdMainUntilRanged(): void {
+/** The main GET sends 512 KiB, then waits until `closes` ranged requests have been answered and closed. */
+function holdMainUntilRanged(of = file, closes = 1): void {
   sandbox.inject({
     target: 'file',
-    url: file.url,
-    fault: { kind: 'awaitRange', afterBytes: 512 * 1024 }
+    url: of.url,
+    fault: { kind: 'awaitRange', afterBytes: 512 * 1024, closes }
   })
 }
 
-describe('ranged tail', () => {
-  it('splits a file mid-way over an idle slot and assembles it byte-exact', async () => {
+describe('ranged download', () => {
+  it('splits a file mid-way over an idle slot, asks with If-Range, and assembles it byte-exact', async () => {
     holdMainUntilRanged()
-    const spare = pool(1)
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD
-    })
+    const { got, spare } = await fetchSplit(1)
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 1 })
     // Checked from disk as well: the hash was not merely computed, the file is right.
     expect(sha256(got.tempPath)).toBe(file.sha256)
@@ -109,6 +139,7 @@ describe('ranged tail', () => {
     const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(String(part.headers.range)) ?? []
     expect(Number(to)).toBe(file.size - 1)
     expect(Number(from)).toBeGreaterThan(512 * 1024)
+    expect(part.headers['if-range']).toBe(file.etag)
     // Same signed URL, and still no Authorization header on the file host.
     expect(part.query).toEqual(fileRequests()[0].query)
     expect(fileRequests().every(r => r.headers.authorization === undefined)).toBe(true)
@@ -117,12 +148,7 @@ describe('ranged tail', () => {
 
   it('uses several idle slots and stays byte-exact', async () => {
     holdMainUntilRanged()
-    const spare = pool(3)
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD
-    })
+    const { got, spare } = await fetchSplit(3)
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256 })
     expect(got.parts).toBeGreaterThanOrEqual(1)
     expect(sha256(got.tempPath)).toBe(file.sha256)
@@ -130,7 +156,7 @@ describe('ranged tail', () => {
     expect(spare.released).toBe(spare.taken)
   })
 
-  it('asks a part that broke mid-body again for what it still lacks', async () => {
+  it('asks a part that broke mid-body again, after a wait, for what it still lacks', async () => {
     holdMainUntilRanged()
     // The first ranged answer is cut after 100 KiB; the next ones are whole.
     sandbox.inject({
@@ -138,67 +164,73 @@ describe('ranged tail', () => {
       url: file.url,
       fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
     })
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare: pool(1),
-      splitThresholdBytes: THRESHOLD
-    })
+    const { got, sleeps } = await fetchSplit(1)
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 1 })
     const [first, second] = ranged().map(r =>
       Number(/^bytes=(\d+)-/.exec(String(r.headers.range))?.[1])
     )
     expect(second).toBeGreaterThan(first)
+    expect(sleeps).toEqual([PART_RETRY_MS])
+  })
+
+  it('asks a broken part again only once its last write is on disk (a slow disk), byte-exact', async () => {
+    holdMainUntilRanged()
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
+    })
+    // Every write takes 20 ms: the cut comes while the part's last bytes are still on their way.
+    const { got } = await fetchSplit(1, {}, file, slowDisk(20))
+    expect(got).toMatchObject({ bytes: file.size, parts: 1 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    expect(got.sha256).toBe(file.sha256)
+  })
+
+  it('tries a part that cannot be had PART_ATTEMPTS times, waiting longer each time, and loses nothing', async () => {
+    holdMainUntilRanged(file, PART_ATTEMPTS)
+    sandbox.inject({
+      target: 'file',
+      url: file.url,
+      fault: { kind: 'status', status: 503 },
+      times: PART_ATTEMPTS
+    })
+    const onPartFailed = jest.fn()
+    const { got, spare, sleeps } = await fetchSplit(1, { onPartFailed })
+    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256 })
+    expect(sha256(got.tempPath)).toBe(file.sha256)
+    const tries = ranged().slice(0, PART_ATTEMPTS)
+    expect(tries.map(r => r.status)).toEqual([503, 503, 503])
+    expect(new Set(tries.map(r => r.headers.range)).size).toBe(1)
+    expect(sleeps.slice(0, PART_ATTEMPTS - 1)).toEqual([PART_RETRY_MS, 2 * PART_RETRY_MS])
+    expect(onPartFailed).toHaveBeenCalledTimes(PART_ATTEMPTS)
+    expect(spare.released).toBe(spare.taken)
   })
 
   /**
    * Every ranged request meets `partFault`; the file must still come whole and byte-exact from the
    * main stream alone, with every borrowed slot given back.
    */
-  async function oneStreamDespite(partFault: Fault, free: number): Promise<void> {
+  async function oneStreamDespite(partFault: Fault, free: number): Promise<number[]> {
     sandbox.inject({ target: 'file', url: file.url, fault: partFault, times: Infinity })
-    const spare = pool(free)
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD
-    })
+    const { got, spare, sleeps } = await fetchSplit(free)
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
     expect(sha256(got.tempPath)).toBe(file.sha256)
     expect(spare.released).toBe(spare.taken)
+    return sleeps
   }
 
   it('falls back to one stream, byte-exact, when the host ignores Range', async () => {
     holdMainUntilRanged()
-    await oneStreamDespite({ kind: 'ignoreRange' }, 2)
-    // One ranged try, answered 200: no more after it.
+    expect(await oneStreamDespite({ kind: 'ignoreRange' }, 2)).toEqual([])
+    // One ranged try, answered 200: no more after it, though the main stream had 2.5 MiB to go.
     expect(ranged().map(r => r.status)).toEqual([200])
   })
 
-  it('carries on with the main stream when a part cannot be had', async () => {
-    holdMainUntilRanged()
-    await oneStreamDespite({ kind: 'status', status: 503 }, 1)
-    expect(ranged().length).toBeGreaterThanOrEqual(1)
-  })
-
   it('stops splitting when the host refuses the signed URL for a part (an expired URL): one try, main stream carries on', async () => {
-    // The main stream takes ~1.5 s: time for several rounds of splitting, were any still tried.
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
-    })
-    await oneStreamDespite({ kind: 'status', status: 403 }, 3)
-    expect(ranged().map(r => r.status)).toEqual([403])
-  })
-
-  it('asks every part with If-Range and the main answer’s strong ETag', async () => {
     holdMainUntilRanged()
-    await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare: pool(1),
-      splitThresholdBytes: THRESHOLD
-    })
-    expect(ranged().map(r => r.headers['if-range'])).toEqual([file.etag])
+    expect(await oneStreamDespite({ kind: 'status', status: 403 }, 3)).toEqual([])
+    expect(ranged().map(r => r.status)).toEqual([403])
   })
 
   it.each(['none', 'weak'] as const)(
@@ -206,17 +238,12 @@ describe('ranged tail', () => {
     async etag => {
       const changing = await sandbox.register({
         url: `https://tempfile.aiquickdraw.com/v/changing-${etag}.mp4`,
-        size: 6 * MiB,
+        size: 3 * MiB,
         etag,
         versions: 2
       })
       const onPartFailed = jest.fn()
-      const got = await download(http, await signed(changing.url), dest, {
-        timeoutMs: 5_000,
-        spare: pool(3),
-        splitThresholdBytes: THRESHOLD,
-        onPartFailed
-      })
+      const { got } = await fetchSplit(3, { onPartFailed }, changing)
       expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
       expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
       expect(ranged()).toEqual([])
@@ -227,23 +254,13 @@ describe('ranged tail', () => {
   it('drops a part whose 206 carries no ETag (a host that strips validators and ignores If-Range): one version, one stream', async () => {
     const changing = await sandbox.register({
       url: 'https://tempfile.aiquickdraw.com/v/changing-stripped.mp4',
-      size: 6 * MiB,
+      size: 3 * MiB,
       etag: 'wholeOnly',
       versions: 2
     })
-    sandbox.inject({
-      target: 'file',
-      url: changing.url,
-      fault: { kind: 'awaitRange', afterBytes: 512 * 1024 }
-    })
+    holdMainUntilRanged(changing)
     const onPartFailed = jest.fn()
-    const spare = pool(3)
-    const got = await download(http, await signed(changing.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD,
-      onPartFailed
-    })
+    const { got, spare } = await fetchSplit(3, { onPartFailed }, changing)
     expect(got).toMatchObject({ parts: 0, sha256: changing.versions[0].sha256 })
     expect(sha256(got.tempPath)).toBe(changing.versions[0].sha256)
     // The one part tried was answered (206, another version, no ETag), then no more were tried.
@@ -255,12 +272,8 @@ describe('ranged tail', () => {
   })
 
   it('a committed part whose retry is answered with the whole object hands its range back to the main stream', async () => {
-    // The main stream takes ~1.5 s; the part is cut, and its retry gets a 200 (the object changed).
-    sandbox.inject({
-      target: 'file',
-      url: file.url,
-      fault: { kind: 'trickle', bytesPerSecond: 4 * MiB }
-    })
+    // The main stream holds until the part was cut and its retry answered 200 (the object changed).
+    holdMainUntilRanged(file, 2)
     sandbox.inject({
       target: 'file',
       url: file.url,
@@ -268,40 +281,12 @@ describe('ranged tail', () => {
     })
     sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'ignoreRange' } })
     const onPartFailed = jest.fn()
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare: pool(1),
-      splitThresholdBytes: THRESHOLD,
-      onPartFailed
-    })
+    const { got } = await fetchSplit(1, { onPartFailed })
     expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
     expect(sha256(got.tempPath)).toBe(file.sha256)
     // Cut, then a 200: no third try of the same part, and no new split.
     expect(ranged().map(r => r.status)).toEqual([206, 200])
     expect(onPartFailed).toHaveBeenCalledTimes(2)
-  }, 15_000)
-
-  it('streams a body without Content-Length in one piece', async () => {
-    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'chunked' } })
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare: pool(4),
-      splitThresholdBytes: THRESHOLD
-    })
-    expect(fileRequests()[0].headers).not.toHaveProperty('range')
-    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
-    expect(ranged()).toEqual([])
-  })
-
-  it('never splits an encoded body', async () => {
-    sandbox.inject({ target: 'file', url: file.url, fault: { kind: 'encode', encoding: 'gzip' } })
-    const got = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare: pool(4),
-      splitThresholdBytes: THRESHOLD
-    })
-    expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
-    expect(ranged()).toEqual([])
   })
 
   it('a cancel during a split ends every request, leaves no temp file and gives slots back', async () => {
@@ -315,56 +300,9 @@ describe('ranged tail', () => {
         return release
       }
     }
-    const error = await download(http, await signed(file.url), dest, {
-      timeoutMs: 5_000,
-      spare,
-      splitThresholdBytes: THRESHOLD,
-      signal: controller.signal
-    }).catch((e: unknown) => e)
+    const error = await fetchSplit(1, { spare, signal: controller.signal }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CancelledError)
     expect(readdirSync(path.join(root, 'out'))).toEqual([])
     expect(slots).toMatchObject({ taken: 1, released: 1 })
-  })
-})
-
-describe('writes into the temp file', () => {
-  /** An Assembly over a handle whose writev follows a script of how many bytes each call takes. */
-  function assemblyWriting(script: Array<number | Error>) {
-    const written: Buffer[] = []
-    const handle = {
-      writev: async (pieces: Buffer[], position: number) => {
-        const step = script.shift() ?? Infinity
-        if (step instanceof Error) throw step
-        const data = Buffer.concat(pieces).subarray(0, step)
-        written.push(Buffer.concat([Buffer.from(`@${position}:`), data]))
-        return { bytesWritten: data.length, buffers: pieces }
-      }
-    }
-    const assembly = new Assembly({
-      handle: handle as never,
-      stop: new AbortController(),
-      codings: [],
-      wireLength: null,
-      size: null,
-      etag: null,
-      acceptRanges: true,
-      splitThresholdBytes: THRESHOLD,
-      onBytes: () => undefined
-    } as never)
-    return { assembly, written }
-  }
-
-  it('writes the rest after a short write, at the right place', async () => {
-    const { assembly, written } = assemblyWriting([3, 2])
-    await assembly.writeAt([Buffer.from('abcd'), Buffer.from('efgh')], 100, 8)
-    expect(written.map(String)).toEqual(['@100:abc', '@103:de', '@105:fgh'])
-  })
-
-  it('a short write followed by a full disk rejects with the disk’s own error', async () => {
-    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), {
-      code: 'ENOSPC'
-    })
-    const { assembly } = assemblyWriting([3, enospc])
-    await expect(assembly.writeAt([Buffer.from('abcdefgh')], 0, 8)).rejects.toBe(enospc)
   })
 })

@@ -15,7 +15,8 @@ const FILE_ONLY: ReadonlySet<Fault['kind']> = new Set([
   'encode',
   'chunked',
   'ignoreRange',
-  'awaitRange'
+  'awaitRange',
+  'mislabel'
 ])
 const ENCODINGS: ReadonlySet<string> = new Set(['gzip', 'deflate', 'deflate-raw', 'br'])
 
@@ -58,6 +59,9 @@ export class FaultQueue {
     }
     if (fault.kind === 'awaitRange' && !(fault.afterBytes >= 0)) {
       throw new RangeError(`awaitRange afterBytes must be >= 0, got ${fault.afterBytes}`)
+    }
+    if (fault.kind === 'awaitRange' && fault.closes !== undefined && !(fault.closes >= 1)) {
+      throw new RangeError(`awaitRange closes must be >= 1, got ${fault.closes}`)
     }
     if (!(times >= 1) || (Number.isFinite(times) && !Number.isInteger(times))) {
       throw new RangeError(`fault times must be a positive integer or Infinity, got ${times}`)

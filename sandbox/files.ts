@@ -26,7 +26,7 @@ export async function handleFile(
   if (fault) entry.fault = fault.kind
   const headOnly = req.method === 'HEAD'
   // Registered before anything is sent, so no ranged request can close unseen.
-  const hold = fault?.kind === 'awaitRange' ? nextRangedClose(ctx, path) : undefined
+  const hold = fault?.kind === 'awaitRange' ? rangedCloses(ctx, path, fault.closes ?? 1) : undefined
   if (req.headers.range !== undefined) res.once('close', () => rangedClosed(ctx, path))
   let reply = faultReply(fault)
   if (!reply) {
@@ -46,23 +46,32 @@ export async function handleFile(
   })
 }
 
-// Waiters for the next ranged request to close, per sandbox and object path.
-const rangedWaiters = new WeakMap<SandboxContext, Map<string, Set<() => void>>>()
+// Waiters for ranged requests to close, per sandbox and object path: each counts down its closes.
+const rangedWaiters = new WeakMap<SandboxContext, Map<string, Set<RangedWaiter>>>()
 
-function nextRangedClose(ctx: SandboxContext, path: string): Promise<void> {
+interface RangedWaiter {
+  left: number
+  wake: () => void
+}
+
+function rangedCloses(ctx: SandboxContext, path: string, closes: number): Promise<void> {
   let byPath = rangedWaiters.get(ctx)
   if (!byPath) rangedWaiters.set(ctx, (byPath = new Map()))
   let waiters = byPath.get(path)
   if (!waiters) byPath.set(path, (waiters = new Set()))
   const set = waiters
-  return new Promise(resolve => set.add(resolve))
+  return new Promise(resolve => set.add({ left: closes, wake: resolve }))
 }
 
 function rangedClosed(ctx: SandboxContext, path: string): void {
   const waiters = rangedWaiters.get(ctx)?.get(path)
   if (!waiters) return
-  rangedWaiters.get(ctx)?.delete(path)
-  for (const wake of waiters) wake()
+  for (const waiter of waiters) {
+    if (--waiter.left > 0) continue
+    waiters.delete(waiter)
+    waiter.wake()
+  }
+  if (waiters.size === 0) rangedWaiters.get(ctx)?.delete(path)
 }
 
 // Objects up to this size are encoded whole first, so the answer can carry a Content-Length.
@@ -91,6 +100,8 @@ async function bend(
         body: bytes === 0 ? undefined : contentStream(spec, 0, bytes - 1)
       }
     }
+    case 'mislabel':
+      return { ...reply, headers: { ...reply.headers, 'Content-Encoding': fault.encoding } }
     case 'chunked': {
       const { 'Content-Length': _length, ...headers } = reply.headers
       return { ...reply, headers }

@@ -188,6 +188,9 @@ function dispatch(ctx: SandboxContext, route: Route, req: IncomingMessage, res: 
     at: ctx.now()
   }
   ctx.log.push(entry)
+  res.once('close', () => {
+    if (!res.writableFinished) entry.closedEarly = true
+  })
   const handle = target === 'api' ? (isTaskPath(path) ? handleTask : handleApi) : handleFile
   handle(ctx, req, res, entry).catch((error: unknown) => {
     // A bug in the sandbox: answer 500 so the test sees it, rather than hang.

@@ -141,10 +141,16 @@ export type Fault =
   | { kind: 'ignoreRange' }
   /**
    * file only: send afterBytes body bytes, then hold until a request with a Range header for the
-   * same object has been answered and closed (or the client goes away), then go on. Makes "a
-   * ranged request came while the main stream was running" certain without timing.
+   * same object has been answered and closed (`closes` of them, default 1; or the client goes
+   * away), then go on. Makes "a ranged request came while the main stream was running" certain
+   * without timing.
    */
-  | { kind: 'awaitRange'; afterBytes: number }
+  | { kind: 'awaitRange'; afterBytes: number; closes?: number }
+  /**
+   * file only: send the body as it is under `Content-Encoding: encoding`: a body that does not
+   * decode ('gzip'), or a coding no client knows ('zstd').
+   */
+  | { kind: 'mislabel'; encoding: string }
 
 export interface FaultRule {
   target: FaultTarget
@@ -174,6 +180,8 @@ export interface LoggedRequest {
   taskId?: string
   /** HTTP status answered; unset while unanswered, or when the socket was reset or stalled. */
   status?: number
+  /** The connection closed before the answer was complete: the client went away, or a fault cut it. */
+  closedEarly?: boolean
   /** Kind of the injected fault that hit this call. */
   fault?: Fault['kind']
   /** Arrival time, by the sandbox clock. */

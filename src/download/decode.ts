@@ -59,6 +59,32 @@ export async function decoders(codings: Coding[], body: Readable): Promise<Trans
   return chain
 }
 
+/** A body's decoders, and the first error any of them met: the body does not decode. */
+export class Decoding {
+  private readonly codings: Coding[]
+  private error: Error | null = null
+
+  constructor(codings: Coding[]) {
+    this.codings = codings
+  }
+
+  /** The decoders for `body` (see decoders()), watched for errors. */
+  async chain(body: Readable): Promise<Transform[]> {
+    const chain = await decoders(this.codings, body)
+    for (const decoder of chain) decoder.once('error', (e: Error) => (this.error ??= e))
+    return chain
+  }
+
+  /** Why the body failed, when a decoder failed: a retryable error naming the codings; else null. */
+  failure(): TransferError | null {
+    if (this.error === null) return null
+    return new TransferError(
+      `could not decode the ${this.codings.join(', ')} body: ${oneLine(this.error.message, 100)}`,
+      { retryable: true }
+    )
+  }
+}
+
 function isZlibHeader(head: Buffer): boolean {
   return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0
 }

@@ -5,22 +5,16 @@ import type { IncomingMessage } from 'node:http'
 import type { FileHandle } from 'node:fs/promises'
 import { CancelledError, TransferError } from '../errors.js'
 import type { Progress } from '../results.js'
-import { type Coding, parseContentEncoding } from './decode.js'
-import { type Http, readText } from '../util/http.js'
+import type { Http } from '../util/http.js'
 import { isSmall, readSmallBody } from './small.js'
-import {
-  Assembly,
-  SPLIT_THRESHOLD_BYTES,
-  type Spare,
-  contentLength,
-  contentRange
-} from './ranged.js'
-import { RETRYABLE_STATUSES, classify, parseRetryAfter } from '../util/retry.js'
-import { maskSignedUrl, oneLine, redactUrl, scrub } from '../util/safe-text.js'
+import { Assembly, SPLIT_THRESHOLD_BYTES, type Spare } from './ranged.js'
+import { type FileAnswer, follow } from './file-host.js'
+import { type FileFacts, fileFacts } from './main-answer.js'
+import { type Clock, realClock } from '../util/clock.js'
+import { classify } from '../util/retry.js'
 
 export type { Spare } from './ranged.js'
 
-export const MAX_REDIRECTS = 5
 /** Progress lines for long downloads come this often, and only for them. */
 export const PROGRESS_EVERY_MS = 5_000
 
@@ -63,7 +57,8 @@ export interface DownloadOptions {
   timeoutMs: number
   /** Called about every 5 s while a long download runs. */
   onProgress?: (progress: Progress) => void
-  now?: () => number
+  /** Time for progress lines and the waits between a Range part's tries (default: the real clock). */
+  clock?: Pick<Clock, 'now' | 'sleep'>
   /** Aborting it destroys the requests at once, removes the temp file and rejects with CancelledError. */
   signal?: AbortSignal
   /**
@@ -98,247 +93,118 @@ export async function download(
   // otherwise collect a listener per request under way), and the assembly aborts it when one piece
   // fails for good. The run's signal gets one listener per file under way, hence no leak warning.
   const stop = new AbortController()
-  const signal = stop.signal
   const cancel = (): void => stop.abort()
   if (outer) {
     setMaxListeners(0, outer)
     outer.addEventListener('abort', cancel, { once: true })
   }
-  let message: IncomingMessage | undefined
-  let temp: Awaited<ReturnType<TempFiles['createTemp']>> | undefined
-  let written = 0
+  const job: Job = { http, dest, options, stop, written: 0 }
   try {
-    const answer = await follow(http, signedUrl, signal)
-    message = answer.message
-    const facts = fileFacts(message)
+    const answer = await follow(http, signedUrl, stop.signal)
+    job.message = answer.message
+    const facts = fileFacts(answer.message)
     options.onResponse?.({ contentType: facts.contentType, total: facts.size })
     if (isSmall(facts.size, facts.codings.length > 0)) {
-      const { body, sha256 } = await readSmallBody(message, facts.size, options.timeoutMs, signal)
-      const written = await dest.writeTemp(body)
-      // A cancel that came while the file was being created: it is not reported, so it goes.
-      if (signal.aborted) {
-        await dest.removeTemp(written.path)
-        throw new CancelledError()
-      }
-      return {
-        tempPath: written.path,
-        mtimeMs: written.mtimeMs,
-        bytes: body.length,
-        sha256,
-        contentType: facts.contentType,
-        parts: 0
-      }
+      return await smallFile(job, answer.message, facts.size, facts.contentType)
     }
-    temp = await dest.createTemp()
-    const now = options.now ?? Date.now
-    const started = now()
-    let lastReport = started
-    const assembly = new Assembly({
-      http,
-      url: answer.url,
-      what: answer.what,
-      handle: temp.handle,
-      tempPath: temp.path,
-      timeoutMs: options.timeoutMs,
-      stop,
-      codings: facts.codings,
-      wireLength: facts.wireLength,
-      size: facts.size,
-      etag: facts.etag,
-      acceptRanges: facts.acceptRanges,
-      spare: options.spare,
-      splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
-      onPartFailed: options.onPartFailed,
-      onBytes: bytes => {
-        written = bytes
-        if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
-          lastReport = now()
-          options.onProgress({ bytes, total: facts.size, elapsedMs: lastReport - started })
-        }
-      }
-    })
-    const got = await assembly.run(message)
-    // The mtime for the record, from the handle: placing the file keeps it, so no lstat later.
-    const { mtimeMs } = fstatSync(temp.handle.fd)
-    await temp.handle.close()
-    return {
-      tempPath: temp.path,
-      mtimeMs,
-      bytes: got.bytes,
-      sha256: got.sha256,
-      contentType: facts.contentType,
-      parts: got.parts
-    }
+    return await assemble(job, answer, facts)
   } catch (error) {
-    message?.destroy()
-    if (temp) {
-      await temp.handle.close().catch(() => undefined)
-      await dest.removeTemp(temp.path)
-    }
-    if (outer?.aborted) throw new CancelledError()
-    if (error instanceof TransferError) throw error
-    const full = dest.diskFull(error)
-    if (full) throw full
-    const classified = classify(error)
-    throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
-      retryable: classified.retryable
-    })
+    throw await failed(job, error)
   } finally {
     outer?.removeEventListener('abort', cancel)
   }
 }
 
-interface FileFacts {
-  contentType: string | null
-  codings: Coding[]
-  wireLength: number | null
-  size: number | null
-  etag: string | null
-  acceptRanges: boolean
+/** One file's download under way: what its steps share, and what a failure must clean up. */
+interface Job {
+  http: Http
+  dest: TempFiles
+  options: DownloadOptions
+  /** The file's one abort controller (see download()). */
+  stop: AbortController
+  message?: IncomingMessage
+  temp?: { path: string; handle: FileHandle }
+  /** Bytes written so far. */
+  written: number
 }
 
-/**
- * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
- * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
- */
-function fileFacts(message: IncomingMessage): FileFacts {
-  const status = message.statusCode ?? 0
-  if (status === 206) {
-    throw new TransferError(
-      'file host answered 206 Partial Content to a request for the whole file',
-      { retryable: true }
-    )
-  }
-  if (status !== 200) {
-    throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
-      retryable: true
-    })
-  }
-  const codings = parseContentEncoding(message.headers['content-encoding'])
-  const wireLength = contentLength(message)
-  const rangeHeader = message.headers['content-range']
-  let rangeTotal: number | null = null
-  if (rangeHeader !== undefined) {
-    const range = contentRange(rangeHeader)
-    const whole =
-      range !== null &&
-      range.total !== null &&
-      range.start === 0 &&
-      range.end === range.total - 1 &&
-      (wireLength === null || wireLength === range.total)
-    if (!whole) {
-      throw new TransferError(
-        `file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`,
-        { retryable: true }
-      )
-    }
-    rangeTotal = range.total
-  }
-  const etag = message.headers.etag
-  return {
-    contentType: message.headers['content-type'] ?? null,
-    codings,
-    wireLength,
-    // The encoded length says nothing of the decoded size.
-    size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
-    etag: etag && !etag.startsWith('W/') ? etag : null,
-    acceptRanges: (message.headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
-  }
-}
-
-/**
- * GETs the URL, following at most 5 redirects by hand: each hop is checked (http(s) only, never
- * https to http), masked before use, and sent without any Authorization header.
- */
-async function follow(
-  http: Http,
-  signedUrl: string,
-  signal: AbortSignal
-): Promise<{ message: IncomingMessage; url: string; what: string }> {
-  let url = signedUrl
-  for (let hop = 0; ; hop++) {
-    const what = `file host ${new URL(url).host}`
-    const message = await http.request(
-      'GET',
-      url,
-      what,
-      { 'accept-encoding': 'identity' },
-      undefined,
-      signal
-    )
-    const status = message.statusCode ?? 0
-    if (status >= 200 && status < 300) return { message, url, what }
-    if (status >= 300 && status < 400 && message.headers.location) {
-      message.resume()
-      if (hop >= MAX_REDIRECTS)
-        throw new TransferError(`file host redirected more than ${MAX_REDIRECTS} times`)
-      url = nextHop(url, message.headers.location)
-      continue
-    }
-    throw await hostError(message, status, signal)
-  }
-}
-
-function nextHop(from: string, location: string): string {
-  let next: URL
-  try {
-    next = new URL(location, from)
-  } catch {
-    throw new TransferError('file host redirected to an invalid URL')
-  }
-  // A hop to another presigned URL is as secret as the first one.
-  if (next.search) maskSignedUrl(next.href)
-  if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-    throw new TransferError(`file host redirected to a "${oneLine(next.protocol, 20)}" URL`)
-  }
-  if (new URL(from).protocol === 'https:' && next.protocol === 'http:') {
-    throw new TransferError(
-      `file host redirected from https to http (${redactUrl(next.href)}): refused`
-    )
-  }
-  return next.href
-}
-
-/** S3's words for a signature at fault: the next signed URL may do, the file is not gone. */
-const SIGNATURE_CODES = new Set([
-  'SignatureDoesNotMatch',
-  'ExpiredRequest',
-  'InvalidAccessKeyId',
-  'AuthorizationQueryParametersError',
-  'RequestTimeTooSkewed'
-])
-
-/** A 403 that blames the signature, or Cloudflare's block ("error code: 1010") on the way. */
-function notAboutTheFile(text: string, s3Code: string | undefined): boolean {
-  if (s3Code !== undefined && SIGNATURE_CODES.has(s3Code)) return true
-  return /Request has expired|error code: \d+/i.test(text)
-}
-
-/**
- * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
- * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
- * the second, is a fresh signed URL, so these ask for one (and count as a retry).
- */
-async function hostError(
+/** A small body: read whole, then written to its temp file at once (small.ts). */
+async function smallFile(
+  job: Job,
   message: IncomingMessage,
-  status: number,
-  signal: AbortSignal
-): Promise<TransferError> {
-  const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '')
-  const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1]
-  const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : ''
-  if (status === 403 || status === 400 || status === 404 || status === 410) {
-    const refused = status === 403 || status === 400
-    return new TransferError(
-      refused
-        ? `file host refused the signed URL (HTTP ${status}${detail})`
-        : `file host answered HTTP ${status}${detail}`,
-      { retryable: true, refreshUrl: true, gone: status !== 400 && !notAboutTheFile(text, s3Code) }
-    )
+  size: number,
+  contentType: string | null
+): Promise<Downloaded> {
+  const { signal } = job.stop
+  const { body, sha256 } = await readSmallBody(message, size, job.options.timeoutMs, signal)
+  const written = await job.dest.writeTemp(body)
+  // A cancel that came while the file was being created: it is not reported, so it goes.
+  if (signal.aborted) {
+    await job.dest.removeTemp(written.path)
+    throw new CancelledError()
   }
-  const retryable = RETRYABLE_STATUSES.has(status)
-  return new TransferError(`file host answered HTTP ${status}${detail}`, {
-    retryable,
-    retryAfterMs: retryable ? parseRetryAfter(message.headers['retry-after']) : undefined
+  const { path: tempPath, mtimeMs } = written
+  return { tempPath, mtimeMs, bytes: body.length, sha256, contentType, parts: 0 }
+}
+
+/** Any other body: streamed into a temp file, split into Range parts when worth it (ranged.ts). */
+async function assemble(job: Job, answer: FileAnswer, facts: FileFacts): Promise<Downloaded> {
+  const { options } = job
+  const temp = (job.temp = await job.dest.createTemp())
+  const clock = options.clock ?? realClock
+  const assembly = new Assembly({
+    ...facts,
+    http: job.http,
+    url: answer.url,
+    what: answer.what,
+    handle: temp.handle,
+    tempPath: temp.path,
+    timeoutMs: options.timeoutMs,
+    stop: job.stop,
+    spare: options.spare,
+    splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+    clock,
+    onPartFailed: options.onPartFailed,
+    onBytes: progress(clock.now, facts.size, options.onProgress, bytes => (job.written = bytes))
+  })
+  const { bytes, sha256, parts } = await assembly.run(answer.message)
+  // The mtime for the record, from the handle: placing the file keeps it, so no lstat later.
+  const { mtimeMs } = fstatSync(temp.handle.fd)
+  await temp.handle.close()
+  return { tempPath: temp.path, mtimeMs, bytes, sha256, contentType: facts.contentType, parts }
+}
+
+/** Told of the bytes written after every write: passes them on, and reports progress every PROGRESS_EVERY_MS. */
+function progress(
+  now: () => number,
+  total: number | null,
+  onProgress: DownloadOptions['onProgress'],
+  onWritten: (bytes: number) => void
+): (bytes: number) => void {
+  const started = now()
+  let lastReport = started
+  return bytes => {
+    onWritten(bytes)
+    if (onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = now()
+      onProgress({ bytes, total, elapsedMs: lastReport - started })
+    }
+  }
+}
+
+/** Cleans up after a failure and says what failed: no temp file is left behind. */
+async function failed(job: Job, error: unknown): Promise<Error> {
+  job.message?.destroy()
+  if (job.temp) {
+    await job.temp.handle.close().catch(() => undefined)
+    await job.dest.removeTemp(job.temp.path)
+  }
+  if (job.options.signal?.aborted) return new CancelledError()
+  if (error instanceof TransferError) return error
+  const full = job.dest.diskFull(error)
+  if (full) return full
+  const classified = classify(error)
+  return new TransferError(`download failed after ${job.written} bytes: ${classified.message}`, {
+    retryable: classified.retryable
   })
 }

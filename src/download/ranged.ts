@@ -1,56 +1,44 @@
 // Assembles one file in its temp file: the main stream, plus Range parts over idle connections when a big file is the run's tail.
 import { createHash } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
-import { type FileHandle, open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import { Transform, Writable } from 'node:stream'
+import type { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { setTimeout as delay } from 'node:timers/promises'
 import { TransferError } from '../errors.js'
+import type { Clock } from '../util/clock.js'
+import { type Http, Watchdog, WatchdogMeter } from '../util/http.js'
 import { streamed } from '../util/memory.js'
-import { oneLine } from '../util/safe-text.js'
-import { type Coding, decoders } from './decode.js'
-import { type Http, Watchdog } from '../util/http.js'
+import { Decoding } from './decode.js'
+import { type SplitFacts, cutShort, maySplit } from './main-answer.js'
+import { RangeIgnored, checkPartAnswer, partFailure, versionChanged } from './part-answer.js'
+import { SegmentWriter, StopAtEnd, hashBack } from './segment-writer.js'
+import { type Segment, SegmentTable } from './segments.js'
 
 /*
  * How a file is assembled
  * -----------------------
- * The file is a list of segments, each a byte range [start, end) fetched by one response and
- * written at its own offsets into the one temp file (positional writes, so nothing is held beyond
- * a stream's own buffers). The main stream is the plain GET; its segment starts as the whole file.
+ * The file is a table of segments (segments.ts), each a byte range fetched by one response and
+ * written at its own offsets into the one temp file (segment-writer.ts). The main stream is the
+ * plain GET.
  *
  * Splitting. Every SPLIT_CHECK_BYTES written and every SPLIT_CHECK_MS, when the pipeline's pool
  * hands out an idle slot (spare.take()) and a segment still has at least the threshold to go, the
- * segment with the most to go is split in half: a part asks for the upper half with
- * `Range: bytes=mid-last` on the same signed URL (R2/S3 presigned URLs sign only the host, so the
- * header keeps them valid), with `If-Range` carrying the main answer's strong ETag so that a
- * changed object answers 200. The split is only a proposal until the part's answer is a 206 with
- * exactly that Content-Range and that same ETag: then, if the old segment has not written up to mid yet, its end
- * becomes mid and it stops there (a response asked for more is destroyed); if it has, the part is
- * dropped. Until the commit the old segment carries on untouched, so a part that cannot be had
- * (refused, 5xx, no answer; PART_ATTEMPTS tries) costs nothing and no byte is fetched twice. One
- * proposal is open at a time, so two splits never claim the same range.
+ * table proposes a split: a part asks for the upper half with `Range: bytes=mid-last` on the same
+ * signed URL (R2/S3 presigned URLs sign only the host, so the header keeps them valid) and
+ * If-Range. It is committed only when its answer is exactly that range from that same object
+ * (part-answer.ts); a part that cannot be had (refused, 5xx, no answer; PART_ATTEMPTS tries)
+ * costs nothing. A file whose main answer does not allow it is never split (main-answer.ts).
  *
- * Only against a strong validator. Bytes of two versions of an object must never be joined, and
- * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
- * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
- * Last-Modified alone) is never split.
- *
- * Fallback to one stream. A 200 to a ranged request means the host ignores Range (or the object
- * changed); a 206 without the ETag, or with another, means the host ignores If-Range or the object
- * changed. Either way the part is dropped, no more splits are tried, the main stream carries on
- * (a committed part hands its range back to the stream before it, or the download fails and starts
- * over whole). Nothing is split when the body has a Content-Encoding (ranges would count encoded
- * bytes), no Content-Length, or `Accept-Ranges: none`.
+ * Fallback to one stream. A part answered with the whole object or from another version ends the
+ * splitting, and so does a refused one (a download that needs its range after all asks for a
+ * fresh URL); the main stream carries on. Every failed part is told to onPartFailed, so later
+ * attempts of the file are one stream.
  *
  * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
- * spent, the segment before it takes its range back if it is still streaming and its request
- * covers it (the main stream's always does); otherwise the download fails as a whole, retryably.
- *
- * The hash. sha256 must see the bytes in order. The main stream hashes what it writes as it goes
- * (the whole file when nothing was split); once every segment is complete and the layout checked,
- * the rest of the file, from where the main stream stopped, is hashed by reading it back from the
- * temp file once, through one 1 MiB buffer. Memory stays flat in the file size either way.
+ * spent (or its object changed), the segment before it takes its range back if it can; otherwise
+ * the download fails as a whole, retryably. The main stream hashes as it writes; what parts
+ * wrote is read back once all is on disk (hashBack).
  */
 
 /** Only a segment with at least this much left to fetch is worth a second connection. */
@@ -60,15 +48,15 @@ export const SPLIT_CHECK_BYTES = 256 * 1024
 export const SPLIT_CHECK_MS = 250
 /** Tries per part, a proposal or a committed part alike. */
 export const PART_ATTEMPTS = 3
-const PART_RETRY_MS = 250
-const READ_BACK_BYTES = 1024 * 1024
+/** The wait before a part's next try, times the tries so far. */
+export const PART_RETRY_MS = 250
 
 /** Idle file slots lent by the pipeline: a release function, or null when none is idle. */
 export interface Spare {
   take(): (() => void) | null
 }
 
-export interface AssemblyOptions {
+export interface AssemblyOptions extends SplitFacts {
   http: Http
   /** The URL that answered the main GET (after redirects): parts ask it directly. */
   url: string
@@ -77,23 +65,12 @@ export interface AssemblyOptions {
   handle: FileHandle
   tempPath: string
   timeoutMs: number
-  /**
-   * The file's one abort controller: the caller aborts it on cancellation, the assembly when one
-   * piece fails for good; every request of the file listens to its signal.
-   */
+  /** The file's one abort controller, for all its requests: aborted on cancellation, or by a failure for good. */
   stop: AbortController
-  /** Content-Encoding of the main answer, in the order applied. */
-  codings: Coding[]
-  /** Content-Length of the main answer (the bytes on the wire). */
-  wireLength: number | null
-  /** Size of the file on disk when known in advance (identity bodies with a length). */
-  size: number | null
-  /** The main answer's strong ETag, if any: parts must come from the same object, so none, no split. */
-  etag: string | null
-  /** The host did not say `Accept-Ranges: none`. */
-  acceptRanges: boolean
   spare?: Spare
   splitThresholdBytes: number
+  /** Waits between a part's tries. */
+  clock: Pick<Clock, 'sleep'>
   /** Told of the bytes written so far, after every write. */
   onBytes: (written: number) => void
   /** Told when a part failed (cut, refused, another version): a later attempt should not split. */
@@ -107,76 +84,31 @@ export interface Assembled {
   parts: number
 }
 
-interface Segment {
-  start: number
-  /** Every byte before pos is on disk. */
-  pos: number
-  /** Bytes before reserved are on disk or being written. */
-  reserved: number
-  /** Where this segment stops; shrinks on a split, grows when it takes a failed part's range back. */
-  end: number
-  /** Its response was asked for the bytes before this (Infinity for the main stream). */
-  requestEnd: number
-  /** No longer streaming (stopped, ended, failed or between attempts). */
-  closed: boolean
-  /** False while a part is only proposed. */
-  committed: boolean
-  /** The segment a part was split from. */
-  parent: Segment | null
-  /** Ends a proposal's request once it can no longer be committed. */
-  drop?: AbortController
-}
-
-/** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
-class StopAtEnd extends Error {}
-/** The host answered a ranged request with the whole object, or not provably from the same object. */
-class RangeIgnored extends Error {}
 /** A proposed part came after the old segment had passed its start. */
 class Obsolete extends Error {}
 
 export class Assembly {
-  private readonly o: AssemblyOptions
+  private readonly options: AssemblyOptions
   private readonly hash = createHash('sha256')
-  private readonly main: Segment
-  private readonly segments: Segment[]
+  private readonly table: SegmentTable
   private readonly tasks = new Set<Promise<void>>()
   /** Aborted on cancellation or when one piece fails for good: every other request stops. */
-  private readonly stop: AbortController
   private readonly signal: AbortSignal
-  private proposal: Segment | null = null
+  /** Ends the open proposal's request once it can no longer be committed. */
+  private dropProposal = new AbortController()
   /** False once splitting is pointless or refused (Range ignored): one stream from then on. */
   private splittable: boolean
   private failure: unknown = null
   private written = 0
   private sinceCheck = 0
-  private parts = 0
 
   constructor(options: AssemblyOptions) {
-    this.o = options
-    this.stop = options.stop
+    this.options = options
     this.signal = options.stop.signal
     // A listener per request on this signal: the main stream and every part at once.
     setMaxListeners(0, this.signal)
-    const end = options.size ?? Infinity
-    this.main = {
-      start: 0,
-      pos: 0,
-      reserved: 0,
-      end,
-      requestEnd: end,
-      closed: false,
-      committed: true,
-      parent: null
-    }
-    this.segments = [this.main]
-    this.splittable =
-      options.spare !== undefined &&
-      options.etag !== null &&
-      options.acceptRanges &&
-      options.codings.length === 0 &&
-      options.wireLength !== null &&
-      options.size !== null &&
-      options.size >= options.splitThresholdBytes
+    this.table = new SegmentTable(options.size)
+    this.splittable = options.spare !== undefined && maySplit(options, options.splitThresholdBytes)
   }
 
   /** Streams `message` (the checked main answer) and any parts; the file is complete when this resolves. */
@@ -196,16 +128,17 @@ export class Assembly {
       this.signal.removeEventListener('abort', end)
     }
     if (this.failure !== null) throw this.failure
-    const size = this.checkLayout()
-    await this.readBack(this.main.pos, size)
-    return { bytes: size, sha256: this.hash.digest('hex'), parts: this.parts }
+    const size = this.table.complete()
+    const { handle, tempPath } = this.options
+    await hashBack(this.hash, handle, tempPath, this.table.main.pos, size)
+    return { bytes: size, sha256: this.hash.digest('hex'), parts: this.table.parts }
   }
 
   /** Counts bytes written; every SPLIT_CHECK_BYTES, looks for a slot to borrow. */
-  wrote(bytes: number): void {
+  private wrote(bytes: number): void {
     this.written += bytes
     streamed(bytes)
-    this.o.onBytes(this.written)
+    this.options.onBytes(this.written)
     this.sinceCheck += bytes
     if (this.sinceCheck >= SPLIT_CHECK_BYTES) {
       this.sinceCheck = 0
@@ -213,420 +146,158 @@ export class Assembly {
     }
   }
 
-  /**
-   * Segments write at once into the one handle: safe, as every write names its position (pwritev).
-   * A short write (a disk filling up) is followed by a write of the rest, which then says why
-   * (ENOSPC, EDQUOT) in its error.
-   */
-  async writeAt(pieces: Buffer[], position: number, bytes: number): Promise<void> {
-    let rest = pieces
-    for (let at = position, left = bytes; ;) {
-      const { bytesWritten } = await this.o.handle.writev(rest, at)
-      if (bytesWritten === left) return
-      if (bytesWritten === 0) {
-        throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`)
-      }
-      at += bytesWritten
-      left -= bytesWritten
-      rest = after(rest, bytesWritten)
+  private async runMain(message: IncomingMessage): Promise<void> {
+    const decoding = new Decoding(this.options.codings)
+    let body: { stopped: boolean; wire: number }
+    try {
+      body = await this.streamBody(message, this.table.main, () => decoding.chain(message))
+    } catch (error) {
+      const undecodable = decoding.failure()
+      throw undecodable !== null && !this.signal.aborted ? undecodable : error
     }
+    if (body.stopped) return
+    const { pos, end } = this.table.main
+    const short = cutShort(this.options, { complete: message.complete, wire: body.wire, pos, end })
+    if (short) throw short
   }
 
-  private async runMain(message: IncomingMessage): Promise<void> {
-    const { codings } = this.o
-    const seg = this.main
-    const watchdog = this.watch(message)
-    let wire = 0
-    let decodeError: Error | null = null
-    const count = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        watchdog.touch(chunk.length)
-        wire += chunk.length
-        done(null, chunk)
-      }
+  /**
+   * Streams a checked answer's body into its segment's writer under a Watchdog, through the
+   * decoders `decode` makes (the Watchdog already runs while they look at the body's first bytes).
+   * `stopped`: the writer stopped at the segment's end; `wire`: the bytes that came.
+   */
+  private async streamBody(
+    message: IncomingMessage,
+    seg: Segment,
+    decode?: () => Promise<Transform[]>
+  ): Promise<{ stopped: boolean; wire: number }> {
+    const watchdog = new Watchdog(this.options.timeoutMs, reason =>
+      message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true }))
+    )
+    const meter = new WatchdogMeter(watchdog)
+    const writer = new SegmentWriter({
+      table: this.table,
+      seg,
+      handle: this.options.handle,
+      hash: seg === this.table.main ? this.hash : null,
+      onWritten: bytes => this.wrote(bytes)
     })
-    let stopped: boolean
     try {
-      const chain = await decoders(codings, message)
-      for (const decoder of chain) decoder.once('error', (e: Error) => (decodeError ??= e))
-      stopped = await this.stream([message, count, ...chain], seg, true)
+      const chain = decode ? await decode() : []
+      await pipeline([message, meter, ...chain, writer])
+      return { stopped: false, wire: meter.bytes }
     } catch (error) {
-      if (decodeError !== null && !this.signal.aborted) {
-        throw new TransferError(
-          `could not decode the ${codings.join(', ')} body: ${oneLine((decodeError as Error).message, 100)}`,
-          { retryable: true }
-        )
-      }
+      if (error instanceof StopAtEnd) return { stopped: true, wire: meter.bytes }
       throw error
     } finally {
       watchdog.stop()
-    }
-    if (stopped) return
-    this.checkMain(message, wire)
-  }
-
-  /** The main stream ended: node ends a body quietly when the peer closes cleanly too early, the counts are the proof. */
-  private checkMain(message: IncomingMessage, wire: number): void {
-    const { codings, wireLength, size } = this.o
-    const seg = this.main
-    const short =
-      !message.complete ||
-      (wireLength !== null && wire !== wireLength) ||
-      (seg.end !== Infinity && seg.pos !== seg.end)
-    if (short) {
-      const of = codings.length > 0 ? wireLength : size
-      const got = codings.length > 0 ? wire : seg.pos
-      const kind = codings.length > 0 ? ' encoded' : ''
-      throw new TransferError(
-        `download cut short: got ${got} of ${of ?? 'an unknown number of'}${kind} bytes`,
-        { retryable: true }
-      )
-    }
-  }
-
-  /** Pipes into the segment's writer; true when the writer stopped at the segment's end. */
-  private async stream(
-    streams: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[],
-    seg: Segment,
-    hashIt: boolean
-  ): Promise<boolean> {
-    seg.closed = false
-    try {
-      await pipeline([...streams, new SegmentWriter(this, seg, hashIt ? this.hash : null)])
-      return false
-    } catch (error) {
-      if (error instanceof StopAtEnd) return true
-      throw error
-    } finally {
-      seg.closed = true
       // A proposal to share this segment's rest is moot now: no need to wait for its answer.
-      if (this.proposal?.parent === seg) this.proposal.drop?.abort()
+      if (this.table.close(seg)) this.dropProposal.abort()
     }
-  }
-
-  private watch(message: IncomingMessage): Watchdog {
-    return new Watchdog(this.o.timeoutMs, reason =>
-      message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true }))
-    )
   }
 
   /** Proposes a part when a slot is idle and some segment has enough left to share. */
   private maybeSplit(): void {
-    if (!this.splittable || this.proposal || this.failure !== null || this.signal.aborted) return
-    let best: Segment | null = null
-    for (const seg of this.segments) {
-      if (seg.closed || seg.end === Infinity) continue
-      if (!best || seg.end - seg.reserved > best.end - best.reserved) best = seg
-    }
-    if (!best || best.end - best.reserved < this.o.splitThresholdBytes) return
-    const release = this.o.spare?.take()
-    if (!release) return
-    const mid = best.reserved + Math.floor((best.end - best.reserved) / 2)
-    const part: Segment = {
-      start: mid,
-      pos: mid,
-      reserved: mid,
-      end: best.end,
-      requestEnd: best.end,
-      closed: true,
-      committed: false,
-      parent: best
-    }
-    this.proposal = part
-    const task: Promise<void> = this.runPart(part, release)
+    if (!this.splittable || this.failure !== null || this.signal.aborted) return
+    const part = this.table.propose(this.options.splitThresholdBytes)
+    if (!part) return
+    const release = this.options.spare?.take()
+    if (!release) return this.table.withdraw(part)
+    this.dropProposal = new AbortController()
+    const task: Promise<void> = this.runPart(part, this.dropProposal.signal, release)
       .catch((error: unknown) => this.fail(error))
       .finally(() => this.tasks.delete(task))
     this.tasks.add(task)
   }
 
   /** A part's attempts; never rejects (a failure for good is recorded by fail()). */
-  private async runPart(part: Segment, release: () => void): Promise<void> {
+  private async runPart(part: Segment, drop: AbortSignal, release: () => void): Promise<void> {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.fetchPart(part)
+          await this.fetchPart(part, drop)
           return
         } catch (error) {
-          // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
-          if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete) return
-          this.o.onPartFailed?.()
-          const ignored = error instanceof RangeIgnored
-          if (ignored) this.splittable = false
-          const refused = error instanceof TransferError && error.refreshUrl
-          if (!part.committed) {
-            // The old segment never stopped: giving up loses nothing.
-            if (ignored || refused || attempt >= PART_ATTEMPTS) return
-          } else if (ignored || refused || attempt >= PART_ATTEMPTS) {
-            // Another version (or a host that ignores If-Range) cannot finish it: asking again is moot.
-            if (!this.takeBack(part)) this.fail(ignored ? changed(this.o.what) : error)
-            return
-          }
+          if (this.givesUp(part, drop, error, attempt)) return
         }
-        await delay(PART_RETRY_MS * attempt, undefined, { signal: this.signal }).catch(() => {})
+        await this.options.clock.sleep(PART_RETRY_MS * attempt, this.signal).catch(() => {})
       }
     } finally {
-      if (this.proposal === part) this.proposal = null
+      this.table.withdraw(part)
       release()
     }
   }
 
-  private async fetchPart(part: Segment): Promise<void> {
+  /** Whether a part stops trying after `error`; a committed part that stops gives its range back. */
+  private givesUp(part: Segment, drop: AbortSignal, error: unknown, attempt: number): boolean {
+    // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
+    if (this.signal.aborted || drop.aborted || error instanceof Obsolete) return true
+    this.options.onPartFailed?.()
+    const ignored = error instanceof RangeIgnored
+    if (ignored) this.splittable = false
+    const refused = error instanceof TransferError && error.refreshUrl
+    if (!ignored && !refused && attempt < PART_ATTEMPTS) return false
+    // A proposal: the old segment never stopped, giving up loses nothing. A committed part:
+    // another version (or a host that ignores If-Range) cannot finish it, asking again is moot.
+    if (part.committed && !this.table.takeBack(part)) {
+      this.fail(ignored ? versionChanged(this.options.what) : error)
+    }
+    return true
+  }
+
+  /** One try of a part: asks for what it still lacks and streams it into place. */
+  private async fetchPart(part: Segment, drop: AbortSignal): Promise<void> {
     if (!part.committed && !this.canCommit(part)) throw new Obsolete()
     if (part.pos >= part.end) return
-    const { size } = this.o
-    // Never null here: a file without a strong ETag is not splittable.
-    const etag = this.o.etag as string
     const from = part.pos
     const last = part.end - 1
-    const what = `${this.o.what} (bytes ${from}-${last})`
-    part.drop = new AbortController()
-    const message = await this.o.http.request(
-      'GET',
-      this.o.url,
-      what,
-      {
-        'accept-encoding': 'identity',
-        range: `bytes=${from}-${last}`,
-        'if-range': etag
-      },
-      undefined,
-      part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal])
-    )
-    try {
-      const status = message.statusCode ?? 0
-      if (status === 200) throw new RangeIgnored()
-      if (status === 403 || status === 400) {
-        // The signed URL is refused (expired, most likely: a file can start late in its URL's 20
-        // minutes and run past them). Asking again with it is pointless, and so are more splits;
-        // a download that needs this range after all asks the caller for a fresh URL.
-        this.splittable = false
-        throw new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
-          retryable: true,
-          refreshUrl: true
-        })
-      }
-      if (status !== 206) {
-        throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true })
-      }
-      const range = contentRange(message.headers['content-range'])
-      const length = contentLength(message)
-      // The same object, proven: a 206 without the ETag, or with another, may be another version.
-      if (message.headers.etag !== etag) throw new RangeIgnored()
-      if (
-        !range ||
-        range.start !== from ||
-        range.end !== last ||
-        range.total !== size ||
-        (length !== null && length !== last - from + 1) ||
-        !['identity', ''].includes((message.headers['content-encoding'] ?? '').trim())
-      ) {
-        throw new TransferError(`${what}: the answer is not the range asked for`, {
-          retryable: true
-        })
-      }
-      if (!part.committed && !this.commit(part)) throw new Obsolete()
-    } catch (error) {
-      message.destroy()
-      throw error
-    }
-    part.requestEnd = last + 1
-    const watchdog = this.watch(message)
-    const count = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        watchdog.touch(chunk.length)
-        done(null, chunk)
-      }
-    })
-    let stopped: boolean
-    try {
-      stopped = await this.stream([message, count], part, false)
-    } finally {
-      watchdog.stop()
-    }
+    const what = `${this.options.what} (bytes ${from}-${last})`
+    const message = await this.askPart(part, { from, last, what }, drop)
+    this.table.open(part, last + 1)
+    const { stopped } = await this.streamBody(message, part)
     if (!stopped && part.pos < part.end) {
       throw new TransferError(`${what}: cut short at byte ${part.pos}`, { retryable: true })
     }
   }
 
-  /** A proposal still fits: its old segment streams, has not changed its end, nor passed mid. */
+  /** Requests a part's range; returns the answer once it is proven the range (a proposal then committed). */
+  private async askPart(
+    part: Segment,
+    { from, last, what }: { from: number; last: number; what: string },
+    drop: AbortSignal
+  ): Promise<IncomingMessage> {
+    // Never null here: a file without a strong ETag is not splittable.
+    const etag = this.options.etag as string
+    const message = await this.options.http.request({
+      method: 'GET',
+      url: this.options.url,
+      what,
+      headers: { 'accept-encoding': 'identity', range: `bytes=${from}-${last}`, 'if-range': etag },
+      signal: part.committed ? this.signal : AbortSignal.any([this.signal, drop])
+    })
+    try {
+      const verdict = checkPartAnswer(message, { from, last, size: this.options.size, etag })
+      // More splits would be refused alike.
+      if (verdict === 'refused') this.splittable = false
+      if (verdict !== 'ok') throw partFailure(verdict, message.statusCode ?? 0, what)
+      if (!part.committed && !(this.canCommit(part) && this.table.commit(part))) {
+        throw new Obsolete()
+      }
+    } catch (error) {
+      message.destroy()
+      throw error
+    }
+    return message
+  }
+
+  /** A proposal still fits its old segment, and nothing failed meanwhile. */
   private canCommit(part: Segment): boolean {
-    const parent = part.parent
-    return (
-      parent !== null &&
-      !parent.closed &&
-      parent.end === part.end &&
-      parent.reserved <= part.start &&
-      this.failure === null
-    )
-  }
-
-  private commit(part: Segment): boolean {
-    if (!this.canCommit(part) || !part.parent) return false
-    part.parent.end = part.start
-    part.committed = true
-    this.segments.push(part)
-    this.proposal = null
-    this.parts += 1
-    return true
-  }
-
-  /** Gives a failed part's range back to the segment before it, if that one can still fetch it. */
-  private takeBack(part: Segment): boolean {
-    const before = this.segments.find(s => s !== part && s.end === part.start && !s.closed)
-    if (!before || before.requestEnd < part.end) return false
-    before.end = part.end
-    this.segments.splice(this.segments.indexOf(part), 1)
-    this.parts -= 1
-    return true
+    return this.failure === null && this.table.canCommit(part)
   }
 
   private fail(error: unknown): void {
     if (this.failure !== null) return
     this.failure = error
-    this.stop.abort()
+    this.options.stop.abort()
   }
-
-  /** Segments must tile the file exactly, each complete; returns the file's size. */
-  private checkLayout(): number {
-    if (this.o.size === null) return this.main.pos
-    const tiles = [...this.segments].sort((a, b) => a.start - b.start)
-    let at = 0
-    for (const seg of tiles) {
-      if (seg.start !== at || seg.pos !== seg.end) {
-        throw new TransferError(
-          `download incomplete: bytes from ${Math.min(at, seg.pos)} are missing`,
-          { retryable: true }
-        )
-      }
-      at = seg.end
-    }
-    if (at !== this.o.size) {
-      throw new TransferError(`download incomplete: got ${at} of ${this.o.size} bytes`, {
-        retryable: true
-      })
-    }
-    return at
-  }
-
-  /** Hashes bytes [from, to) of the temp file, read back through one buffer. */
-  private async readBack(from: number, to: number): Promise<void> {
-    if (from >= to) return
-    const reader = await open(this.o.tempPath, 'r')
-    try {
-      // The same file we wrote, not something put in its place since.
-      const [written, read] = await Promise.all([this.o.handle.stat(), reader.stat()])
-      if (written.ino !== read.ino || written.dev !== read.dev) {
-        throw new TransferError('the temp file was replaced while downloading')
-      }
-      const buffer = Buffer.allocUnsafe(READ_BACK_BYTES)
-      for (let at = from; at < to;) {
-        const { bytesRead } = await reader.read(buffer, 0, Math.min(buffer.length, to - at), at)
-        if (bytesRead === 0) throw new TransferError('the temp file is shorter than written')
-        this.hash.update(buffer.subarray(0, bytesRead))
-        at += bytesRead
-      }
-    } finally {
-      await reader.close()
-    }
-  }
-}
-
-/**
- * Writes one segment at its offsets. Bytes past the segment's end are not written: the writer
- * stops there (StopAtEnd), or fails when the host sent more than it announced.
- */
-class SegmentWriter extends Writable {
-  private readonly assembly: Assembly
-  private readonly seg: Segment
-  private readonly hash: ReturnType<typeof createHash> | null
-
-  constructor(assembly: Assembly, seg: Segment, hash: ReturnType<typeof createHash> | null) {
-    super({ highWaterMark: 64 * 1024 })
-    this.assembly = assembly
-    this.seg = seg
-    this.hash = hash
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (e?: Error | null) => void) {
-    this.put([chunk], done)
-  }
-
-  override _writev(chunks: { chunk: Buffer }[], done: (e?: Error | null) => void): void {
-    this.put(
-      chunks.map(c => c.chunk),
-      done
-    )
-  }
-
-  private put(buffers: Buffer[], done: (e?: Error | null) => void): void {
-    const seg = this.seg
-    let room = seg.end - seg.pos
-    let over = false
-    const pieces: Buffer[] = []
-    let bytes = 0
-    for (const buffer of buffers) {
-      if (buffer.length > room) {
-        if (room > 0) pieces.push(buffer.subarray(0, room))
-        bytes += room
-        over = true
-        break
-      }
-      pieces.push(buffer)
-      room -= buffer.length
-      bytes += buffer.length
-    }
-    const at = seg.pos
-    seg.reserved = at + bytes
-    // Decided now, not after the write: a segment about to stop must not be given more to fetch.
-    const overrun = over && seg.end >= seg.requestEnd
-    const stopping = over || (seg.reserved >= seg.end && seg.end < seg.requestEnd)
-    if (stopping) seg.closed = true
-    const write = bytes > 0 ? this.assembly.writeAt(pieces, at, bytes) : Promise.resolve()
-    // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
-    // and a failed write fails the whole download, hash and all.
-    if (this.hash) for (const piece of pieces) this.hash.update(piece)
-    write.then(() => {
-      seg.pos = at + bytes
-      if (bytes > 0) this.assembly.wrote(bytes)
-      if (overrun) {
-        done(new TransferError('file host sent more bytes than it announced', { retryable: true }))
-      } else done(stopping ? new StopAtEnd() : null)
-    }, done)
-  }
-}
-
-/** The pieces without their first `bytes` bytes. */
-function after(pieces: Buffer[], bytes: number): Buffer[] {
-  const out: Buffer[] = []
-  let skip = bytes
-  for (const piece of pieces) {
-    if (skip >= piece.length) skip -= piece.length
-    else {
-      out.push(skip > 0 ? piece.subarray(skip) : piece)
-      skip = 0
-    }
-  }
-  return out
-}
-
-/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
-function changed(what: string): TransferError {
-  return new TransferError(
-    `${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`,
-    { retryable: true }
-  )
-}
-
-/** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
-export function contentRange(
-  value: string | undefined
-): { start: number; end: number; total: number | null } | null {
-  const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value)
-  if (!m) return null
-  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) }
-}
-
-export function contentLength(message: IncomingMessage): number | null {
-  const value = message.headers['content-length']
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null
 }

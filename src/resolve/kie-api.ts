@@ -64,18 +64,18 @@ export class KieApi {
         ? { taskId: request.taskId, url: request.url }
         : { url: request.url }
     const what = `kie.ai ${request.endpoint} download-url`
-    const message = await this.http.request(
-      'POST',
-      this.baseUrl + EndpointPaths[request.endpoint],
+    const message = await this.http.request({
+      method: 'POST',
+      url: this.baseUrl + EndpointPaths[request.endpoint],
       what,
-      {
+      headers: {
         authorization: `Bearer ${this.apiKey}`,
         'content-type': 'application/json',
         accept: 'application/json'
       },
-      JSON.stringify(body),
+      body: JSON.stringify(body),
       signal
-    )
+    })
     const status = message.statusCode ?? 0
     // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
     const text = await this.answer(message, what, signal)
@@ -104,14 +104,13 @@ export class KieApi {
    */
   async lookup(path: string, taskId: string, signal?: AbortSignal): Promise<unknown> {
     const what = `kie.ai task details (${path})`
-    const message = await this.http.request(
-      'GET',
-      `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`,
+    const message = await this.http.request({
+      method: 'GET',
+      url: `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`,
       what,
-      { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
-      undefined,
+      headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
       signal
-    )
+    })
     const status = message.statusCode ?? 0
     const text = await this.answer(message, what, signal)
     const envelope = parseEnvelope(text)
@@ -134,7 +133,13 @@ export class KieApi {
 
   /** The answer's text: an envelope of a few KiB, so it must be whole within `timeout` too. */
   private answer(message: IncomingMessage, what: string, signal?: AbortSignal): Promise<string> {
-    return readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal, this.timeoutMs)
+    return readText(message, {
+      what,
+      maxBytes: MAX_ANSWER_BYTES,
+      timeoutMs: this.timeoutMs,
+      signal,
+      wholeMs: this.timeoutMs
+    })
   }
 }
 

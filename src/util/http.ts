@@ -2,12 +2,25 @@
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
+import { Transform, type TransformCallback } from 'node:stream'
 import { USER_AGENT } from '../constants.js'
 import { CancelledError, TransferError } from '../errors.js'
 import { classify } from './retry.js'
 import { proxyFor, tunnelAgent } from './proxy.js'
 
 export type Headers = Record<string, string>
+
+/** One request for Http.request. */
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  url: string
+  /** Names the host in error messages, without the URL's query. */
+  what: string
+  headers?: Headers
+  body?: string
+  /** Aborting it destroys the request at once, before or after the headers. */
+  signal?: AbortSignal
+}
 type RequestInfo = Parameters<HttpClient['requestRaw']>[0]
 
 /**
@@ -47,14 +60,14 @@ export class Http {
    * Sends one request and returns once the status line and headers arrived. An abort of `signal`
    * destroys the request at once, before or after the headers, and rejects with CancelledError.
    */
-  async request(
-    method: 'GET' | 'POST',
-    url: string,
-    what: string,
-    headers: Headers = {},
-    body?: string,
-    signal?: AbortSignal
-  ): Promise<IncomingMessage> {
+  async request({
+    method,
+    url,
+    what,
+    headers = {},
+    body,
+    signal
+  }: HttpRequest): Promise<IncomingMessage> {
     if (signal?.aborted) throw new CancelledError()
     const parsedUrl = new URL(url)
     const client = this.client(parsedUrl.protocol)
@@ -175,6 +188,37 @@ export class Watchdog {
   }
 }
 
+/** How readText reads an answer. */
+export interface ReadTextOptions {
+  /** Names the host in error messages. */
+  what: string
+  /** More than this is refused. */
+  maxBytes: number
+  /** The Watchdog's time: no byte, or under MIN_BYTES_PER_SECOND, for this long abandons the body. */
+  timeoutMs: number
+  /** The one given to Http.request: its abort rejects with CancelledError. */
+  signal?: AbortSignal
+  /** The whole answer must have come within this (default: no limit). */
+  wholeMs?: number
+}
+
+/** Passes a body through, feeding its Watchdog and counting the bytes that came. */
+export class WatchdogMeter extends Transform {
+  bytes = 0
+  private readonly watchdog: Watchdog
+
+  constructor(watchdog: Watchdog) {
+    super()
+    this.watchdog = watchdog
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.watchdog.touch(chunk.length)
+    this.bytes += chunk.length
+    done(null, chunk)
+  }
+}
+
 /**
  * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
  * Watchdog's rules over `timeoutMs`, or when it is not complete within `wholeMs` (an API answer is
@@ -183,11 +227,7 @@ export class Watchdog {
  */
 export async function readText(
   message: IncomingMessage,
-  what: string,
-  maxBytes: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-  wholeMs = Infinity
+  { what, maxBytes, timeoutMs, signal, wholeMs = Infinity }: ReadTextOptions
 ): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
