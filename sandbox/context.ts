@@ -2,7 +2,8 @@
 import type { FaultQueue } from './faults.ts'
 import type { FileRegistry } from './registry.ts'
 import type { Signer } from './signing.ts'
-import type { LoggedRequest } from './types.ts'
+import type { TokenBucket } from './rate-limit.ts'
+import type { FaultTarget, LoggedRequest } from './types.ts'
 
 export interface SandboxContext {
   apiKey: string
@@ -10,6 +11,13 @@ export interface SandboxContext {
   ttlSeconds: number
   /** Mutable: setLatency changes it while servers run. */
   latency: { apiMs: number; fileMs: number }
+  /** Bytes per second of each file host answer; unshaped when undefined. */
+  bytesPerSecond?: number
+  /** The API's rate limit; none when undefined. Mutable: setRateLimit starts a full bucket. */
+  rateLimit?: TokenBucket
+  /** Requests being answered now, and the most at once since clearRequests(), per server. */
+  inFlight: Record<FaultTarget, number>
+  peakInFlight: Record<FaultTarget, number>
   now: () => number
   /** Root of the file host, known once it listens. */
   fileBaseUrl: string

@@ -42,7 +42,8 @@ export async function handleFile(
     signal: ctx.signal,
     entry,
     headOnly,
-    hold
+    hold,
+    bytesPerSecond: ctx.bytesPerSecond
   })
 }
 

@@ -8,6 +8,18 @@ export interface SandboxOptions {
   apiLatencyMs?: number
   /** Delay before the file host's status line (time to first byte), in ms (default 0). */
   fileLatencyMs?: number
+  /**
+   * Bytes per second of each file host answer's body (default: unshaped), as a link of that speed
+   * per connection: a body of n bytes takes at least n / bytesPerSecond after its status line.
+   */
+  bytesPerSecond?: number
+  /**
+   * kie.ai's rate limit as a token bucket in front of the API (download-url and task lookups):
+   * `ratePerSecond` tokens a second, at most `burst`, full at start; a call arriving without a
+   * token is answered code 429 "Rate limit exceeded" with no Retry-After (in the body of an HTTP
+   * 200 with errorStyle 'body', kie.ai's way). Injected faults still win. Default: no limit.
+   */
+  rateLimit?: { ratePerSecond: number; burst: number }
   /** X-Amz-Expires of the signed URLs the API hands out (default 1200, kie.ai's 20 minutes). */
   signedUrlTtlSeconds?: number
   /**
@@ -176,6 +188,8 @@ export interface LoggedRequest {
   status?: number
   /** Kind of the injected fault that hit this call. */
   fault?: Fault['kind']
+  /** Set when the rate limit (SandboxOptions.rateLimit) answered this call with code 429. */
+  rateLimited?: true
   /** Arrival time, by the sandbox clock. */
   at: number
 }

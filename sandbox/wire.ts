@@ -22,6 +22,8 @@ export interface SendOptions {
   headOnly?: boolean
   /** For an awaitRange fault: resolves when the body may go on past afterBytes. */
   hold?: Promise<void>
+  /** Pace the body at this many bytes per second (a trickle fault's own pace wins). */
+  bytesPerSecond?: number
 }
 
 // Time for the client to read bytes already sent before a reset, since a RST makes the
@@ -135,7 +137,7 @@ export async function send(
       res.end()
       return
     }
-    await pump(res, body, fault, signal, options.hold)
+    await pump(res, body, { fault, signal, hold: options.hold, pace: pacer(options, signal) })
   } finally {
     if (body instanceof Readable) body.destroy()
   }
@@ -151,14 +153,40 @@ function bodyFault(fault: Fault | undefined) {
   return undefined
 }
 
+/** Waits before writing `n` more body bytes; false when the sandbox closed meanwhile. */
+type Pace = (n: number) => Promise<boolean>
+
+/**
+ * Waits before each write until the bytes written so far and the next `n` are due at
+ * `bytesPerSecond` from the first write. Waiting before rather than after a write means no byte
+ * ever leaves early: a body of n bytes takes at least n / bytesPerSecond, as the benchmark's lower
+ * bounds assume.
+ */
+
+function pacer({ bytesPerSecond }: SendOptions, signal: AbortSignal): Pace | undefined {
+  if (!bytesPerSecond) return undefined
+  let started: number | undefined
+  let due = 0
+  return n => {
+    started ??= performance.now()
+    due += n
+    return sleep(started + (due / bytesPerSecond) * 1000 - performance.now(), signal)
+  }
+}
+
+interface PumpOptions {
+  fault: Fault | undefined
+  signal: AbortSignal
+  hold: Promise<void> | undefined
+  pace: Pace | undefined
+}
+
 // Streams the body; a cut or stall fires once there are bytes beyond afterBytes, so a body no
 // longer than afterBytes goes out whole.
 async function pump(
   res: ServerResponse,
   body: Buffer | Readable,
-  fault: Fault | undefined,
-  signal: AbortSignal,
-  hold: Promise<void> | undefined
+  { fault, signal, hold, pace }: PumpOptions
 ): Promise<void> {
   if (fault?.kind === 'trickle') return await trickle(res, body, fault.bytesPerSecond, signal)
   const pending = bodyFault(fault)
@@ -171,6 +199,7 @@ async function pump(
         const head = chunk.subarray(0, pending.limit - sent)
         chunk = chunk.subarray(head.length)
         sent += head.length
+        if (pace && !(await pace(head.length))) return
         if (!(await writeFlushed(res, head))) return
         const f = pending.fault
         if (f.kind === 'cut') return await cut(res, f.mode, signal)
@@ -186,6 +215,7 @@ async function pump(
         pending.limit = Infinity
         continue
       }
+      if (pace && !(await pace(chunk.length))) return
       if (!(await write(res, chunk))) return
       sent += chunk.length
       chunk = chunk.subarray(chunk.length)
