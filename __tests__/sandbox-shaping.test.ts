@@ -1,4 +1,4 @@
-// The sandbox as the benchmark and the concurrency tests shape it: kie.ai's rate limit, a bandwidth per connection, requests in flight.
+// The sandbox as the benchmark and the tests shape it: kie.ai's rate limit, a bandwidth per connection, requests in flight, stalls let go.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { Sandbox, type SandboxOptions } from '../sandbox/index.ts'
 import { VIRTUAL_EPOCH } from './helpers/virtual-clock.js'
@@ -110,5 +110,37 @@ describe('peakInFlight', () => {
     const { data } = await ask(sb)
     await (await fetch(data)).arrayBuffer()
     expect(sb.peakInFlight()).toEqual({ api: 1, file: 1 })
+  })
+})
+
+describe('releaseStalls', () => {
+  it('lets every stall under way go on at once, before its status line or mid-body, and no later one', async () => {
+    const sb = await start({})
+    sb.inject({ target: 'file', fault: { kind: 'stall' } })
+    sb.inject({ target: 'file', fault: { kind: 'stall', afterBytes: 1000, ms: 60_000 } })
+    const [one, two] = [(await ask(sb)).data, (await ask(sb)).data]
+    const before = fetch(one).then(async r => (await r.arrayBuffer()).byteLength)
+    const midBody = fetch(two).then(async r => (await r.arrayBuffer()).byteLength)
+    // Both requests have arrived and are held.
+    while (sb.requests.filter(q => q.target === 'file').length < 2)
+      await new Promise(r => setImmediate(r))
+    expect(sb.requests.filter(q => q.target === 'file').map(q => q.fault)).toEqual([
+      'stall',
+      'stall'
+    ])
+    sb.releaseStalls()
+    expect(await Promise.all([before, midBody])).toEqual([32 * 1024, 32 * 1024])
+    // A stall that begins after the release waits as asked: until the client goes away.
+    sb.inject({ target: 'file', fault: { kind: 'stall' } })
+    const abort = new AbortController()
+    const later = fetch(one, { signal: abort.signal }).then(
+      () => 'answered',
+      () => 'still held'
+    )
+    while (sb.requests.filter(q => q.target === 'file').length < 3)
+      await new Promise(r => setImmediate(r))
+    await new Promise(r => setTimeout(r, 50))
+    abort.abort()
+    expect(await later).toBe('still held')
   })
 })

@@ -72,7 +72,13 @@ export async function handleApi(
     expired: fault?.kind === 'expired',
     tamper: fault?.kind === 'badSignature'
   })
-  await send(res, reply, { latencyMs: ctx.latency.apiMs, fault, signal: ctx.signal, entry })
+  await send(res, reply, {
+    latencyMs: ctx.latency.apiMs,
+    fault,
+    signal: ctx.signal,
+    entry,
+    stalls: ctx.stalls
+  })
 }
 
 function answer(

@@ -4,6 +4,7 @@ import type { FileRegistry } from './registry.ts'
 import type { Signer } from './signing.ts'
 import type { TokenBucket } from './rate-limit.ts'
 import type { FaultTarget, LoggedRequest } from './types.ts'
+import type { StallRelease } from './wire.ts'
 
 export interface SandboxContext {
   apiKey: string
@@ -25,6 +26,8 @@ export interface SandboxContext {
   faults: FaultQueue
   files: FileRegistry
   log: LoggedRequest[]
+  /** Sandbox.releaseStalls() ends every stall under way through this. */
+  stalls: StallRelease
   /** Aborted by close(): ends latencies and stalls at once. */
   signal: AbortSignal
 }

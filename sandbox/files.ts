@@ -43,7 +43,8 @@ export async function handleFile(
     entry,
     headOnly,
     hold,
-    bytesPerSecond: ctx.bytesPerSecond
+    bytesPerSecond: ctx.bytesPerSecond,
+    stalls: ctx.stalls
   })
 }
 

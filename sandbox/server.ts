@@ -11,6 +11,7 @@ import { handleFile } from './files.ts'
 import { type RateLimit, TokenBucket } from './rate-limit.ts'
 import { FileRegistry } from './registry.ts'
 import { Signer } from './signing.ts'
+import { StallRelease } from './wire.ts'
 import { handleTask, isTaskPath, registerTask } from './tasks.ts'
 import type {
   FaultRule,
@@ -77,6 +78,7 @@ export class Sandbox {
       bytesPerSecond: options.bytesPerSecond,
       rateLimit: options.rateLimit && new TokenBucket(options.rateLimit, now()),
       inFlight: { api: 0, file: 0 },
+      stalls: new StallRelease(),
       peakInFlight: { api: 0, file: 0 },
       now,
       fileBaseUrl: '',
@@ -117,6 +119,14 @@ export class Sandbox {
   /** Queue a fault; rules are consumed in the order injected, per matching call. */
   inject(rule: FaultRule): void {
     this.#ctx.faults.add(rule)
+  }
+
+  /**
+   * Ends every stall under way: each stalled answer goes on at once, as if its `ms` were up (a
+   * stall without `ms` too). For a test that has seen what it waited for during the stall.
+   */
+  releaseStalls(): void {
+    this.#ctx.stalls.releaseAll()
   }
 
   /** Drop every fault not consumed yet. */

@@ -137,7 +137,13 @@ export async function handleTask(
   }
   if (!tokenTaken(ctx) && !reply) reply = rateLimited(ctx, entry)
   reply ??= answer(ctx, req, entry)
-  await send(res, reply, { latencyMs: ctx.latency.apiMs, fault, signal: ctx.signal, entry })
+  await send(res, reply, {
+    latencyMs: ctx.latency.apiMs,
+    fault,
+    signal: ctx.signal,
+    entry,
+    stalls: ctx.stalls
+  })
 }
 
 function answer(ctx: SandboxContext, req: IncomingMessage, entry: LoggedRequest): Reply {

@@ -117,7 +117,8 @@ export type Fault =
   | { kind: 'cut'; afterBytes: number; mode: 'reset' | 'close' }
   /**
    * Go silent for ms (default: until the client goes away or close()), then answer normally:
-   * before the status line, or after afterBytes body bytes when given.
+   * before the status line, or after afterBytes body bytes when given. releaseStalls() ends
+   * every stall under way at once.
    */
   | { kind: 'stall'; afterBytes?: number; ms?: number }
   /** api only: hand out a signed URL whose X-Amz-Date is already past its X-Amz-Expires. */

@@ -24,6 +24,55 @@ export interface SendOptions {
   hold?: Promise<void>
   /** Pace the body at this many bytes per second (a trickle fault's own pace wins). */
   bytesPerSecond?: number
+  /** Ends a stall fault early (Sandbox.releaseStalls). */
+  stalls: StallRelease
+}
+
+/** Sandbox.releaseStalls(): every stall under way then goes on at once, as if its time were up. */
+export class StallRelease {
+  #next!: Promise<void>
+  #release!: () => void
+
+  constructor() {
+    this.#arm()
+  }
+
+  /** Resolves at the next releaseAll(). */
+  next(): Promise<void> {
+    return this.#next
+  }
+
+  releaseAll(): void {
+    const release = this.#release
+    this.#arm()
+    release()
+  }
+
+  #arm(): void {
+    this.#next = new Promise(resolve => (this.#release = resolve))
+  }
+}
+
+/**
+ * Waits out a stall: `ms` (undefined: until the client goes away), or until a release; true when
+ * the answer goes on, false when the client went away or the sandbox closed first.
+ */
+async function stall(
+  res: ServerResponse,
+  ms: number | undefined,
+  signal: AbortSignal,
+  stalls: StallRelease
+): Promise<boolean> {
+  const over = new AbortController()
+  const either = AbortSignal.any([signal, over.signal])
+  try {
+    const gone = untilGone(res, either).then(() => false)
+    const timeUp = ms === undefined ? gone : sleep(ms, either)
+    return await Promise.race([gone, timeUp, stalls.next().then(() => true)])
+  } finally {
+    // Ends the timer and the listeners of whichever waits lost.
+    over.abort()
+  }
 }
 
 // Time for the client to read bytes already sent before a reset, since a RST makes the
@@ -125,8 +174,7 @@ export async function send(
   try {
     if (!(await sleep(options.latencyMs, signal))) return
     if (fault?.kind === 'stall' && fault.afterBytes === undefined) {
-      if (fault.ms === undefined) return await untilGone(res, signal)
-      if (!(await sleep(fault.ms, signal))) return
+      if (!(await stall(res, fault.ms, signal, options.stalls))) return
     }
     if (res.destroyed) return
     if (reply === 'reset') return resetSocket(res.socket)
@@ -137,7 +185,13 @@ export async function send(
       res.end()
       return
     }
-    await pump(res, body, { fault, signal, hold: options.hold, pace: pacer(options, signal) })
+    await pump(res, body, {
+      fault,
+      signal,
+      hold: options.hold,
+      pace: pacer(options, signal),
+      stalls: options.stalls
+    })
   } finally {
     if (body instanceof Readable) body.destroy()
   }
@@ -179,6 +233,7 @@ interface PumpOptions {
   signal: AbortSignal
   hold: Promise<void> | undefined
   pace: Pace | undefined
+  stalls: StallRelease
 }
 
 // Streams the body; a cut or stall fires once there are bytes beyond afterBytes, so a body no
@@ -186,7 +241,7 @@ interface PumpOptions {
 async function pump(
   res: ServerResponse,
   body: Buffer | Readable,
-  { fault, signal, hold, pace }: PumpOptions
+  { fault, signal, hold, pace, stalls }: PumpOptions
 ): Promise<void> {
   if (fault?.kind === 'trickle') return await trickle(res, body, fault.bytesPerSecond, signal)
   const pending = bodyFault(fault)
@@ -210,8 +265,7 @@ async function pump(
           continue
         }
         if (f.kind !== 'stall') return
-        const resumed = f.ms === undefined ? false : await sleep(f.ms, signal)
-        if (!resumed) return await untilGone(res, signal)
+        if (!(await stall(res, f.ms, signal, stalls))) return
         pending.limit = Infinity
         continue
       }
