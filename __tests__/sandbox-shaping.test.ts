@@ -1,5 +1,6 @@
 // The sandbox as the benchmark and the tests shape it: kie.ai's rate limit, a bandwidth per connection, requests in flight, stalls let go.
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import { Sandbox, type SandboxOptions } from '../sandbox/index.ts'
 import { VIRTUAL_EPOCH } from './helpers/virtual-clock.js'
 
@@ -142,5 +143,35 @@ describe('releaseStalls', () => {
     await new Promise(r => setTimeout(r, 50))
     abort.abort()
     expect(await later).toBe('still held')
+  })
+})
+
+describe('contentCacheBytes', () => {
+  it('serves the same bytes from memory as generated, whole and by range, and generates past the budget', async () => {
+    const sb = await start({ contentCacheBytes: 40 * 1024 })
+    const big = await sb.register({
+      url: 'https://tempfile.aiquickdraw.com/v/big.png',
+      size: 100_000
+    })
+    const sha = (bytes: ArrayBuffer) =>
+      createHash('sha256').update(Buffer.from(bytes)).digest('hex')
+    const get = async (url: string, range?: string) => {
+      const { data } = (await (
+        await fetch(`${sb.baseUrl}/api/v1/common/download-url`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sb.apiKey}` },
+          body: JSON.stringify({ url })
+        })
+      ).json()) as { data: string }
+      return (await fetch(data, { headers: range ? { Range: range } : {} })).arrayBuffer()
+    }
+    // IMAGE_URL (32 KiB) is held in memory; the 100,000-byte file does not fit what is left.
+    expect(sha(await get(IMAGE_URL))).toBe(
+      (await sb.register({ url: IMAGE_URL, size: 32 * 1024 })).sha256
+    )
+    expect(sha(await get(big.url))).toBe(big.sha256)
+    const whole = Buffer.from(await get(IMAGE_URL))
+    expect(Buffer.from(await get(IMAGE_URL, 'bytes=1000-70000'))).toEqual(whole.subarray(1000))
+    expect(Buffer.from(await get(IMAGE_URL, 'bytes=-10'))).toEqual(whole.subarray(-10))
   })
 })

@@ -84,7 +84,7 @@ export class Sandbox {
       fileBaseUrl: '',
       signer: new Signer(),
       faults: new FaultQueue(),
-      files: new FileRegistry(),
+      files: new FileRegistry(options.contentCacheBytes),
       log: [],
       signal: abort.signal
     }

@@ -40,6 +40,12 @@ export interface SandboxOptions {
    * the certificate must name them (the test CA's covers *.kie.test).
    */
   hostNames?: { api: string; file: string }
+  /**
+   * Keep the content of registered files in memory, up to this many bytes in all (default 0: every
+   * answer generates its bytes, which costs CPU). The benchmark sets it, so serving a file costs
+   * the machine next to nothing and the client under test has the CPU to itself.
+   */
+  contentCacheBytes?: number
   /** Clock in ms, for expiry tests (default Date.now). */
   now?: () => number
   /** Port of the API on 127.0.0.1 (default 0: an ephemeral port). */

@@ -246,7 +246,7 @@ async function pump(
   if (fault?.kind === 'trickle') return await trickle(res, body, fault.bytesPerSecond, signal)
   const pending = bodyFault(fault)
   let sent = 0
-  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
+  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? slices(body) : body
   for await (const data of chunks) {
     let chunk = data
     while (chunk.length > 0) {
@@ -314,6 +314,13 @@ async function trickle(
   }
   if (size > 0 && !(await flush())) return
   res.end()
+}
+
+/** A body held whole (a cached file) goes out in the chunks a stream would give: paced, cut and stalled alike. */
+function slices(body: Buffer, size = 64 * 1024): Buffer[] {
+  const out: Buffer[] = []
+  for (let at = 0; at < body.length; at += size) out.push(body.subarray(at, at + size))
+  return out.length > 0 ? out : [body]
 }
 
 /** Write with backpressure; false when the client went away. */
