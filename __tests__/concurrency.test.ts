@@ -1,67 +1,45 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+// `concurrency` bounds API calls and downloads in flight, also while entries sleep between retries: run() against the sandbox.
+import { describe, expect, it } from '@jest/globals'
+import type { Sandbox } from '../sandbox/index.ts'
 import { realClock } from '../src/util/clock.js'
 import { runAction } from './helpers/run-action.js'
+import { useSandbox } from './helpers/sandbox-suite.js'
 
-/**
- * A loopback API + file host that counts requests in flight, answers slowly, and makes every
- * entry's first download attempt a 503 with a short Retry-After, so entries sleep between tries.
- */
-const inFlight = { api: 0, file: 0 }
-const peak = { api: 0, file: 0 }
-const refused = new Set<string>()
-let base: string
-const server = http.createServer((req, res) => {
-  const kind = req.url?.startsWith('/api/') ? 'api' : 'file'
-  inFlight[kind]++
-  peak[kind] = Math.max(peak[kind], inFlight[kind])
-  let body = ''
-  req.on('data', (d: Buffer) => (body += d.toString()))
-  req.on('end', () =>
-    setTimeout(() => {
-      inFlight[kind]--
-      if (kind === 'api') {
-        const name = new URL(JSON.parse(body).url).pathname
-        res.setHeader('content-type', 'application/json')
-        return res.end(
-          JSON.stringify({ code: 200, msg: 'success', data: `${base}${name}?X-Amz-Signature=s` })
-        )
-      }
-      const name = new URL(req.url ?? '/', base).pathname
-      if (!refused.has(name)) {
-        refused.add(name)
-        res.writeHead(503, { 'retry-after': '0.05' })
-        return res.end()
-      }
-      res.end(`content of ${name}`)
-    }, 15)
-  )
-})
+const URLS = Array.from({ length: 24 }, (_, i) => `https://tempfile.aiquickdraw.com/v/c${i}.png`)
 
-beforeAll(async () => {
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
+let sandbox: Sandbox
 
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-})
+// Every answer waits 15 ms, so requests overlap whenever the action lets them.
+useSandbox(
+  async started => {
+    sandbox = started
+    for (const url of URLS) await sandbox.register({ url, size: 100 })
+  },
+  { apiLatencyMs: 15, fileLatencyMs: 15 }
+)
 
 describe('concurrency', () => {
   it('never has more than `concurrency` API calls or downloads in flight, also while entries sleep between retries', async () => {
-    const urls = Array.from(
-      { length: 24 },
-      (_, i) => `https://tempfile.aiquickdraw.com/v/c${i}.png`
-    )
+    // Each entry's first download is a 503 with a short Retry-After: entries sleep between tries.
+    for (const url of URLS) {
+      sandbox.inject({
+        target: 'file',
+        url,
+        fault: { kind: 'status', status: 503, retryAfter: '0.05' }
+      })
+    }
     const r = await runAction(
-      { 'api-key': 'k', 'base-url': base, urls: urls.join('\n'), concurrency: '3' },
+      {
+        'api-key': sandbox.apiKey,
+        'base-url': sandbox.baseUrl,
+        urls: URLS.join('\n'),
+        concurrency: '3'
+      },
       { deps: { clock: realClock } }
     )
-    expect(r.files.map(f => f.status)).toEqual(urls.map(() => 'downloaded'))
-    expect(refused.size).toBe(24)
-    expect(peak.api).toBe(3)
-    expect(peak.file).toBe(3)
+    expect(r.files.map(f => f.status)).toEqual(URLS.map(() => 'downloaded'))
+    const refused = sandbox.requests.filter(q => q.target === 'file' && q.status === 503)
+    expect(new Set(refused.map(q => q.url)).size).toBe(24)
+    expect(sandbox.peakInFlight()).toEqual({ api: 3, file: 3 })
   })
 })

@@ -55,7 +55,8 @@ const everything = (r: DistRun): string =>
   [r.log, r.summary, ...Object.values(r.outputs)].join('\n')
 
 describe('wait bounds task mode', () => {
-  const WAIT = 3
+  // A second of `wait` is as good a bound as minutes: the faults below would hold a lookup 60 s.
+  const WAIT = 1
   const TIMEOUT = 1
   /** `wait` + `timeout` + a few seconds (the process's own start and wind-down included). */
   const BOUND_MS = (WAIT + TIMEOUT + 3) * 1000
@@ -102,7 +103,7 @@ describe('wait bounds task mode', () => {
 
 describe('Range parts never mix two versions of a file', () => {
   // Above the action's split threshold (8 MiB) with room to spare: a split is proposed at once.
-  const SIZE = 20 * MiB
+  const SIZE = 10 * MiB
   let n = 0
 
   it.each<[string, EtagStyle]>([
@@ -119,8 +120,8 @@ describe('Range parts never mix two versions of a file', () => {
         etag,
         versions: 2
       })
-      // The main stream takes about a second: a part asked for beside it is answered long before
-      // the main stream reaches the part's first byte.
+      // The main stream takes half a second: a part asked for beside it (at its first 256 KiB) is
+      // answered long before the main stream reaches the part's first byte, 5 MiB in.
       sandbox.inject({
         target: 'file',
         url: file.url,
@@ -155,7 +156,7 @@ describe('Range parts never mix two versions of a file', () => {
       url: file.url,
       fault: { kind: 'cut', afterBytes: 100 * 1024, mode: 'reset' }
     })
-    const r = await run({ urls: file.url, timeout: '1', retries: '2' })
+    const r = await run({ urls: file.url, timeout: '0.5', retries: '2' })
     expect(r.code).toBe(0)
     expect(r.files[0]).toMatchObject({ status: 'downloaded', sha256: file.sha256 })
     const gets = sandbox.requests.filter(q => q.target === 'file')

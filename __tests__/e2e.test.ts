@@ -1,9 +1,9 @@
 // End to end: the committed dist/index.js, spawned as the runner spawns it, against the loopback sandbox.
-import { describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import type { RegisteredFile, Sandbox } from '../sandbox/index.ts'
+import { type Fault, type LoggedRequest, type RegisteredFile, Sandbox } from '../sandbox/index.ts'
 import { type DistRun, makeWorkspace } from '../scripts/runner.ts'
 import { useSandbox } from './helpers/sandbox-suite.js'
 
@@ -176,12 +176,11 @@ describe('faults, injected once or twice, cost time but not the run', () => {
     expect(r.ms).toBeGreaterThanOrEqual(2000)
   })
 
-  it.each([455, 500])('kie.ai body code %i', async code => {
-    sandbox.inject({ target: 'api', fault: { kind: 'code', code, retryAfter: '0' } })
-    expectIntact(await run({ urls: IMG, ...quick }), [img])
-  })
-
-  it.each([
+  // Each fault below hits an image of its own (twice, or once for a body code) in one run of them
+  // all, beside AUD, which none hits: retried side by side, the faults cost the run the slowest
+  // one's time, not the sum. concurrency 16 starts every entry at once; a stall holds an attempt
+  // for `timeout`, 0.5 s.
+  const TWICE = [
     ['api', 'a 503 with Retry-After', { kind: 'status', status: 503, retryAfter: '0' }],
     ['file', 'a 503 with Retry-After', { kind: 'status', status: 503, retryAfter: '0' }],
     ['api', 'a connection reset before the answer', { kind: 'reset' }],
@@ -192,11 +191,58 @@ describe('faults, injected once or twice, cost time but not the run', () => {
     ['api', 'a stalled API', { kind: 'stall' }],
     ['api', 'an expired signed URL', { kind: 'expired' }],
     ['api', 'a bad signature', { kind: 'badSignature' }]
-  ] as const)('%s: %s', async (target, _, fault) => {
-    sandbox.inject({ target, fault, url: IMG, times: 2 })
-    const r = await run({ urls: `${IMG}\n${AUD}`, ...quick, timeout: '1' })
-    expect(r.code).toBe(0)
-    expectIntact(r, [img, aud])
+  ] as const
+  const BODY_CODES = [455, 500] as const
+  const faulted = [
+    ...TWICE.map(([target, what, fault]) => ({
+      name: `${target}: ${what}`,
+      rule: { target, fault: fault as Fault, times: 2 }
+    })),
+    ...BODY_CODES.map(code => ({
+      name: `kie.ai body code ${code}`,
+      rule: {
+        target: 'api' as const,
+        fault: { kind: 'code', code, retryAfter: '0' } as Fault,
+        times: 1
+      }
+    }))
+  ].map((f, i) => ({ ...f, url: `https://tempfile.aiquickdraw.com/v/fault-${i}.png` }))
+  let table: { r: DistRun; requests: LoggedRequest[]; expected: RegisteredFile[] }
+
+  beforeAll(async () => {
+    const expected: RegisteredFile[] = []
+    for (const { url, rule } of faulted) {
+      expected.push(await sandbox.register({ url, size: img.size }))
+      sandbox.inject({ ...rule, url })
+    }
+    const urls = [...faulted.map(f => f.url), AUD].join('\n')
+    const r = await run({ urls, ...quick, timeout: '0.5', concurrency: '16' })
+    table = { r, requests: [...sandbox.requests], expected: [...expected, aud] }
+    // The tests after this run start from a clean log, as after any test.
+    sandbox.clearRequests()
+  }, 30_000)
+
+  /** The faults `name` met in the one run, as [target, kind], and the ones injected for it. */
+  function met(name: string): { met: string[][]; injected: string[][] } {
+    const { url, rule } = faulted.find(f => f.name === name) as (typeof faulted)[number]
+    return {
+      met: table.requests.filter(q => q.url === url && q.fault).map(q => [q.target, q.fault ?? '']),
+      injected: Array.from({ length: rule.times }, () => [rule.target, rule.fault.kind])
+    }
+  }
+
+  it.each(BODY_CODES)('kie.ai body code %i', code => {
+    expect(table.r.code).toBe(0)
+    expectIntact(table.r, table.expected)
+    const { met: hits, injected } = met(`kie.ai body code ${code}`)
+    expect(hits).toEqual(injected)
+  })
+
+  it.each(TWICE)('%s: %s', (target, what, _fault) => {
+    expect(table.r.code).toBe(0)
+    expectIntact(table.r, table.expected)
+    const { met: hits, injected } = met(`${target}: ${what}`)
+    expect(hits).toEqual(injected)
   })
 
   it('an expired signed URL is exchanged for a fresh one from the API', async () => {
@@ -208,38 +254,98 @@ describe('faults, injected once or twice, cost time but not the run', () => {
   })
 
   it('a redirect to another host is followed without the key', async () => {
-    const signed = sandbox.fileBaseUrl + '/' + aud.objectPath
-    sandbox.inject({
-      target: 'file',
-      url: IMG,
-      fault: { kind: 'redirect', location: signed + '?bad=1' }
-    })
-    const r = await run({ urls: IMG, ...quick, 'fail-on-error': 'false' })
-    // The redirect target has a broken signature: refused (403), then a fresh URL succeeds.
-    expectIntact(r, [img])
+    // Another host: a second sandbox, on its own port, that did not sign the URL it is sent to.
+    const other = await Sandbox.start()
+    try {
+      const there = await other.register({ url: AUD, size: 1000 })
+      const location = `${other.fileBaseUrl}/${there.objectPath}?bad=1`
+      sandbox.inject({ target: 'file', url: IMG, fault: { kind: 'redirect', location } })
+      const r = await run({ urls: IMG, ...quick, 'fail-on-error': 'false' })
+      // The other host refuses the unsigned request (403), then a fresh URL succeeds.
+      expectIntact(r, [img])
+      const key = sandbox.apiKey
+      // The key was in play: every API call carried it.
+      const api = sandbox.requests.filter(q => q.target === 'api')
+      expect(api.map(q => q.headers.authorization)).toEqual(api.map(() => `Bearer ${key}`))
+      // Followed: the other host got the redirect's request, without an Authorization header
+      // (with one it would have answered 400, as S3 does, not 403).
+      expect(
+        other.requests.map(q => [q.method, q.path, q.query, q.status, q.headers.authorization])
+      ).toEqual([['GET', `/${there.objectPath}`, { bad: '1' }, 403, undefined]])
+      // The key as written reaches no file host, in any header, path or query ...
+      const files = [...sandbox.requests.filter(q => q.target === 'file'), ...other.requests]
+      expect(files).toHaveLength(3)
+      for (const q of files) {
+        expect(JSON.stringify([q.path, q.query, q.headers])).not.toContain(key)
+      }
+      // ... nor any output, the manifest or the summary, nor any log line but the mask command.
+      const manifest = readFileSync(r.outputs.manifest, 'utf8')
+      for (const text of [JSON.stringify(r.outputs), manifest, r.summary]) {
+        expect(text).not.toContain(key)
+      }
+      expect(r.log.split('\n').filter(line => line.includes(key))).toEqual([`::add-mask::${key}`])
+    } finally {
+      await other.close()
+    }
   })
 })
 
 describe('permanent faults end as a clear failed entry with nothing on disk', () => {
-  it.each([
+  const options = { retries: '1', timeout: '2' }
+  // Failures of one file: each meets an image of its own, all in one run.
+  const PER_FILE = [
     ['api', { kind: 'code', code: 500 }, /answered 500: kie.ai server error/],
     ['file', { kind: 'status', status: 503 }, /file host answered HTTP 503/],
     ['file', { kind: 'cut', afterBytes: 1000, mode: 'close' }, /cut short|ECONNRESET|aborted/],
-    ['api', { kind: 'code', code: 401, httpStatus: 401 }, /answered 401: unauthorized/],
-    ['api', { kind: 'code', code: 402 }, /answered 402: insufficient credits/],
     ['api', { kind: 'code', code: 451 }, /answered 451: kie.ai failed to fetch the image/],
     [
       'api',
       { kind: 'signedUrl', data: 'javascript:alert(1)' },
       /refused a download URL with scheme "javascript:"/
     ]
-  ] as const)('%s %j', async (target, fault, message) => {
-    sandbox.inject({ target, fault, url: IMG, times: Infinity })
-    const r = await run({ urls: IMG, retries: '1', timeout: '2' })
-    expect(r.code).toBe(1)
-    expect(r.files[0]).toMatchObject({ status: 'failed', path: null })
-    expect(r.files[0].error).toMatch(message)
+  ] as const
+  // Account errors stop the whole run: a run each.
+  const ACCOUNT = [
+    ['api', { kind: 'code', code: 401, httpStatus: 401 }, /answered 401: unauthorized/],
+    ['api', { kind: 'code', code: 402 }, /answered 402: insufficient credits/]
+  ] as const
+  const urls = PER_FILE.map((_, i) => `https://tempfile.aiquickdraw.com/v/permanent-${i}.png`)
+  let shared: DistRun
+
+  beforeAll(async () => {
+    for (const [i, [target, fault]] of PER_FILE.entries()) {
+      await sandbox.register({ url: urls[i], size: img.size })
+      sandbox.inject({ target, fault, url: urls[i], times: Infinity })
+    }
+    shared = await run({ urls: urls.join('\n'), ...options, concurrency: '8' })
+    sandbox.clearFaults()
+    sandbox.clearRequests()
+  }, 30_000)
+
+  /** What a permanent fault must leave: a failed step, a failed entry with no path, and its reason. */
+  const outcome = (r: DistRun, index: number) => ({
+    code: r.code,
+    status: r.files[index].status,
+    path: r.files[index].path,
+    error: r.files[index].error,
     // A run that placed nothing leaves nothing behind, not even the folder it made.
-    expect(existsSync(path.join(r.workspace.dir, 'kie-downloads'))).toBe(false)
+    folder: existsSync(path.join(r.workspace.dir, 'kie-downloads'))
+  })
+  const failedClearly = (message: RegExp) => ({
+    code: 1,
+    status: 'failed',
+    path: null,
+    error: expect.stringMatching(message),
+    folder: false
+  })
+
+  it.each(PER_FILE)('%s %j', (_target, fault, message) => {
+    const index = PER_FILE.findIndex(([, f]) => f === fault)
+    expect(outcome(shared, index)).toEqual(failedClearly(message))
+  })
+
+  it.each(ACCOUNT)('%s %j', async (target, fault, message) => {
+    sandbox.inject({ target, fault, url: IMG, times: Infinity })
+    expect(outcome(await run({ urls: IMG, ...options }), 0)).toEqual(failedClearly(message))
   })
 })

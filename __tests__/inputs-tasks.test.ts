@@ -8,30 +8,29 @@ import { getInputs, type Settings } from '../src/inputs/inputs.js'
 import { FAMILY_NAMES } from '../src/constants.js'
 import { inputEnv } from '../scripts/runner.ts'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 
 const CAT = 'https://tempfile.aiquickdraw.com/v/cat.png'
 const DOG = 'https://tempfile.aiquickdraw.com/v/dog.png'
 const EVERY_TYPE = FAMILY_NAMES.join(', ')
 
 let workspace: string
-let savedEnv: NodeJS.ProcessEnv
 let restoreStdout: () => void
+const setEnv = useStepEnv()
 
 beforeEach(() => {
   workspace = mkdtempSync(path.join(os.tmpdir(), 'kie-inputs-tasks-'))
-  savedEnv = { ...process.env }
   restoreStdout = captureStdout().restore
 })
 
 afterEach(() => {
   restoreStdout()
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
-  Object.assign(process.env, savedEnv)
   rmSync(workspace, { recursive: true, force: true })
 })
 
 function inputs(withInputs: Record<string, string>): Settings {
-  Object.assign(process.env, inputEnv({ 'api-key': 'sk-test-key-123', ...withInputs }), {
+  setEnv({
+    ...inputEnv({ 'api-key': 'sk-test-key-123', ...withInputs }),
     GITHUB_WORKSPACE: workspace
   })
   return getInputs()

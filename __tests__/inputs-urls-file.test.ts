@@ -9,6 +9,7 @@ import { getInputs, type Settings } from '../src/inputs/inputs.js'
 import { MAX_URLS_FILE_BYTES } from '../src/inputs/urls-file.js'
 import { inputEnv } from '../scripts/runner.ts'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 
 const CAT = 'https://tempfile.aiquickdraw.com/v/cat.png'
 const SECRET = 'hunter2-very-secret-value'
@@ -18,27 +19,22 @@ const describePosix = process.platform === 'win32' ? describe.skip : describe
 let root: string
 let workspace: string
 let restoreStdout: () => void
-let savedEnv: NodeJS.ProcessEnv
+const setEnv = useStepEnv()
 
 beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'kie-urls-file-'))
   workspace = path.join(root, 'workspace')
   mkdirSync(workspace)
-  savedEnv = { ...process.env }
   restoreStdout = captureStdout().restore
 })
 
 afterEach(() => {
   restoreStdout()
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
-  Object.assign(process.env, savedEnv)
   rmSync(root, { recursive: true, force: true })
 })
 
 function inputs(withInputs: Record<string, string>, ws = workspace): Settings {
-  Object.assign(process.env, inputEnv({ 'api-key': 'sk-test-key-123', ...withInputs }), {
-    GITHUB_WORKSPACE: ws
-  })
+  setEnv({ ...inputEnv({ 'api-key': 'sk-test-key-123', ...withInputs }), GITHUB_WORKSPACE: ws })
   return getInputs()
 }
 

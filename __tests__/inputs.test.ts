@@ -8,6 +8,7 @@ import { InputError } from '../src/errors.js'
 import { getInputs, type Settings } from '../src/inputs/inputs.js'
 import { inputEnv } from '../scripts/runner.ts'
 import { captureStdout } from './helpers/capture.js'
+import { useStepEnv } from './helpers/step-env.js'
 
 const KEY = 'sk-test-key-123'
 const CAT = 'https://tempfile.aiquickdraw.com/v/cat.png'
@@ -15,28 +16,23 @@ const DOG = 'https://tempfile.aiquickdraw.com/v/dog.png'
 const SECRET = 'X-Amz-Signature=secret'
 
 let workspace: string
-let savedEnv: NodeJS.ProcessEnv
 let writes: string[]
 let restoreStdout: () => void
+const setEnv = useStepEnv()
 
 beforeEach(() => {
   workspace = mkdtempSync(path.join(os.tmpdir(), 'kie-inputs-'))
-  savedEnv = { ...process.env }
   ;({ writes, restore: restoreStdout } = captureStdout())
 })
 
 afterEach(() => {
   restoreStdout()
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
-  Object.assign(process.env, savedEnv)
   rmSync(workspace, { recursive: true, force: true })
 })
 
 /** Sets the step's env as the runner would (action.yml defaults, a key, a workspace). */
 function setInputs(withInputs: Record<string, string>): void {
-  Object.assign(process.env, inputEnv({ 'api-key': KEY, ...withInputs }), {
-    GITHUB_WORKSPACE: workspace
-  })
+  setEnv({ ...inputEnv({ 'api-key': KEY, ...withInputs }), GITHUB_WORKSPACE: workspace })
 }
 
 function inputs(withInputs: Record<string, string>): Settings {

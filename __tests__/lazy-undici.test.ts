@@ -3,16 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { HttpClient } from '@actions/http-client'
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import http from 'node:http'
-import net, { type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { ProxyAgent } from 'undici'
 import { ProxyAgent as RealProxyAgent } from 'undici-real'
+import { type RegisteredFile, Sandbox, TunnelProxy } from '../sandbox/index.ts'
 import { useProxyEnv } from './helpers/proxy-env.js'
 
 const root = path.join(import.meta.dirname, '..')
-useProxyEnv()
+const setProxyEnv = useProxyEnv()
 
 /**
  * Runs an ES module in a plain Node child: jest's module registry and nock's interception of
@@ -76,7 +75,7 @@ describe('the lazy undici shim', () => {
   })
 
   it('hands http-client a real ProxyAgent when HTTPS_PROXY is set', () => {
-    process.env.HTTPS_PROXY = 'http://127.0.0.1:9'
+    setProxyEnv({ HTTPS_PROXY: 'http://127.0.0.1:9' })
     const client = new HttpClient('test')
     const dispatcher = client.getAgentDispatcher('https://tempfile.aiquickdraw.com/a.png')
     expect(dispatcher).toBeInstanceOf(RealProxyAgent)
@@ -85,57 +84,58 @@ describe('the lazy undici shim', () => {
 })
 
 describe('a download through HTTP_PROXY', () => {
-  const connects: string[] = []
-  // The file host, reached only through the proxy's tunnel.
-  const origin = http.createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' })
-    res.end(`hello from ${req.url}`)
-  })
-  // A CONNECT proxy that sends every tunnel to the origin above, whatever host was asked for.
-  const proxy = http.createServer((_, res) => res.writeHead(405).end())
-  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    connects.push(String(req.url))
-    const upstream = net.connect((origin.address() as AddressInfo).port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    upstream.on('error', () => client.destroy())
-    client.on('error', () => upstream.destroy())
-  })
+  // The sandbox's file host under a made-up name, reached only through the sandbox's CONNECT proxy.
+  let sandbox: Sandbox
+  let proxy: TunnelProxy
+  let file: RegisteredFile
 
   beforeAll(async () => {
-    await new Promise<void>(resolve => origin.listen(0, '127.0.0.1', resolve))
-    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+    sandbox = await Sandbox.start({ hostNames: { api: 'api.kie.test', file: 'files.kie.test' } })
+    file = await sandbox.register({ url: 'https://tempfile.aiquickdraw.com/f/a.png', size: 5000 })
+    proxy = await TunnelProxy.start()
   })
 
   afterAll(async () => {
-    origin.closeAllConnections()
-    proxy.closeAllConnections()
-    await new Promise(resolve => origin.close(resolve))
-    await new Promise(resolve => proxy.close(resolve))
+    await proxy.close()
+    await sandbox.close()
   })
 
+  /** A signed URL for `url`, asked of the API at its loopback address (its name resolves nowhere). */
+  async function signed(url: string): Promise<string> {
+    const api = new URL(sandbox.baseUrl)
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/v1/common/download-url`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sandbox.apiKey}` },
+      body: JSON.stringify({ url })
+    })
+    return ((await res.json()) as { data: string }).data
+  }
+
   it('goes through the proxy with the agent the action uses, and brings the body', async () => {
+    const url = await signed(file.url)
+    const host = new URL(url).host
+    expect(host).toMatch(/^files\.kie\.test:\d+$/)
     // As src/util/http.ts asks: http-client's keep-alive agent for the URL, then requestRaw.
     // kie.test is a reserved name that never resolves: only the tunnel can reach it.
     const answer = await inNode(
       `
       import http from 'node:http'
+      import { createHash } from 'node:crypto'
       import { HttpClient } from '@actions/http-client'
       const client = new HttpClient('test', [], { keepAlive: true, allowRetries: false })
-      const url = 'http://kie.test/f/a.txt'
+      const url = process.env.SIGNED_URL
       const parsedUrl = new URL(url)
       const response = await client.requestRaw({ parsedUrl, httpModule: http, options: {
-        host: parsedUrl.hostname, port: 80, path: parsedUrl.pathname, method: 'GET',
-        agent: client.getAgent(url) } }, null)
-      const body = await response.readBody()
+        host: parsedUrl.hostname, port: parsedUrl.port, path: parsedUrl.pathname + parsedUrl.search,
+        method: 'GET', agent: client.getAgent(url) } }, null)
+      const hash = createHash('sha256')
+      for await (const chunk of response.message) hash.update(chunk)
       client.dispose()
-      console.log(JSON.stringify({ status: response.message.statusCode, body }))`,
-      { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }
+      console.log(JSON.stringify({ status: response.message.statusCode, sha256: hash.digest('hex') }))`,
+      { HTTP_PROXY: proxy.url, SIGNED_URL: url }
     )
-    expect(answer).toEqual({ status: 200, body: 'hello from /f/a.txt' })
-    expect(connects).toEqual(['kie.test:80'])
+    expect(answer).toEqual({ status: 200, sha256: file.sha256 })
+    expect(proxy.tunnels).toEqual([host])
+    expect(sandbox.requests.filter(q => q.target === 'file').map(q => q.status)).toEqual([200])
   })
 })

@@ -10,8 +10,6 @@ import {
   symlinkSync,
   writeFileSync
 } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { type RegisteredFile, Sandbox } from '../sandbox/index.ts'
@@ -28,26 +26,19 @@ const IMG = 'https://tempfile.aiquickdraw.com/v/secure.png'
 
 let sandbox: Sandbox
 let img: RegisteredFile
-/** A plain-http host that must never be called: it counts the requests it gets. */
-let trap: http.Server
-let trapHits = 0
+/** A plain-http host that must never be called: a second sandbox, whose log holds every request it got. */
+let trap: Sandbox
 let trapUrl: string
 
 beforeAll(async () => {
   sandbox = await Sandbox.start({ tls })
   img = await sandbox.register({ url: IMG, size: 64 * 1024 })
-  trap = http.createServer((_, res) => {
-    trapHits++
-    res.end('gotcha')
-  })
-  await new Promise<void>(resolve => trap.listen(0, '127.0.0.1', resolve))
-  trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`
+  trap = await Sandbox.start()
+  trapUrl = trap.fileBaseUrl
 })
 
 afterAll(async () => {
-  await sandbox.close()
-  trap.closeAllConnections()
-  await new Promise(resolve => trap.close(resolve))
+  await Promise.all([sandbox.close(), trap.close()])
 })
 
 afterEach(() => {
@@ -123,7 +114,7 @@ describe('network', () => {
     expect(r.files[0].error).toMatch(
       /refused a download URL with scheme "http:" \(expected https:, as the API is https\)/
     )
-    expect(trapHits).toBe(0)
+    expect(trap.requests).toEqual([])
   })
 
   it('a javascript: signed URL fails that entry', async () => {
@@ -149,7 +140,7 @@ describe('network', () => {
     })
     const r = await run({ urls: IMG })
     expect(r.files[0].error).toMatch(/from https to http/)
-    expect(trapHits).toBe(0)
+    expect(trap.requests).toEqual([])
   })
 
   it.each([

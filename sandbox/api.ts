@@ -67,11 +67,18 @@ export async function handleApi(
   } else if (fault?.kind === 'signedUrl') {
     reply = envelope(ctx, 200, 'success', fault.data)
   }
+  if (!tokenTaken(ctx) && !reply) reply = rateLimited(ctx, entry)
   reply ??= answer(ctx, req, text === undefined, json, fields, {
     expired: fault?.kind === 'expired',
     tamper: fault?.kind === 'badSignature'
   })
-  await send(res, reply, { latencyMs: ctx.latency.apiMs, fault, signal: ctx.signal, entry })
+  await send(res, reply, {
+    latencyMs: ctx.latency.apiMs,
+    fault,
+    signal: ctx.signal,
+    entry,
+    stalls: ctx.stalls
+  })
 }
 
 function answer(
@@ -145,6 +152,17 @@ function envelope(
     },
     body
   }
+}
+
+/** Takes a token for a call that has arrived (every call takes one, as at a gateway, faulted or not). */
+export function tokenTaken(ctx: SandboxContext): boolean {
+  return ctx.rateLimit?.take(ctx.now()) ?? true
+}
+
+/** kie.ai's answer over the rate limit: code 429 without Retry-After, per errorStyle. */
+export function rateLimited(ctx: SandboxContext, entry: LoggedRequest): Reply {
+  entry.rateLimited = true
+  return envelope(ctx, 429, DEFAULT_MSG[429])
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

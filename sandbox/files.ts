@@ -42,7 +42,9 @@ export async function handleFile(
     signal: ctx.signal,
     entry,
     headOnly,
-    hold
+    hold,
+    bytesPerSecond: ctx.bytesPerSecond,
+    stalls: ctx.stalls
   })
 }
 
@@ -172,7 +174,7 @@ function answer(
   if (stored.file.gone !== undefined) return goneError(stored.file.gone)
 
   const { file, lastModified, etagStyle } = stored
-  const { spec, etag } = version
+  const { spec, etag, bytes } = version
   // If-Range holds for this version's strong ETag (or its date); a host that strips validators ignores it.
   const ifRange = req.headers['if-range']
   const holds =
@@ -208,7 +210,10 @@ function answer(
       'Content-Length': length,
       ...(range ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {})
     },
-    body: req.method === 'HEAD' || length === 0 ? undefined : contentStream(spec, start, end)
+    body:
+      req.method === 'HEAD' || length === 0
+        ? undefined
+        : (bytes?.subarray(start, end + 1) ?? contentStream(spec, start, end))
   }
 }
 

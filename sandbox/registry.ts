@@ -1,7 +1,8 @@
 // Registered files: the kie.ai URLs the sandbox pretends to have generated, and their objects.
 import { createHash } from 'node:crypto'
+import { buffer } from 'node:stream/consumers'
 import mime from 'mime-types'
-import { digestsOf, type ContentSpec } from './content.ts'
+import { contentStream, digestsOf, type ContentSpec } from './content.ts'
 import { rfc3986 } from './signing.ts'
 import type { EtagStyle, RegisterOptions, RegisteredFile } from './types.ts'
 
@@ -10,6 +11,8 @@ export interface Version {
   spec: ContentSpec
   /** Its strong ETag, quoted. */
   etag: string
+  /** The content itself, when the registry keeps it (SandboxOptions.contentCacheBytes). */
+  bytes?: Buffer
 }
 
 export interface StoredFile {
@@ -27,6 +30,12 @@ export interface StoredFile {
 export class FileRegistry {
   readonly #byUrl = new Map<string, StoredFile>()
   readonly #byPath = new Map<string, StoredFile>()
+  /** What is left of SandboxOptions.contentCacheBytes. */
+  #cacheLeft: number
+
+  constructor(contentCacheBytes = 0) {
+    this.#cacheLeft = contentCacheBytes
+  }
 
   async register(options: RegisterOptions, nowMs: number): Promise<RegisteredFile> {
     const { url, size, taskId } = options
@@ -63,7 +72,12 @@ export class FileRegistry {
       contentType
     }))
     const digests = await Promise.all(specs.map(digestsOf))
-    const versions = specs.map((spec, i) => ({ spec, etag: `"${digests[i].md5}"` }))
+    const versions: Version[] = specs.map((spec, i) => ({ spec, etag: `"${digests[i].md5}"` }))
+    for (const version of versions) {
+      if (size > this.#cacheLeft) break
+      this.#cacheLeft -= size
+      version.bytes = await buffer(contentStream(version.spec))
+    }
     if (options.gone !== undefined && ![403, 404, 410].includes(options.gone)) {
       throw new RangeError(`register: gone must be 403, 404 or 410, got ${String(options.gone)}`)
     }
@@ -87,7 +101,10 @@ export class FileRegistry {
       gets: 0
     }
     const previous = this.#byUrl.get(url)
-    if (previous) this.#byPath.delete(previous.file.objectPath)
+    if (previous) {
+      this.#byPath.delete(previous.file.objectPath)
+      for (const version of previous.versions) this.#cacheLeft += version.bytes?.length ?? 0
+    }
     this.#byUrl.set(url, stored)
     this.#byPath.set(objectPath, stored)
     return { ...file, versions: file.versions.map(v => ({ ...v })) }

@@ -8,8 +8,10 @@ import { contentStream } from './content.ts'
 import type { SandboxContext } from './context.ts'
 import { FaultQueue } from './faults.ts'
 import { handleFile } from './files.ts'
+import { type RateLimit, TokenBucket } from './rate-limit.ts'
 import { FileRegistry } from './registry.ts'
 import { Signer } from './signing.ts'
+import { StallRelease } from './wire.ts'
 import { handleTask, isTaskPath, registerTask } from './tasks.ts'
 import type {
   FaultRule,
@@ -64,16 +66,25 @@ export class Sandbox {
   /** Listen on 127.0.0.1 (ephemeral ports unless given). */
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const abort = new AbortController()
+    const now = options.now ?? Date.now
+    if (options.bytesPerSecond !== undefined && !(options.bytesPerSecond > 0)) {
+      throw new RangeError(`bytesPerSecond must be > 0, got ${options.bytesPerSecond}`)
+    }
     const ctx: SandboxContext = {
       apiKey: options.apiKey ?? DEFAULT_API_KEY,
       errorStyle: options.errorStyle ?? 'body',
       ttlSeconds: options.signedUrlTtlSeconds ?? 1200,
       latency: { apiMs: options.apiLatencyMs ?? 0, fileMs: options.fileLatencyMs ?? 0 },
-      now: options.now ?? Date.now,
+      bytesPerSecond: options.bytesPerSecond,
+      rateLimit: options.rateLimit && new TokenBucket(options.rateLimit, now()),
+      inFlight: { api: 0, file: 0 },
+      stalls: new StallRelease(),
+      peakInFlight: { api: 0, file: 0 },
+      now,
       fileBaseUrl: '',
       signer: new Signer(),
       faults: new FaultQueue(),
-      files: new FileRegistry(),
+      files: new FileRegistry(options.contentCacheBytes),
       log: [],
       signal: abort.signal
     }
@@ -110,6 +121,14 @@ export class Sandbox {
     this.#ctx.faults.add(rule)
   }
 
+  /**
+   * Ends every stall under way: each stalled answer goes on at once, as if its `ms` were up (a
+   * stall without `ms` too). For a test that has seen what it waited for during the stall.
+   */
+  releaseStalls(): void {
+    this.#ctx.stalls.releaseAll()
+  }
+
   /** Drop every fault not consumed yet. */
   clearFaults(): void {
     this.#ctx.faults.clear()
@@ -124,9 +143,24 @@ export class Sandbox {
     this.#ctx.latency.fileMs = latency.fileMs ?? this.#ctx.latency.fileMs
   }
 
+  /** A full bucket of this limit from now on (undefined: no limit); see SandboxOptions.rateLimit. */
+  setRateLimit(limit: RateLimit | undefined): void {
+    this.#ctx.rateLimit = limit && new TokenBucket(limit, this.#ctx.now())
+  }
+
+  /** Forgets the request log, and the peaks of peakInFlight() but for the requests still open. */
   clearRequests(): void {
     // In place, so a reference to `requests` taken earlier stays live.
     this.requests.length = 0
+    this.#ctx.peakInFlight = { ...this.#ctx.inFlight }
+  }
+
+  /**
+   * The most requests each server was answering at once since start or clearRequests(): from the
+   * request's arrival until its answer is sent whole (or its connection ends).
+   */
+  peakInFlight(): Record<FaultTarget, number> {
+    return { ...this.#ctx.peakInFlight }
   }
 
   /** Stream a registered file's exact bytes (for tests that compare content). */
@@ -188,7 +222,10 @@ function dispatch(ctx: SandboxContext, route: Route, req: IncomingMessage, res: 
     at: ctx.now()
   }
   ctx.log.push(entry)
+  ctx.inFlight[target] += 1
+  ctx.peakInFlight[target] = Math.max(ctx.peakInFlight[target], ctx.inFlight[target])
   res.once('close', () => {
+    ctx.inFlight[target] -= 1
     if (!res.writableFinished) entry.closedEarly = true
   })
   const handle = target === 'api' ? (isTaskPath(path) ? handleTask : handleApi) : handleFile

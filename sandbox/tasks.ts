@@ -1,6 +1,6 @@
 // The task-details endpoints of every kie.ai family: registered tasks that wait, then succeed or fail, in kie.ai's shapes.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { DEFAULT_MSG } from './api.ts'
+import { DEFAULT_MSG, rateLimited, tokenTaken } from './api.ts'
 import type { SandboxContext } from './context.ts'
 import { faultReply, send, type Reply } from './wire.ts'
 import type {
@@ -135,8 +135,15 @@ export async function handleTask(
   } else if (fault?.kind === 'signedUrl') {
     reply = envelope(ctx, 200, 'success', fault.data)
   }
+  if (!tokenTaken(ctx) && !reply) reply = rateLimited(ctx, entry)
   reply ??= answer(ctx, req, entry)
-  await send(res, reply, { latencyMs: ctx.latency.apiMs, fault, signal: ctx.signal, entry })
+  await send(res, reply, {
+    latencyMs: ctx.latency.apiMs,
+    fault,
+    signal: ctx.signal,
+    entry,
+    stalls: ctx.stalls
+  })
 }
 
 function answer(ctx: SandboxContext, req: IncomingMessage, entry: LoggedRequest): Reply {

@@ -8,6 +8,18 @@ export interface SandboxOptions {
   apiLatencyMs?: number
   /** Delay before the file host's status line (time to first byte), in ms (default 0). */
   fileLatencyMs?: number
+  /**
+   * Bytes per second of each file host answer's body (default: unshaped), as a link of that speed
+   * per connection: a body of n bytes takes at least n / bytesPerSecond after its status line.
+   */
+  bytesPerSecond?: number
+  /**
+   * kie.ai's rate limit as a token bucket in front of the API (download-url and task lookups):
+   * `ratePerSecond` tokens a second, at most `burst`, full at start; a call arriving without a
+   * token is answered code 429 "Rate limit exceeded" with no Retry-After (in the body of an HTTP
+   * 200 with errorStyle 'body', kie.ai's way). Injected faults still win. Default: no limit.
+   */
+  rateLimit?: { ratePerSecond: number; burst: number }
   /** X-Amz-Expires of the signed URLs the API hands out (default 1200, kie.ai's 20 minutes). */
   signedUrlTtlSeconds?: number
   /**
@@ -28,6 +40,12 @@ export interface SandboxOptions {
    * the certificate must name them (the test CA's covers *.kie.test).
    */
   hostNames?: { api: string; file: string }
+  /**
+   * Keep the content of registered files in memory, up to this many bytes in all (default 0: every
+   * answer generates its bytes, which costs CPU). The benchmark sets it, so serving a file costs
+   * the machine next to nothing and the client under test has the CPU to itself.
+   */
+  contentCacheBytes?: number
   /** Clock in ms, for expiry tests (default Date.now). */
   now?: () => number
   /** Port of the API on 127.0.0.1 (default 0: an ephemeral port). */
@@ -105,7 +123,8 @@ export type Fault =
   | { kind: 'cut'; afterBytes: number; mode: 'reset' | 'close' }
   /**
    * Go silent for ms (default: until the client goes away or close()), then answer normally:
-   * before the status line, or after afterBytes body bytes when given.
+   * before the status line, or after afterBytes body bytes when given. releaseStalls() ends
+   * every stall under way at once.
    */
   | { kind: 'stall'; afterBytes?: number; ms?: number }
   /** api only: hand out a signed URL whose X-Amz-Date is already past its X-Amz-Expires. */
@@ -184,6 +203,8 @@ export interface LoggedRequest {
   closedEarly?: boolean
   /** Kind of the injected fault that hit this call. */
   fault?: Fault['kind']
+  /** Set when the rate limit (SandboxOptions.rateLimit) answered this call with code 429. */
+  rateLimited?: true
   /** Arrival time, by the sandbox clock. */
   at: number
 }

@@ -22,6 +22,57 @@ export interface SendOptions {
   headOnly?: boolean
   /** For an awaitRange fault: resolves when the body may go on past afterBytes. */
   hold?: Promise<void>
+  /** Pace the body at this many bytes per second (a trickle fault's own pace wins). */
+  bytesPerSecond?: number
+  /** Ends a stall fault early (Sandbox.releaseStalls). */
+  stalls: StallRelease
+}
+
+/** Sandbox.releaseStalls(): every stall under way then goes on at once, as if its time were up. */
+export class StallRelease {
+  #next!: Promise<void>
+  #release!: () => void
+
+  constructor() {
+    this.#arm()
+  }
+
+  /** Resolves at the next releaseAll(). */
+  next(): Promise<void> {
+    return this.#next
+  }
+
+  releaseAll(): void {
+    const release = this.#release
+    this.#arm()
+    release()
+  }
+
+  #arm(): void {
+    this.#next = new Promise(resolve => (this.#release = resolve))
+  }
+}
+
+/**
+ * Waits out a stall: `ms` (undefined: until the client goes away), or until a release; true when
+ * the answer goes on, false when the client went away or the sandbox closed first.
+ */
+async function stall(
+  res: ServerResponse,
+  ms: number | undefined,
+  signal: AbortSignal,
+  stalls: StallRelease
+): Promise<boolean> {
+  const over = new AbortController()
+  const either = AbortSignal.any([signal, over.signal])
+  try {
+    const gone = untilGone(res, either).then(() => false)
+    const timeUp = ms === undefined ? gone : sleep(ms, either)
+    return await Promise.race([gone, timeUp, stalls.next().then(() => true)])
+  } finally {
+    // Ends the timer and the listeners of whichever waits lost.
+    over.abort()
+  }
 }
 
 // Time for the client to read bytes already sent before a reset, since a RST makes the
@@ -123,8 +174,7 @@ export async function send(
   try {
     if (!(await sleep(options.latencyMs, signal))) return
     if (fault?.kind === 'stall' && fault.afterBytes === undefined) {
-      if (fault.ms === undefined) return await untilGone(res, signal)
-      if (!(await sleep(fault.ms, signal))) return
+      if (!(await stall(res, fault.ms, signal, options.stalls))) return
     }
     if (res.destroyed) return
     if (reply === 'reset') return resetSocket(res.socket)
@@ -135,7 +185,13 @@ export async function send(
       res.end()
       return
     }
-    await pump(res, body, fault, signal, options.hold)
+    await pump(res, body, {
+      fault,
+      signal,
+      hold: options.hold,
+      pace: pacer(options, signal),
+      stalls: options.stalls
+    })
   } finally {
     if (body instanceof Readable) body.destroy()
   }
@@ -151,19 +207,46 @@ function bodyFault(fault: Fault | undefined) {
   return undefined
 }
 
+/** Waits before writing `n` more body bytes; false when the sandbox closed meanwhile. */
+type Pace = (n: number) => Promise<boolean>
+
+/**
+ * Waits before each write until the bytes written so far and the next `n` are due at
+ * `bytesPerSecond` from the first write. Waiting before rather than after a write means no byte
+ * ever leaves early: a body of n bytes takes at least n / bytesPerSecond, as the benchmark's lower
+ * bounds assume.
+ */
+
+function pacer({ bytesPerSecond }: SendOptions, signal: AbortSignal): Pace | undefined {
+  if (!bytesPerSecond) return undefined
+  let started: number | undefined
+  let due = 0
+  return n => {
+    started ??= performance.now()
+    due += n
+    return sleep(started + (due / bytesPerSecond) * 1000 - performance.now(), signal)
+  }
+}
+
+interface PumpOptions {
+  fault: Fault | undefined
+  signal: AbortSignal
+  hold: Promise<void> | undefined
+  pace: Pace | undefined
+  stalls: StallRelease
+}
+
 // Streams the body; a cut or stall fires once there are bytes beyond afterBytes, so a body no
 // longer than afterBytes goes out whole.
 async function pump(
   res: ServerResponse,
   body: Buffer | Readable,
-  fault: Fault | undefined,
-  signal: AbortSignal,
-  hold: Promise<void> | undefined
+  { fault, signal, hold, pace, stalls }: PumpOptions
 ): Promise<void> {
   if (fault?.kind === 'trickle') return await trickle(res, body, fault.bytesPerSecond, signal)
   const pending = bodyFault(fault)
   let sent = 0
-  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? [body] : body
+  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(body) ? slices(body) : body
   for await (const data of chunks) {
     let chunk = data
     while (chunk.length > 0) {
@@ -171,6 +254,7 @@ async function pump(
         const head = chunk.subarray(0, pending.limit - sent)
         chunk = chunk.subarray(head.length)
         sent += head.length
+        if (pace && !(await pace(head.length))) return
         if (!(await writeFlushed(res, head))) return
         const f = pending.fault
         if (f.kind === 'cut') return await cut(res, f.mode, signal)
@@ -181,11 +265,11 @@ async function pump(
           continue
         }
         if (f.kind !== 'stall') return
-        const resumed = f.ms === undefined ? false : await sleep(f.ms, signal)
-        if (!resumed) return await untilGone(res, signal)
+        if (!(await stall(res, f.ms, signal, stalls))) return
         pending.limit = Infinity
         continue
       }
+      if (pace && !(await pace(chunk.length))) return
       if (!(await write(res, chunk))) return
       sent += chunk.length
       chunk = chunk.subarray(chunk.length)
@@ -230,6 +314,13 @@ async function trickle(
   }
   if (size > 0 && !(await flush())) return
   res.end()
+}
+
+/** A body held whole (a cached file) goes out in the chunks a stream would give: paced, cut and stalled alike. */
+function slices(body: Buffer, size = 64 * 1024): Buffer[] {
+  const out: Buffer[] = []
+  for (let at = 0; at < body.length; at += size) out.push(body.subarray(at, at + size))
+  return out.length > 0 ? out : [body]
 }
 
 /** Write with backpressure; false when the client went away. */

@@ -1,4 +1,4 @@
-// `npm run bench`: the bundled action (dist/index.js) on loopback fakes, each scenario against the curl script and a true lower bound.
+// `npm run bench`: the bundled action (dist/index.js) against the loopback sandbox, each scenario against the curl script and a true lower bound.
 //   npm run bench                                  every scenario, 3 alternating rounds
 //   npm run bench -- --scenario rate|mix|many|start|big|proxy [--scenario ...]
 //   npm run bench -- --rounds 1 --rate-files 40 --many-files 500 --big-mib 64 --proxy-files 50   a quick pass

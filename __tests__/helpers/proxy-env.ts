@@ -1,5 +1,5 @@
-// The proxy variables http-client reads, set per test and put back as they were after each.
-import { afterEach } from '@jest/globals'
+// The proxy variables http-client reads: none at the start of each test, and put back as they were after it.
+import { useStepEnv } from './step-env.js'
 
 export const PROXY_VARS = [
   'http_proxy',
@@ -10,17 +10,13 @@ export const PROXY_VARS = [
   'NO_PROXY'
 ]
 
-/** Restores the proxy variables after each test of the file; returns a setter that clears the others. */
+/**
+ * For a test file: each test starts with no proxy variable set (a machine's own proxy settings
+ * never leak into a test) and the environment is put back after it (useStepEnv). Returns a setter
+ * that clears the proxy variables and sets `env`.
+ */
 export function useProxyEnv(): (env: Record<string, string>) => void {
-  const saved = Object.fromEntries(PROXY_VARS.map(name => [name, process.env[name]]))
-  afterEach(() => {
-    for (const name of PROXY_VARS) {
-      if (saved[name] === undefined) delete process.env[name]
-      else process.env[name] = saved[name]
-    }
-  })
-  return env => {
-    for (const name of PROXY_VARS) delete process.env[name]
-    Object.assign(process.env, env)
-  }
+  const none = Object.fromEntries(PROXY_VARS.map(name => [name, undefined]))
+  const setEnv = useStepEnv(none)
+  return env => setEnv({ ...none, ...env })
 }

@@ -15,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { DIST, makeWorkspace, runDist } from '../runner.ts'
-import type { FakeKie } from './fake-kie.ts'
+import type { BenchHost } from './host.ts'
 
 const PROBE = path.join(import.meta.dirname, '..', 'peak-rss.cjs')
 const MINIMAL = path.join(import.meta.dirname, 'minimal-client.ts')
@@ -37,7 +37,7 @@ export function bundleArgs(): string[] {
 
 export interface ActionRun {
   ms: number
-  /** From spawning the process to the first request reaching the fake (ms). */
+  /** From spawning the process to the first request reaching the host (ms). */
   startupMs: number
   rssKib: number
   failed: number
@@ -54,7 +54,7 @@ export interface ActionRun {
 
 /** One run of the bundle (dist/index.js or `--dist`) as the runner runs it, at default settings but `concurrency`. */
 export async function runAction(
-  fake: FakeKie,
+  host: BenchHost,
   urls: string[],
   concurrency: number,
   expectBytes: number
@@ -63,12 +63,12 @@ export async function runAction(
   const rssFile = path.join(path.dirname(workspace.dir), 'rss')
   // A file, not `urls`: 10,000 URLs are more than one environment variable may hold.
   writeFileSync(path.join(workspace.dir, 'urls.txt'), urls.join('\n'))
-  fake.reset()
+  host.reset()
   try {
     const run = await runDist(
       {
-        'api-key': fake.apiKey,
-        'base-url': fake.baseUrl,
+        'api-key': host.apiKey,
+        'base-url': host.baseUrl,
         'urls-file': 'urls.txt',
         concurrency: String(concurrency)
       },
@@ -92,15 +92,16 @@ export async function runAction(
         `action run failed (exit ${run.code}, ${files.length} entries, ${bytes} of ${expectBytes} bytes):\n${run.log.slice(-2000)}`
       )
     }
+    const counters = host.counters()
     const all = run.log.split('\n').filter(line => line !== '')
     const lines = all.filter(line => !line.startsWith('::debug::'))
     return {
       ms: run.ms,
-      startupMs: (fake.counters.firstRequestEpoch ?? NaN) - run.startedAt,
+      startupMs: (counters.firstRequestEpoch ?? NaN) - run.startedAt,
       rssKib: Number(readFileSync(rssFile, 'utf8')),
       failed,
-      apiCalls: fake.counters.apiCalls,
-      rateLimited: fake.counters.rateLimited,
+      apiCalls: counters.apiCalls,
+      rateLimited: counters.rateLimited,
       logLines: lines.length,
       masks: lines.filter(line => line.startsWith('::add-mask::')).length,
       debugLines: all.length - lines.length
@@ -113,7 +114,7 @@ export async function runAction(
 export interface PlainRun {
   ms: number
   failed: number
-  /** From spawning to the first request reaching the fake (ms). */
+  /** From spawning to the first request reaching the host (ms). */
   startupMs: number
 }
 
@@ -131,20 +132,20 @@ xargs -P "$C" -n 1 bash -c 'resolve_and_fetch "$0"' < "$LIST"
 
 /** Runs the curl script; a file it did not get counts as failed (it has no retries of its own). */
 export async function runScript(
-  fake: FakeKie,
+  host: BenchHost,
   urls: string[],
   concurrency: number
 ): Promise<PlainRun> {
-  return runPlain(fake, urls, out => ['bash', ['-c', SCRIPT], { C: String(concurrency), OUT: out }])
+  return runPlain(host, urls, out => ['bash', ['-c', SCRIPT], { C: String(concurrency), OUT: out }])
 }
 
 /** Runs scripts/bench/minimal-client.ts: the least work per file, in Node. */
 export async function runMinimal(
-  fake: FakeKie,
+  host: BenchHost,
   urls: string[],
   concurrency: number
 ): Promise<PlainRun> {
-  return runPlain(fake, urls, out => [
+  return runPlain(host, urls, out => [
     process.execPath,
     [MINIMAL],
     { C: String(concurrency), OUT: out }
@@ -152,7 +153,7 @@ export async function runMinimal(
 }
 
 async function runPlain(
-  fake: FakeKie,
+  host: BenchHost,
   urls: string[],
   command: (out: string) => [string, string[], Record<string, string>]
 ): Promise<PlainRun> {
@@ -161,13 +162,13 @@ async function runPlain(
   const out = path.join(dir, 'out')
   writeFileSync(list, urls.join('\n') + '\n')
   mkdirSync(out)
-  fake.reset()
+  host.reset()
   try {
     const [file, args, env] = command(out)
     const startedAt = Date.now()
     const started = performance.now()
     await promisify(execFile)(file, args, {
-      env: { ...process.env, BASE: fake.baseUrl, KEY: fake.apiKey, LIST: list, ...env },
+      env: { ...process.env, BASE: host.baseUrl, KEY: host.apiKey, LIST: list, ...env },
       maxBuffer: 1 << 26
     }).catch(() => undefined)
     const ms = performance.now() - started
@@ -183,7 +184,7 @@ async function runPlain(
     return {
       ms,
       failed: urls.length - present,
-      startupMs: (fake.counters.firstRequestEpoch ?? NaN) - startedAt
+      startupMs: (host.counters().firstRequestEpoch ?? NaN) - startedAt
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -191,13 +192,13 @@ async function runPlain(
 }
 
 /** The start-up floor: a bare `node -e` that sends one request; ms from spawn to its arrival. */
-export async function runFloor(fake: FakeKie): Promise<number> {
-  fake.reset()
-  const code = `require('http').request(${JSON.stringify(`${fake.baseUrl}/api/v1/common/download-url`)}, { method: 'POST' }, r => r.resume()).end('{}')`
+export async function runFloor(host: BenchHost): Promise<number> {
+  host.reset()
+  const code = `require('http').request(${JSON.stringify(`${host.baseUrl}/api/v1/common/download-url`)}, { method: 'POST' }, r => r.resume()).end('{}')`
   const startedAt = Date.now()
   const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
   await new Promise(resolve => child.on('close', resolve))
-  return (fake.counters.firstRequestEpoch ?? NaN) - startedAt
+  return (host.counters().firstRequestEpoch ?? NaN) - startedAt
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   runMinimal,
   runScript
 } from './contenders.ts'
-import { FakeKie } from './fake-kie.ts'
+import { BenchHost } from './host.ts'
 import { alternate, mark, median, mib, note, sec } from './report.ts'
 
 export interface Options {
@@ -36,7 +36,7 @@ function seeded(seed: number): () => number {
 }
 
 function race(
-  fake: FakeKie,
+  host: BenchHost,
   urls: string[],
   concurrency: number,
   bytes: number,
@@ -44,9 +44,9 @@ function race(
   label: (round: number, r: { action?: ActionRun; script?: PlainRun }) => string
 ) {
   const contenders: Record<string, () => Promise<ActionRun | PlainRun>> = {
-    action: () => runAction(fake, urls, concurrency, bytes)
+    action: () => runAction(host, urls, concurrency, bytes)
   }
-  if (options.script) contenders.script = () => runScript(fake, urls, concurrency)
+  if (options.script) contenders.script = () => runScript(host, urls, concurrency)
   return alternate(options.rounds, contenders, (round, r) =>
     console.log(
       `    round ${round}: ${label(round, r as { action?: ActionRun; script?: PlainRun })}`
@@ -64,12 +64,16 @@ export async function rateScenario(options: Options): Promise<void> {
   console.log(
     `\n(a) rate: ${N} x ${SIZE / 1024} KiB behind a token bucket of ${RATE} req/s (burst ${BURST}), body-style 429 without Retry-After, API ${API_MS} ms`
   )
-  const fake = await FakeKie.start({
+  const host = await BenchHost.start({
     apiLatencyMs: API_MS,
-    bucket: { ratePerSecond: RATE, burst: BURST }
+    rateLimit: { ratePerSecond: RATE, burst: BURST }
   })
   try {
-    const urls = Array.from({ length: N }, (_, i) => fake.add(`rate-${i}.png`, SIZE))
+    const urls = await host.addAll(
+      N,
+      i => `rate-${i}.png`,
+      () => SIZE
+    )
     const pace = (N / RATE) * 1000
     const bound = (Math.max(0, N - BURST) / RATE) * 1000 + API_MS
     console.log(
@@ -77,7 +81,7 @@ export async function rateScenario(options: Options): Promise<void> {
     )
     for (const C of [4, 8, 16]) {
       console.log(`  concurrency ${C}:`)
-      const r = await race(fake, urls, C, N * SIZE, options, (_, x) =>
+      const r = await race(host, urls, C, N * SIZE, options, (_, x) =>
         [
           x.action &&
             `action ${sec(x.action.ms)}, ${x.action.failed} failed, ${perFile(x.action.apiCalls, N)} API calls/file`,
@@ -112,7 +116,7 @@ export async function rateScenario(options: Options): Promise<void> {
       }
     }
   } finally {
-    await fake.close()
+    await host.close()
   }
 }
 
@@ -130,9 +134,17 @@ export async function mixScenario(options: Options): Promise<void> {
   console.log(
     `\n(b) mix: 40 images (1-3 MiB) + 6 videos (30-60 MiB) = ${mib(total)}; API ${API_MS} ms, first byte ${FB_MS} ms, 25 MiB/s per connection`
   )
-  const fake = await FakeKie.start({ apiLatencyMs: API_MS, firstByteMs: FB_MS, bytesPerSecond: B })
+  const host = await BenchHost.start({
+    apiLatencyMs: API_MS,
+    fileLatencyMs: FB_MS,
+    bytesPerSecond: B
+  })
   try {
-    const urls = sizes.map((size, i) => fake.add(`mix-${i}.${i < 40 ? 'png' : 'mp4'}`, size))
+    const urls = await host.addAll(
+      sizes.length,
+      i => `mix-${i}.${i < 40 ? 'png' : 'mp4'}`,
+      i => sizes[i]
+    )
     const N = sizes.length
     const own = (s: number): number => FB_MS + (s / B) * 1000
     const busy = sizes.reduce((sum, s) => sum + own(s), 0)
@@ -152,7 +164,7 @@ export async function mixScenario(options: Options): Promise<void> {
       console.log(
         `                = max(${sec(tConn)}, ${sec(tFile)}, ${sec(tApi)}) = ${sec(bound)}   (a client that splits files into ranges: ${sec(Math.max(tConn, tApi))})`
       )
-      const r = await race(fake, urls, C, total, options, (_, x) =>
+      const r = await race(host, urls, C, total, options, (_, x) =>
         [
           x.action && `action ${sec(x.action.ms)} (${(x.action.ms / bound).toFixed(2)} x bound)`,
           x.script && `script ${sec(x.script.ms)}`
@@ -171,7 +183,7 @@ export async function mixScenario(options: Options): Promise<void> {
       if (r.script) note('curl script', `${sec(median(r.script.map(s => s.ms)))} median`)
     }
   } finally {
-    await fake.close()
+    await host.close()
   }
 }
 
@@ -181,18 +193,22 @@ export async function manyScenario(options: Options): Promise<void> {
   const SIZE = 2048
   const C = 16
   console.log(`\n(c) many: ${N} x ${SIZE / 1024} KiB, concurrency ${C}, no latency`)
-  const fake = await FakeKie.start()
+  const host = await BenchHost.start()
   try {
-    const urls = Array.from({ length: N }, (_, i) => fake.add(`many-${i}.png`, SIZE))
+    const urls = await host.addAll(
+      N,
+      i => `many-${i}.png`,
+      () => SIZE
+    )
     console.log(
       '  yardstick: scripts/bench/minimal-client.ts (POST, GET, sha256, temp file, rename; no logging, no retries)'
     )
-    const one = await runAction(fake, urls.slice(0, 1), C, SIZE)
+    const one = await runAction(host, urls.slice(0, 1), C, SIZE)
     const contenders: Record<string, () => Promise<ActionRun | PlainRun>> = {
-      action: () => runAction(fake, urls, C, N * SIZE),
-      minimal: () => runMinimal(fake, urls, C)
+      action: () => runAction(host, urls, C, N * SIZE),
+      minimal: () => runMinimal(host, urls, C)
     }
-    if (options.script) contenders.script = () => runScript(fake, urls, C)
+    if (options.script) contenders.script = () => runScript(host, urls, C)
     const r = (await alternate(options.rounds, contenders, (round, x) =>
       console.log(
         `    round ${round}: ${Object.entries(x)
@@ -238,7 +254,7 @@ export async function manyScenario(options: Options): Promise<void> {
     note('action peak RSS', mib(Math.max(...r.action.map(a => a.rssKib)) * 1024))
     if (r.script) note('curl script', `${sec(median(r.script.map(s => s.ms)))} median`)
   } finally {
-    await fake.close()
+    await host.close()
   }
 }
 
@@ -246,17 +262,17 @@ export async function manyScenario(options: Options): Promise<void> {
 export async function startScenario(options: Options): Promise<void> {
   const samples = Math.max(5, options.rounds * 3)
   console.log(`\n(d) start-up to first request, ${samples} alternating samples`)
-  const fake = await FakeKie.start()
+  const host = await BenchHost.start()
   try {
-    const urls = [fake.add('start.png', 1024)]
+    const urls = [await host.add('start.png', 1024)]
     // One of each first, not counted: the page cache and the bundle's first read.
-    await runAction(fake, urls, 4, 1024)
-    await runFloor(fake)
+    await runAction(host, urls, 4, 1024)
+    await runFloor(host)
     const contenders: Record<string, () => Promise<number>> = {
-      action: async () => (await runAction(fake, urls, 4, 1024)).startupMs,
-      floor: () => runFloor(fake)
+      action: async () => (await runAction(host, urls, 4, 1024)).startupMs,
+      floor: () => runFloor(host)
     }
-    if (options.script) contenders.script = async () => (await runScript(fake, urls, 4)).startupMs
+    if (options.script) contenders.script = async () => (await runScript(host, urls, 4)).startupMs
     const r = await alternate(samples, contenders, () => {})
     const action = median(r.action)
     const floor = median(r.floor)
@@ -272,7 +288,7 @@ export async function startScenario(options: Options): Promise<void> {
     )
     if (r.script) note('curl script', `${median(r.script).toFixed(0)} ms median`)
   } finally {
-    await fake.close()
+    await host.close()
   }
 }
 
@@ -283,18 +299,18 @@ export async function bigScenario(options: Options): Promise<void> {
   console.log(
     '  yardsticks: the curl script (no hash), and scripts/bench/minimal-client.ts (Node: GET, sha256, write) for what Node itself reaches on this machine'
   )
-  const fake = await FakeKie.start()
+  const host = await BenchHost.start()
   try {
-    const urls = [fake.add('big.mp4', size)]
+    const urls = [await host.add('big.mp4', size)]
     const rate = (ms: number): number => size / MiB / (ms / 1000)
     // The disk is timed between the runs, in the same rounds: how fast it takes writes changes
     // with what the kernel still has to flush from the run before.
     const contenders: Record<string, () => Promise<ActionRun | PlainRun>> = {
-      action: () => runAction(fake, urls, 4, size),
-      minimal: () => runMinimal(fake, urls, 1),
+      action: () => runAction(host, urls, 4, size),
+      minimal: () => runMinimal(host, urls, 1),
       disk: async () => ({ ms: await runDiskFloor(size), failed: 0, startupMs: 0 })
     }
-    if (options.script) contenders.script = () => runScript(fake, urls, 1)
+    if (options.script) contenders.script = () => runScript(host, urls, 1)
     const hashMs = median([hashFloor(size), hashFloor(size), hashFloor(size)])
     const r = (await alternate(options.rounds, contenders, (round, x) => {
       const a = x.action as ActionRun
@@ -331,6 +347,6 @@ export async function bigScenario(options: Options): Promise<void> {
       note('curl script (no hash)', `${rate(median(r.script.map(s => s.ms))).toFixed(0)} MiB/s`)
     }
   } finally {
-    await fake.close()
+    await host.close()
   }
 }
