@@ -28,6 +28,11 @@ export interface PrismProxy {
   /** Everything Prism printed so far, stdout and stderr, without colour codes. */
   log: () => string
   /**
+   * Resolves once the log matches `pattern`. Prism prints about a request after it has answered
+   * it, so an answer alone does not mean that its lines are in the log yet.
+   */
+  logged: (pattern: RegExp, timeoutMs?: number) => Promise<void>
+  /**
    * Every refusal so far, with what was sent and why: Prism logs only "Invalid request" even at
    * -v debug, and puts the violated rules in the answer alone.
    */
@@ -60,6 +65,8 @@ export async function startPrismProxy(
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } }
   )
   let log = ''
+  /** Callers of logged() still waiting, each told on every chunk until its pattern matches. */
+  const watchers = new Set<() => void>()
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   const prismUrl = await new Promise<string>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 30_000
@@ -70,6 +77,7 @@ export async function startPrismProxy(
     let settled = false
     const onData = (d: Buffer): void => {
       log += d.toString().replace(ANSI, '')
+      for (const check of watchers) check()
       const m = LISTENING.exec(log)
       if (m && !settled) {
         settled = true
@@ -109,6 +117,21 @@ export async function startPrismProxy(
     url: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`,
     prismUrl,
     log: () => log,
+    logged: (pattern, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!pattern.test(log)) return
+          watchers.delete(check)
+          clearTimeout(timer)
+          resolve()
+        }
+        const timer = setTimeout(() => {
+          watchers.delete(check)
+          reject(new Error(`Prism logged nothing matching ${pattern} within ${timeoutMs} ms`))
+        }, timeoutMs)
+        watchers.add(check)
+        check()
+      }),
     refusals: () => [...refusals],
     close: async () => {
       recorder.closeAllConnections()
