@@ -191,6 +191,7 @@ export class Assembly {
       throw error
     } finally {
       watchdog.stop()
+      await writer.settled()
       // A proposal to share this segment's rest is moot now: no need to wait for its answer.
       if (this.table.close(seg)) this.dropProposal.abort()
     }

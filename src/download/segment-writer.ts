@@ -32,6 +32,8 @@ export interface SegmentWriterOptions {
  */
 export class SegmentWriter extends Writable {
   private readonly options: SegmentWriterOptions
+  /** The write under way, if any: a destroyed stream does not wait for it (see settled()). */
+  private pending: Promise<void> = Promise.resolve()
 
   constructor(options: SegmentWriterOptions) {
     super({ highWaterMark: 64 * 1024 })
@@ -49,6 +51,15 @@ export class SegmentWriter extends Writable {
     )
   }
 
+  /**
+   * Resolves once the last write is on disk and the table knows it. A response that breaks
+   * destroys the writer at once, with a write possibly still in the thread pool: its segment's
+   * next try must start after it, or that write's late news would move the segment back.
+   */
+  settled(): Promise<void> {
+    return this.pending
+  }
+
   private put(buffers: Buffer[], done: (e?: Error | null) => void): void {
     const { table, seg, handle, hash, onWritten } = this.options
     let length = 0
@@ -60,9 +71,12 @@ export class SegmentWriter extends Writable {
     // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
     // and a failed write fails the whole download, hash and all.
     if (hash) for (const piece of pieces) hash.update(piece)
-    write.then(() => {
+    const recorded = write.then(() => {
       table.written(seg, claim)
       if (claim.bytes > 0) onWritten(claim.bytes)
+    })
+    this.pending = recorded.catch(() => {})
+    recorded.then(() => {
       if (claim.overrun) {
         done(new TransferError('file host sent more bytes than it announced', { retryable: true }))
       } else done(claim.stopping ? new StopAtEnd() : null)
