@@ -319,7 +319,7 @@ for (const name of Object.keys(exports)) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(834);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(821);
 // Entry point of the bundled action: the runner executes dist/index.js, built from this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
@@ -329,7 +329,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 834:
+/***/ 821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4953,105 +4953,60 @@ const realClock = {
 
 ;// CONCATENATED MODULE: external "node:events"
 const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-;// CONCATENATED MODULE: ./src/download/decode.ts
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
+;// CONCATENATED MODULE: ./src/util/memory.ts
+// Keeps memory flat for big batches and big files: a small young generation, and a minor GC every few MiB streamed.
 
 
-const CODINGS = {
-    identity: 'identity',
-    gzip: 'gzip',
-    'x-gzip': 'gzip',
-    deflate: 'deflate',
-    br: 'br'
-};
 /**
- * The codings of a Content-Encoding header in the order the host applied them (identity left
- * out), or a final error for one this action cannot undo: saving still-encoded bytes under the
- * file's name is the mistake this module exists to prevent.
+ * Every chunk a socket reads is a fresh Buffer whose memory V8 returns only after a GC. At
+ * hundreds of MiB/s, tens of MiB of chunks already written out pile up before V8 collects
+ * (measured with `npm run bench -- --scenario big`: 1 GiB peaks at ~145 MiB RSS without this,
+ * ~90 MiB with it). A minor GC of a small young generation takes well under a millisecond; one
+ * every 2 MiB costs no measurable throughput.
  */
-function parseContentEncoding(header) {
-    const text = Array.isArray(header) ? header.join(',') : (header ?? '');
-    const codings = [];
-    for (const token of text.split(',')) {
-        const name = token.trim().toLowerCase();
-        if (name === '')
-            continue;
-        const coding = CODINGS[name];
-        if (!coding) {
-            throw new TransferError(`file host sent the body with Content-Encoding "${oneLine(name, 40)}", which this action cannot decode`);
-        }
-        if (coding !== 'identity')
-            codings.push(coding);
-    }
-    return codings;
-}
+const RELEASE_EVERY_BYTES = 2 * 1024 * 1024;
+let gc = null;
+let sinceLast = 0;
 /**
- * Decoders for `codings`, in the order the body must pass through them (the last coding applied
- * is undone first). An empty list is an identity body.
+ * Called once at start. The runner starts `node dist/index.js` without flags, so the tuning is
+ * done here: V8 otherwise grows the young generation to 64 MiB for this process's many short-lived
+ * request objects, of which under 2 MiB survive (1,000 files peaked at ~150 MiB RSS, ~113 MiB
+ * with a young generation kept at its initial size, at the same wall time).
  *
- * "deflate" is meant to be zlib-wrapped (RFC 9110), but some hosts send raw deflate and browsers
- * accept both; for the outermost coding the first two bytes of `body` tell which (a zlib header
- * is CM=8 and a multiple of 31), read ahead and put back.
+ * Kept after the start-up work of issue 13 because it still pays for itself, measured on bundles
+ * built with and without it (`npm run bench -- --scenario big|many|start --dist ...`, 2-core machine):
+ * the 1 GiB file peaks at 82-84 MiB RSS with it and 111-112 MiB without (the target is 100 MiB),
+ * 10,000 small files at 255-261 MiB with it and 376-394 MiB without, at the same wall time;
+ * its own cost at start is 3-4 ms (flags ~2.5 ms, the `gc` context ~1.2 ms), below the start-up
+ * scenario's noise (86-91 ms with it, 95 ms without).
+ *
+ * Safe when refused: V8 ignores a flag it does not know (with a line on stderr, no exception),
+ * and if `gc` was not exposed its lookup throws, leaving `gc` null; streamed() then does nothing
+ * and memory is left to V8's defaults.
  */
-async function decoders(codings, body) {
-    const chain = [];
-    if (codings.length === 0)
-        return chain;
-    // Loaded on first use: most hosts send files as they are, and zlib costs ~4 ms of start-up.
-    const { default: zlib } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23));
-    for (let i = codings.length - 1; i >= 0; i--) {
-        const coding = codings[i];
-        if (coding === 'gzip')
-            chain.push(zlib.createGunzip());
-        else if (coding === 'br')
-            chain.push(zlib.createBrotliDecompress());
-        else if (i === codings.length - 1 && !isZlibHeader(await peek(body, 2))) {
-            chain.push(zlib.createInflateRaw());
-        }
-        else
-            chain.push(zlib.createInflate());
+function tuneHeap() {
+    try {
+        external_node_v8_default().setFlagsFromString('--semi-space-growth-factor=1');
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        gc = external_node_vm_default().runInNewContext('gc');
     }
-    return chain;
-}
-function isZlibHeader(head) {
-    return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
-}
-/** The first `n` bytes of a stream (fewer if it ends first), left in place for whoever reads it next. */
-async function peek(stream, n) {
-    const chunks = [];
-    let size = 0;
-    while (size < n && !stream.readableEnded) {
-        if (stream.destroyed)
-            throw stream.errored ?? new Error('the body closed early');
-        const chunk = stream.read();
-        if (chunk === null)
-            await change(stream);
-        else {
-            chunks.push(chunk);
-            size += chunk.length;
-        }
+    catch {
+        gc = null;
     }
-    const head = Buffer.concat(chunks);
-    if (head.length > 0)
-        stream.unshift(head);
-    return head;
 }
-/** Resolves at the stream's next 'readable', 'end' or 'close'; rejects on 'error'. */
-function change(stream) {
-    return new Promise((resolve, reject) => {
-        const settle = (error) => {
-            for (const event of ['readable', 'end', 'close'])
-                stream.off(event, ok);
-            stream.off('error', settle);
-            if (error)
-                reject(error);
-            else
-                resolve();
-        };
-        const ok = () => settle();
-        for (const event of ['readable', 'end', 'close'])
-            stream.on(event, ok);
-        stream.on('error', settle);
-    });
+/** Counts streamed bytes (across all downloads) and runs a minor GC every RELEASE_EVERY_BYTES. */
+function streamed(bytes) {
+    sinceLast += bytes;
+    if (sinceLast < RELEASE_EVERY_BYTES)
+        return;
+    sinceLast = 0;
+    gc?.({ type: 'minor' });
 }
 
 ;// CONCATENATED MODULE: external "node:http"
@@ -5060,6 +5015,8 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/util/retry.ts
 // The one retry policy for API calls and downloads: which failures to retry, how long to wait, and the log line.
 
@@ -5286,6 +5243,7 @@ function maskProxyCredentials(proxy) {
 
 
 
+
 /**
  * The slowest transfer worth waiting for: a body that brings fewer bytes than this per second,
  * averaged over `timeout` seconds, is abandoned like a stall (a trickle of one byte a second
@@ -5320,7 +5278,7 @@ class Http {
      * Sends one request and returns once the status line and headers arrived. An abort of `signal`
      * destroys the request at once, before or after the headers, and rejects with CancelledError.
      */
-    async request(method, url, what, headers = {}, body, signal) {
+    async request({ method, url, what, headers = {}, body, signal }) {
         if (signal?.aborted)
             throw new CancelledError();
         const parsedUrl = new URL(url);
@@ -5440,13 +5398,27 @@ class Watchdog {
         clearInterval(this.window);
     }
 }
+/** Passes a body through, feeding its Watchdog and counting the bytes that came. */
+class WatchdogMeter extends external_node_stream_namespaceObject.Transform {
+    bytes = 0;
+    watchdog;
+    constructor(watchdog) {
+        super();
+        this.watchdog = watchdog;
+    }
+    _transform(chunk, _encoding, done) {
+        this.watchdog.touch(chunk.length);
+        this.bytes += chunk.length;
+        done(null, chunk);
+    }
+}
 /**
  * Reads a whole (small) body as text, refusing more than `maxBytes`, and abandoning it by the
  * Watchdog's rules over `timeoutMs`, or when it is not complete within `wholeMs` (an API answer is
  * a few KiB: one that flows at 4 KiB/s for minutes is not an answer). An abort of `signal` (the
  * one given to Http.request) rejects with CancelledError.
  */
-async function readText(message, what, maxBytes, timeoutMs, signal, wholeMs = Infinity) {
+async function readText(message, { what, maxBytes, timeoutMs, signal, wholeMs = Infinity }) {
     const chunks = [];
     let size = 0;
     const abandon = (reason) => void message.destroy(new TransferError(`${what}: ${reason}`, { retryable: true }));
@@ -5478,62 +5450,6 @@ async function readText(message, what, maxBytes, timeoutMs, signal, wholeMs = In
         clearTimeout(whole);
     }
     return Buffer.concat(chunks).toString('utf8');
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
-;// CONCATENATED MODULE: ./src/util/memory.ts
-// Keeps memory flat for big batches and big files: a small young generation, and a minor GC every few MiB streamed.
-
-
-/**
- * Every chunk a socket reads is a fresh Buffer whose memory V8 returns only after a GC. At
- * hundreds of MiB/s, tens of MiB of chunks already written out pile up before V8 collects
- * (measured with `npm run bench -- --scenario big`: 1 GiB peaks at ~145 MiB RSS without this,
- * ~90 MiB with it). A minor GC of a small young generation takes well under a millisecond; one
- * every 2 MiB costs no measurable throughput.
- */
-const RELEASE_EVERY_BYTES = 2 * 1024 * 1024;
-let gc = null;
-let sinceLast = 0;
-/**
- * Called once at start. The runner starts `node dist/index.js` without flags, so the tuning is
- * done here: V8 otherwise grows the young generation to 64 MiB for this process's many short-lived
- * request objects, of which under 2 MiB survive (1,000 files peaked at ~150 MiB RSS, ~113 MiB
- * with a young generation kept at its initial size, at the same wall time).
- *
- * Kept after the start-up work of issue 13 because it still pays for itself, measured on bundles
- * built with and without it (`npm run bench -- --scenario big|many|start --dist ...`, 2-core machine):
- * the 1 GiB file peaks at 82-84 MiB RSS with it and 111-112 MiB without (the target is 100 MiB),
- * 10,000 small files at 255-261 MiB with it and 376-394 MiB without, at the same wall time;
- * its own cost at start is 3-4 ms (flags ~2.5 ms, the `gc` context ~1.2 ms), below the start-up
- * scenario's noise (86-91 ms with it, 95 ms without).
- *
- * Safe when refused: V8 ignores a flag it does not know (with a line on stderr, no exception),
- * and if `gc` was not exposed its lookup throws, leaving `gc` null; streamed() then does nothing
- * and memory is left to V8's defaults.
- */
-function tuneHeap() {
-    try {
-        external_node_v8_default().setFlagsFromString('--semi-space-growth-factor=1');
-        external_node_v8_default().setFlagsFromString('--expose-gc');
-        gc = external_node_vm_default().runInNewContext('gc');
-    }
-    catch {
-        gc = null;
-    }
-}
-/** Counts streamed bytes (across all downloads) and runs a minor GC every RELEASE_EVERY_BYTES. */
-function streamed(bytes) {
-    sinceLast += bytes;
-    if (sinceLast < RELEASE_EVERY_BYTES)
-        return;
-    sinceLast = 0;
-    gc?.({ type: 'minor' });
 }
 
 ;// CONCATENATED MODULE: ./src/download/small.ts
@@ -5592,14 +5508,583 @@ async function readSmallBody(message, size, timeoutMs, signal) {
     return { body, sha256: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(body).digest('hex') };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/download/decode.ts
+
+
+const CODINGS = {
+    identity: 'identity',
+    gzip: 'gzip',
+    'x-gzip': 'gzip',
+    deflate: 'deflate',
+    br: 'br'
+};
+/**
+ * The codings of a Content-Encoding header in the order the host applied them (identity left
+ * out), or a final error for one this action cannot undo: saving still-encoded bytes under the
+ * file's name is the mistake this module exists to prevent.
+ */
+function parseContentEncoding(header) {
+    const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+    const codings = [];
+    for (const token of text.split(',')) {
+        const name = token.trim().toLowerCase();
+        if (name === '')
+            continue;
+        const coding = CODINGS[name];
+        if (!coding) {
+            throw new TransferError(`file host sent the body with Content-Encoding "${oneLine(name, 40)}", which this action cannot decode`);
+        }
+        if (coding !== 'identity')
+            codings.push(coding);
+    }
+    return codings;
+}
+/**
+ * Decoders for `codings`, in the order the body must pass through them (the last coding applied
+ * is undone first). An empty list is an identity body.
+ *
+ * "deflate" is meant to be zlib-wrapped (RFC 9110), but some hosts send raw deflate and browsers
+ * accept both; for the outermost coding the first two bytes of `body` tell which (a zlib header
+ * is CM=8 and a multiple of 31), read ahead and put back.
+ */
+async function decoders(codings, body) {
+    const chain = [];
+    if (codings.length === 0)
+        return chain;
+    // Loaded on first use: most hosts send files as they are, and zlib costs ~4 ms of start-up.
+    const { default: zlib } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 522, 23));
+    for (let i = codings.length - 1; i >= 0; i--) {
+        const coding = codings[i];
+        if (coding === 'gzip')
+            chain.push(zlib.createGunzip());
+        else if (coding === 'br')
+            chain.push(zlib.createBrotliDecompress());
+        else if (i === codings.length - 1 && !isZlibHeader(await peek(body, 2))) {
+            chain.push(zlib.createInflateRaw());
+        }
+        else
+            chain.push(zlib.createInflate());
+    }
+    return chain;
+}
+/** A body's decoders, and the first error any of them met: the body does not decode. */
+class Decoding {
+    codings;
+    error = null;
+    constructor(codings) {
+        this.codings = codings;
+    }
+    /** The decoders for `body` (see decoders()), watched for errors. */
+    async chain(body) {
+        const chain = await decoders(this.codings, body);
+        for (const decoder of chain)
+            decoder.once('error', (e) => (this.error ??= e));
+        return chain;
+    }
+    /** Why the body failed, when a decoder failed: a retryable error naming the codings; else null. */
+    failure() {
+        if (this.error === null)
+            return null;
+        return new TransferError(`could not decode the ${this.codings.join(', ')} body: ${oneLine(this.error.message, 100)}`, { retryable: true });
+    }
+}
+function isZlibHeader(head) {
+    return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
+}
+/** The first `n` bytes of a stream (fewer if it ends first), left in place for whoever reads it next. */
+async function peek(stream, n) {
+    const chunks = [];
+    let size = 0;
+    while (size < n && !stream.readableEnded) {
+        if (stream.destroyed)
+            throw stream.errored ?? new Error('the body closed early');
+        const chunk = stream.read();
+        if (chunk === null)
+            await change(stream);
+        else {
+            chunks.push(chunk);
+            size += chunk.length;
+        }
+    }
+    const head = Buffer.concat(chunks);
+    if (head.length > 0)
+        stream.unshift(head);
+    return head;
+}
+/** Resolves at the stream's next 'readable', 'end' or 'close'; rejects on 'error'. */
+function change(stream) {
+    return new Promise((resolve, reject) => {
+        const settle = (error) => {
+            for (const event of ['readable', 'end', 'close'])
+                stream.off(event, ok);
+            stream.off('error', settle);
+            if (error)
+                reject(error);
+            else
+                resolve();
+        };
+        const ok = () => settle();
+        for (const event of ['readable', 'end', 'close'])
+            stream.on(event, ok);
+        stream.on('error', settle);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/download/part-answer.ts
+
+function checkPartAnswer(answer, asked) {
+    const status = answer.statusCode ?? 0;
+    if (status === 200)
+        return 'whole';
+    if (status === 403 || status === 400)
+        return 'refused';
+    if (status !== 206)
+        return 'status';
+    const { headers } = answer;
+    // The same object, proven: a 206 without the ETag, or with another, may be another version.
+    if (headers.etag !== asked.etag)
+        return 'other-version';
+    const range = contentRange(headers['content-range']);
+    const length = contentLength(headers);
+    const exact = range !== null &&
+        range.start === asked.from &&
+        range.end === asked.last &&
+        range.total === asked.size &&
+        (length === null || length === asked.last - asked.from + 1) &&
+        ['identity', ''].includes((headers['content-encoding'] ?? '').trim());
+    return exact ? 'ok' : 'not-the-range';
+}
+/** The host answered a ranged request with the whole object, or not provably from the same object. */
+class RangeIgnored extends Error {
+}
+/** The error a part fails with for a verdict other than `ok`; `what` names the part. */
+function partFailure(verdict, status, what) {
+    switch (verdict) {
+        case 'whole':
+        case 'other-version':
+            return new RangeIgnored();
+        case 'refused':
+            // Asking again with this URL is pointless; a download that needs the range after all asks
+            // the caller for a fresh one.
+            return new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
+                retryable: true,
+                refreshUrl: true
+            });
+        case 'status':
+            return new TransferError(`${what}: answered HTTP ${status}`, { retryable: true });
+        case 'not-the-range':
+            return new TransferError(`${what}: the answer is not the range asked for`, {
+                retryable: true
+            });
+    }
+}
+/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
+function versionChanged(what) {
+    return new TransferError(`${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`, { retryable: true });
+}
+/** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
+function contentRange(value) {
+    const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
+    if (!m)
+        return null;
+    return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
+}
+/** Content-Length as a number; null when absent or not digits. */
+function contentLength(headers) {
+    const value = headers['content-length'];
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+;// CONCATENATED MODULE: ./src/download/main-answer.ts
+
+
+
+
+/**
+ * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
+ * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
+ */
+function fileFacts(message) {
+    const status = message.statusCode ?? 0;
+    if (status === 206) {
+        throw new TransferError('file host answered 206 Partial Content to a request for the whole file', { retryable: true });
+    }
+    if (status !== 200) {
+        throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
+            retryable: true
+        });
+    }
+    const { headers } = message;
+    const codings = parseContentEncoding(headers['content-encoding']);
+    const wireLength = contentLength(headers);
+    const rangeTotal = wholeRange(headers['content-range'], wireLength);
+    const etag = headers.etag;
+    return {
+        contentType: headers['content-type'] ?? null,
+        codings,
+        wireLength,
+        // The encoded length says nothing of the decoded size.
+        size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
+        etag: etag && !etag.startsWith('W/') ? etag : null,
+        acceptRanges: (headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
+    };
+}
+/** The total of a Content-Range that spans the whole body (null without one); throws for any other. */
+function wholeRange(header, wireLength) {
+    if (header === undefined)
+        return null;
+    const range = contentRange(header);
+    const whole = range !== null &&
+        range.total !== null &&
+        range.start === 0 &&
+        range.end === range.total - 1 &&
+        (wireLength === null || wireLength === range.total);
+    if (!whole) {
+        throw new TransferError(`file host sent Content-Range "${oneLine(scrub(header), 60)}", which is not the whole file`, { retryable: true });
+    }
+    return range.total;
+}
+/*
+ * Only against a strong validator. Bytes of two versions of an object must never be joined, and
+ * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
+ * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
+ * Last-Modified alone) is never split. Nor is a body with a Content-Encoding (ranges would count
+ * encoded bytes), without a Content-Length, or from a host that says `Accept-Ranges: none`.
+ */
+/** Whether a file this answer describes may be fetched in Range parts at all. */
+function maySplit(facts, thresholdBytes) {
+    return (facts.etag !== null &&
+        facts.acceptRanges &&
+        facts.codings.length === 0 &&
+        facts.wireLength !== null &&
+        facts.size !== null &&
+        facts.size >= thresholdBytes);
+}
+/**
+ * The error for a main stream that ended short, or null when it brought all it should: node ends
+ * a body quietly when the peer closes cleanly too early, the counts are the proof.
+ */
+function cutShort(facts, body) {
+    const { codings, wireLength, size } = facts;
+    const short = !body.complete ||
+        (wireLength !== null && body.wire !== wireLength) ||
+        (body.end !== Infinity && body.pos !== body.end);
+    if (!short)
+        return null;
+    const encoded = codings.length > 0;
+    const of = encoded ? wireLength : size;
+    const got = encoded ? body.wire : body.pos;
+    return new TransferError(`download cut short: got ${got} of ${of ?? 'an unknown number of'}${encoded ? ' encoded' : ''} bytes`, { retryable: true });
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/download/segment-writer.ts
+
+
+
+const READ_BACK_BYTES = 1024 * 1024;
+/** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
+class StopAtEnd extends Error {
+}
+/**
+ * Writes one segment at its offsets. Bytes past the segment's end are not written: the writer
+ * stops there (StopAtEnd), or fails when the host sent more than it announced.
+ */
+class SegmentWriter extends external_node_stream_namespaceObject.Writable {
+    options;
+    /** The write under way, if any: a destroyed stream does not wait for it (see settled()). */
+    pending = Promise.resolve();
+    constructor(options) {
+        super({ highWaterMark: 64 * 1024 });
+        this.options = options;
+    }
+    _write(chunk, _encoding, done) {
+        this.put([chunk], done);
+    }
+    _writev(chunks, done) {
+        this.put(chunks.map(c => c.chunk), done);
+    }
+    /**
+     * Resolves once the last write is on disk and the table knows it. A response that breaks
+     * destroys the writer at once, with a write possibly still in the thread pool: its segment's
+     * next try must start after it, or that write's late news would move the segment back.
+     */
+    settled() {
+        return this.pending;
+    }
+    put(buffers, done) {
+        const { table, seg, handle, hash, onWritten } = this.options;
+        let length = 0;
+        for (const buffer of buffers)
+            length += buffer.length;
+        const claim = table.claim(seg, length);
+        const pieces = claim.bytes === length ? buffers : before(buffers, claim.bytes);
+        const write = claim.bytes > 0 ? writeFully(handle, pieces, claim.at, claim.bytes) : Promise.resolve();
+        // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
+        // and a failed write fails the whole download, hash and all.
+        if (hash)
+            for (const piece of pieces)
+                hash.update(piece);
+        const recorded = write.then(() => {
+            table.written(seg, claim);
+            if (claim.bytes > 0)
+                onWritten(claim.bytes);
+        });
+        this.pending = recorded.catch(() => { });
+        recorded.then(() => {
+            if (claim.overrun) {
+                done(new TransferError('file host sent more bytes than it announced', { retryable: true }));
+            }
+            else
+                done(claim.stopping ? new StopAtEnd() : null);
+        }, done);
+    }
+}
+/**
+ * Writes `bytes` bytes of `pieces` at `position`. Segments write at once into the one handle:
+ * safe, as every write names its position (pwritev). A short write (a disk filling up) is followed
+ * by a write of the rest, which then says why (ENOSPC, EDQUOT) in its error.
+ */
+async function writeFully(handle, pieces, position, bytes) {
+    let rest = pieces;
+    for (let at = position, left = bytes;;) {
+        const { bytesWritten } = await handle.writev(rest, at);
+        if (bytesWritten === left)
+            return;
+        if (bytesWritten === 0) {
+            throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`);
+        }
+        at += bytesWritten;
+        left -= bytesWritten;
+        rest = after(rest, bytesWritten);
+    }
+}
+/**
+ * Hashes bytes [from, to) of the temp file, read back once through one buffer, after checking it
+ * is the file `handle` wrote and not something put in its place since. sha256 must see the bytes
+ * in order: the main stream hashes what it writes as it goes (the whole file when nothing was
+ * split); once every segment is complete, the rest of the file, from where the main stream
+ * stopped, is hashed from disk. Memory stays flat in the file size either way.
+ */
+async function hashBack(hash, handle, tempPath, from, to) {
+    if (from >= to)
+        return;
+    const reader = await (0,external_node_fs_promises_namespaceObject.open)(tempPath, 'r');
+    try {
+        const [written, read] = await Promise.all([handle.stat(), reader.stat()]);
+        if (written.ino !== read.ino || written.dev !== read.dev) {
+            throw new TransferError('the temp file was replaced while downloading');
+        }
+        const buffer = Buffer.allocUnsafe(READ_BACK_BYTES);
+        for (let at = from; at < to;) {
+            const { bytesRead } = await reader.read(buffer, 0, Math.min(buffer.length, to - at), at);
+            if (bytesRead === 0)
+                throw new TransferError('the temp file is shorter than written');
+            hash.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
+    }
+    finally {
+        await reader.close();
+    }
+}
+/** The first `bytes` bytes of the pieces. */
+function before(pieces, bytes) {
+    const out = [];
+    let take = bytes;
+    for (const piece of pieces) {
+        if (take <= 0)
+            break;
+        out.push(take >= piece.length ? piece : piece.subarray(0, take));
+        take -= piece.length;
+    }
+    return out;
+}
+/** The pieces without their first `bytes` bytes. */
+function after(pieces, bytes) {
+    const out = [];
+    let skip = bytes;
+    for (const piece of pieces) {
+        if (skip >= piece.length)
+            skip -= piece.length;
+        else {
+            out.push(skip > 0 ? piece.subarray(skip) : piece);
+            skip = 0;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/download/segments.ts
+// The segment table of one file: which response fetches which bytes, and which are left; pure bookkeeping, no I/O, no timers.
+
+class SegmentTable {
+    /** The main stream's segment. */
+    main;
+    /** The file's size, or null when unknown (then nothing is ever split). */
+    size;
+    entries;
+    proposed = null;
+    constructor(size) {
+        this.size = size;
+        const end = size ?? Infinity;
+        const main = {
+            start: 0,
+            pos: 0,
+            reserved: 0,
+            end,
+            requestEnd: end,
+            closed: false,
+            committed: true,
+            parent: null
+        };
+        this.main = main;
+        this.entries = [main];
+    }
+    /** Committed parts beside the main stream. */
+    get parts() {
+        return this.entries.length - 1;
+    }
+    /** The part proposed and not yet committed or withdrawn. */
+    get proposal() {
+        return this.proposed;
+    }
+    /** The committed segments in file order. */
+    segments() {
+        return [...this.entries].sort((a, b) => a.start - b.start);
+    }
+    /** The byte ranges not on disk yet, in file order. */
+    left() {
+        return this.segments()
+            .filter(s => s.pos < s.end)
+            .map(s => ({ start: s.pos, end: s.end }));
+    }
+    /**
+     * Proposes the upper half of the streaming segment with the most left, when that is at least
+     * `threshold` bytes and no other proposal is open; null otherwise.
+     */
+    propose(threshold) {
+        if (this.proposed)
+            return null;
+        let best = null;
+        for (const seg of this.entries) {
+            if (seg.closed || seg.end === Infinity)
+                continue;
+            if (!best || seg.end - seg.reserved > best.end - best.reserved)
+                best = seg;
+        }
+        if (!best || best.end - best.reserved < threshold)
+            return null;
+        const mid = best.reserved + Math.floor((best.end - best.reserved) / 2);
+        this.proposed = {
+            start: mid,
+            pos: mid,
+            reserved: mid,
+            end: best.end,
+            requestEnd: best.end,
+            closed: true,
+            committed: false,
+            parent: best
+        };
+        return this.proposed;
+    }
+    /** The proposal is given up (or settled): another may be made. */
+    withdraw(part) {
+        if (this.proposed === part)
+            this.proposed = null;
+    }
+    /** A proposal still fits: its old segment streams, has not changed its end, nor passed mid. */
+    canCommit(part) {
+        const parent = part.parent;
+        return (!part.committed &&
+            parent !== null &&
+            !parent.closed &&
+            parent.end === part.end &&
+            parent.reserved <= part.start);
+    }
+    /** Makes the proposal a segment of the file: its old segment stops at mid. False when it no longer fits. */
+    commit(part) {
+        if (!this.canCommit(part))
+            return false;
+        const entry = this.own(part);
+        entry.parent.end = entry.start;
+        entry.committed = true;
+        this.entries.push(entry);
+        this.withdraw(part);
+        return true;
+    }
+    /** The segment's response streams, asked for the bytes before `requestEnd`. */
+    open(seg, requestEnd = seg.requestEnd) {
+        const entry = this.own(seg);
+        entry.requestEnd = requestEnd;
+        entry.closed = false;
+    }
+    /**
+     * The segment's response ended (done, stopped or failed). True when the open proposal was split
+     * from it and is moot now: its answer need not be waited for.
+     */
+    close(seg) {
+        this.own(seg).closed = true;
+        return this.proposed?.parent === seg;
+    }
+    /** Takes what belongs to `seg` of `length` bytes that came for it, before they are written. */
+    claim(seg, length) {
+        const entry = this.own(seg);
+        const room = entry.end - entry.pos;
+        const over = length > room;
+        const bytes = over ? room : length;
+        const at = entry.pos;
+        entry.reserved = at + bytes;
+        // Decided now, not after the write: a segment about to stop must not be given more to fetch.
+        const overrun = over && entry.end >= entry.requestEnd;
+        const stopping = over || (entry.reserved >= entry.end && entry.end < entry.requestEnd);
+        if (stopping)
+            entry.closed = true;
+        return { at, bytes, stopping, overrun };
+    }
+    /** The claimed bytes are on disk. */
+    written(seg, claim) {
+        this.own(seg).pos = claim.at + claim.bytes;
+    }
+    /** Gives a failed part's range back to the segment before it, if that one can still fetch it. */
+    takeBack(part) {
+        const index = this.entries.indexOf(this.own(part));
+        if (index <= 0)
+            return false;
+        const before = this.entries.find(s => s !== part && s.end === part.start && !s.closed);
+        if (!before || before.requestEnd < part.end)
+            return false;
+        before.end = part.end;
+        this.entries.splice(index, 1);
+        return true;
+    }
+    /** The file is whole: segments tile it exactly, each complete. Returns its size. */
+    complete() {
+        if (this.size === null)
+            return this.main.pos;
+        let at = 0;
+        for (const seg of this.segments()) {
+            if (seg.start !== at || seg.pos !== seg.end) {
+                throw new TransferError(`download incomplete: bytes from ${Math.min(at, seg.pos)} are missing`, { retryable: true });
+            }
+            at = seg.end;
+        }
+        if (at !== this.size) {
+            throw new TransferError(`download incomplete: got ${at} of ${this.size} bytes`, {
+                retryable: true
+            });
+        }
+        return at;
+    }
+    /** The table's own entry behind a segment it handed out. */
+    own(seg) {
+        return seg;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/download/ranged.ts
 // Assembles one file in its temp file: the main stream, plus Range parts over idle connections when a big file is the run's tail.
 
@@ -5616,42 +6101,27 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 /*
  * How a file is assembled
  * -----------------------
- * The file is a list of segments, each a byte range [start, end) fetched by one response and
- * written at its own offsets into the one temp file (positional writes, so nothing is held beyond
- * a stream's own buffers). The main stream is the plain GET; its segment starts as the whole file.
+ * The file is a table of segments (segments.ts), each a byte range fetched by one response and
+ * written at its own offsets into the one temp file (segment-writer.ts). The main stream is the
+ * plain GET.
  *
  * Splitting. Every SPLIT_CHECK_BYTES written and every SPLIT_CHECK_MS, when the pipeline's pool
  * hands out an idle slot (spare.take()) and a segment still has at least the threshold to go, the
- * segment with the most to go is split in half: a part asks for the upper half with
- * `Range: bytes=mid-last` on the same signed URL (R2/S3 presigned URLs sign only the host, so the
- * header keeps them valid), with `If-Range` carrying the main answer's strong ETag so that a
- * changed object answers 200. The split is only a proposal until the part's answer is a 206 with
- * exactly that Content-Range and that same ETag: then, if the old segment has not written up to mid yet, its end
- * becomes mid and it stops there (a response asked for more is destroyed); if it has, the part is
- * dropped. Until the commit the old segment carries on untouched, so a part that cannot be had
- * (refused, 5xx, no answer; PART_ATTEMPTS tries) costs nothing and no byte is fetched twice. One
- * proposal is open at a time, so two splits never claim the same range.
+ * table proposes a split: a part asks for the upper half with `Range: bytes=mid-last` on the same
+ * signed URL (R2/S3 presigned URLs sign only the host, so the header keeps them valid) and
+ * If-Range. It is committed only when its answer is exactly that range from that same object
+ * (part-answer.ts); a part that cannot be had (refused, 5xx, no answer; PART_ATTEMPTS tries)
+ * costs nothing. A file whose main answer does not allow it is never split (main-answer.ts).
  *
- * Only against a strong validator. Bytes of two versions of an object must never be joined, and
- * only a strong ETag, sent as If-Range and required back on every part, proves a part comes from
- * the object the main stream is reading: a file whose first answer has none (no ETag, a weak one,
- * Last-Modified alone) is never split.
- *
- * Fallback to one stream. A 200 to a ranged request means the host ignores Range (or the object
- * changed); a 206 without the ETag, or with another, means the host ignores If-Range or the object
- * changed. Either way the part is dropped, no more splits are tried, the main stream carries on
- * (a committed part hands its range back to the stream before it, or the download fails and starts
- * over whole). Nothing is split when the body has a Content-Encoding (ranges would count encoded
- * bytes), no Content-Length, or `Accept-Ranges: none`.
+ * Fallback to one stream. A part answered with the whole object or from another version ends the
+ * splitting, and so does a refused one (a download that needs its range after all asks for a
+ * fresh URL); the main stream carries on. Every failed part is told to onPartFailed, so later
+ * attempts of the file are one stream.
  *
  * A committed part that breaks mid-body asks again for what it still lacks. When its attempts are
- * spent, the segment before it takes its range back if it is still streaming and its request
- * covers it (the main stream's always does); otherwise the download fails as a whole, retryably.
- *
- * The hash. sha256 must see the bytes in order. The main stream hashes what it writes as it goes
- * (the whole file when nothing was split); once every segment is complete and the layout checked,
- * the rest of the file, from where the main stream stopped, is hashed by reading it back from the
- * temp file once, through one 1 MiB buffer. Memory stays flat in the file size either way.
+ * spent (or its object changed), the segment before it takes its range back if it can; otherwise
+ * the download fails as a whole, retryably. The main stream hashes as it writes; what parts
+ * wrote is read back once all is on disk (hashBack).
  */
 /** Only a segment with at least this much left to fetch is worth a second connection. */
 const SPLIT_THRESHOLD_BYTES = 8 * 1024 * 1024;
@@ -5660,59 +6130,32 @@ const SPLIT_CHECK_BYTES = 256 * 1024;
 const SPLIT_CHECK_MS = 250;
 /** Tries per part, a proposal or a committed part alike. */
 const PART_ATTEMPTS = 3;
+/** The wait before a part's next try, times the tries so far. */
 const PART_RETRY_MS = 250;
-const READ_BACK_BYTES = 1024 * 1024;
-/** The writer stopped at its segment's end: success, not a fault, though the stream is torn down. */
-class StopAtEnd extends Error {
-}
-/** The host answered a ranged request with the whole object, or not provably from the same object. */
-class RangeIgnored extends Error {
-}
 /** A proposed part came after the old segment had passed its start. */
 class Obsolete extends Error {
 }
 class Assembly {
-    o;
+    options;
     hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    main;
-    segments;
+    table;
     tasks = new Set();
     /** Aborted on cancellation or when one piece fails for good: every other request stops. */
-    stop;
     signal;
-    proposal = null;
+    /** Ends the open proposal's request once it can no longer be committed. */
+    dropProposal = new AbortController();
     /** False once splitting is pointless or refused (Range ignored): one stream from then on. */
     splittable;
     failure = null;
     written = 0;
     sinceCheck = 0;
-    parts = 0;
     constructor(options) {
-        this.o = options;
-        this.stop = options.stop;
+        this.options = options;
         this.signal = options.stop.signal;
         // A listener per request on this signal: the main stream and every part at once.
         (0,external_node_events_namespaceObject.setMaxListeners)(0, this.signal);
-        const end = options.size ?? Infinity;
-        this.main = {
-            start: 0,
-            pos: 0,
-            reserved: 0,
-            end,
-            requestEnd: end,
-            closed: false,
-            committed: true,
-            parent: null
-        };
-        this.segments = [this.main];
-        this.splittable =
-            options.spare !== undefined &&
-                options.etag !== null &&
-                options.acceptRanges &&
-                options.codings.length === 0 &&
-                options.wireLength !== null &&
-                options.size !== null &&
-                options.size >= options.splitThresholdBytes;
+        this.table = new SegmentTable(options.size);
+        this.splittable = options.spare !== undefined && maySplit(options, options.splitThresholdBytes);
     }
     /** Streams `message` (the checked main answer) and any parts; the file is complete when this resolves. */
     async run(message) {
@@ -5734,588 +6177,189 @@ class Assembly {
         }
         if (this.failure !== null)
             throw this.failure;
-        const size = this.checkLayout();
-        await this.readBack(this.main.pos, size);
-        return { bytes: size, sha256: this.hash.digest('hex'), parts: this.parts };
+        const size = this.table.complete();
+        const { handle, tempPath } = this.options;
+        await hashBack(this.hash, handle, tempPath, this.table.main.pos, size);
+        return { bytes: size, sha256: this.hash.digest('hex'), parts: this.table.parts };
     }
     /** Counts bytes written; every SPLIT_CHECK_BYTES, looks for a slot to borrow. */
     wrote(bytes) {
         this.written += bytes;
         streamed(bytes);
-        this.o.onBytes(this.written);
+        this.options.onBytes(this.written);
         this.sinceCheck += bytes;
         if (this.sinceCheck >= SPLIT_CHECK_BYTES) {
             this.sinceCheck = 0;
             this.maybeSplit();
         }
     }
-    /**
-     * Segments write at once into the one handle: safe, as every write names its position (pwritev).
-     * A short write (a disk filling up) is followed by a write of the rest, which then says why
-     * (ENOSPC, EDQUOT) in its error.
-     */
-    async writeAt(pieces, position, bytes) {
-        let rest = pieces;
-        for (let at = position, left = bytes;;) {
-            const { bytesWritten } = await this.o.handle.writev(rest, at);
-            if (bytesWritten === left)
-                return;
-            if (bytesWritten === 0) {
-                throw new TransferError(`could not write to the temp file: ${left} of ${bytes} bytes left`);
-            }
-            at += bytesWritten;
-            left -= bytesWritten;
-            rest = after(rest, bytesWritten);
-        }
-    }
     async runMain(message) {
-        const { codings } = this.o;
-        const seg = this.main;
-        const watchdog = this.watch(message);
-        let wire = 0;
-        let decodeError = null;
-        const count = new external_node_stream_namespaceObject.Transform({
-            transform(chunk, _encoding, done) {
-                watchdog.touch(chunk.length);
-                wire += chunk.length;
-                done(null, chunk);
-            }
-        });
-        let stopped;
+        const decoding = new Decoding(this.options.codings);
+        let body;
         try {
-            const chain = await decoders(codings, message);
-            for (const decoder of chain)
-                decoder.once('error', (e) => (decodeError ??= e));
-            stopped = await this.stream([message, count, ...chain], seg, true);
+            body = await this.streamBody(message, this.table.main, () => decoding.chain(message));
         }
         catch (error) {
-            if (decodeError !== null && !this.signal.aborted) {
-                throw new TransferError(`could not decode the ${codings.join(', ')} body: ${oneLine(decodeError.message, 100)}`, { retryable: true });
-            }
+            const undecodable = decoding.failure();
+            throw undecodable !== null && !this.signal.aborted ? undecodable : error;
+        }
+        if (body.stopped)
+            return;
+        const { pos, end } = this.table.main;
+        const short = cutShort(this.options, { complete: message.complete, wire: body.wire, pos, end });
+        if (short)
+            throw short;
+    }
+    /**
+     * Streams a checked answer's body into its segment's writer under a Watchdog, through the
+     * decoders `decode` makes (the Watchdog already runs while they look at the body's first bytes).
+     * `stopped`: the writer stopped at the segment's end; `wire`: the bytes that came.
+     */
+    async streamBody(message, seg, decode) {
+        const watchdog = new Watchdog(this.options.timeoutMs, reason => message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true })));
+        const meter = new WatchdogMeter(watchdog);
+        const writer = new SegmentWriter({
+            table: this.table,
+            seg,
+            handle: this.options.handle,
+            hash: seg === this.table.main ? this.hash : null,
+            onWritten: bytes => this.wrote(bytes)
+        });
+        try {
+            const chain = decode ? await decode() : [];
+            await (0,promises_namespaceObject.pipeline)([message, meter, ...chain, writer]);
+            return { stopped: false, wire: meter.bytes };
+        }
+        catch (error) {
+            if (error instanceof StopAtEnd)
+                return { stopped: true, wire: meter.bytes };
             throw error;
         }
         finally {
             watchdog.stop();
-        }
-        if (stopped)
-            return;
-        this.checkMain(message, wire);
-    }
-    /** The main stream ended: node ends a body quietly when the peer closes cleanly too early, the counts are the proof. */
-    checkMain(message, wire) {
-        const { codings, wireLength, size } = this.o;
-        const seg = this.main;
-        const short = !message.complete ||
-            (wireLength !== null && wire !== wireLength) ||
-            (seg.end !== Infinity && seg.pos !== seg.end);
-        if (short) {
-            const of = codings.length > 0 ? wireLength : size;
-            const got = codings.length > 0 ? wire : seg.pos;
-            const kind = codings.length > 0 ? ' encoded' : '';
-            throw new TransferError(`download cut short: got ${got} of ${of ?? 'an unknown number of'}${kind} bytes`, { retryable: true });
-        }
-    }
-    /** Pipes into the segment's writer; true when the writer stopped at the segment's end. */
-    async stream(streams, seg, hashIt) {
-        seg.closed = false;
-        try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)([...streams, new SegmentWriter(this, seg, hashIt ? this.hash : null)]);
-            return false;
-        }
-        catch (error) {
-            if (error instanceof StopAtEnd)
-                return true;
-            throw error;
-        }
-        finally {
-            seg.closed = true;
+            await writer.settled();
             // A proposal to share this segment's rest is moot now: no need to wait for its answer.
-            if (this.proposal?.parent === seg)
-                this.proposal.drop?.abort();
+            if (this.table.close(seg))
+                this.dropProposal.abort();
         }
-    }
-    watch(message) {
-        return new Watchdog(this.o.timeoutMs, reason => message.destroy(new TransferError(`download stalled: ${reason}`, { retryable: true })));
     }
     /** Proposes a part when a slot is idle and some segment has enough left to share. */
     maybeSplit() {
-        if (!this.splittable || this.proposal || this.failure !== null || this.signal.aborted)
+        if (!this.splittable || this.failure !== null || this.signal.aborted)
             return;
-        let best = null;
-        for (const seg of this.segments) {
-            if (seg.closed || seg.end === Infinity)
-                continue;
-            if (!best || seg.end - seg.reserved > best.end - best.reserved)
-                best = seg;
-        }
-        if (!best || best.end - best.reserved < this.o.splitThresholdBytes)
+        const part = this.table.propose(this.options.splitThresholdBytes);
+        if (!part)
             return;
-        const release = this.o.spare?.take();
+        const release = this.options.spare?.take();
         if (!release)
-            return;
-        const mid = best.reserved + Math.floor((best.end - best.reserved) / 2);
-        const part = {
-            start: mid,
-            pos: mid,
-            reserved: mid,
-            end: best.end,
-            requestEnd: best.end,
-            closed: true,
-            committed: false,
-            parent: best
-        };
-        this.proposal = part;
-        const task = this.runPart(part, release)
+            return this.table.withdraw(part);
+        this.dropProposal = new AbortController();
+        const task = this.runPart(part, this.dropProposal.signal, release)
             .catch((error) => this.fail(error))
             .finally(() => this.tasks.delete(task));
         this.tasks.add(task);
     }
     /** A part's attempts; never rejects (a failure for good is recorded by fail()). */
-    async runPart(part, release) {
+    async runPart(part, drop, release) {
         try {
             for (let attempt = 1;; attempt++) {
                 try {
-                    await this.fetchPart(part);
+                    await this.fetchPart(part, drop);
                     return;
                 }
                 catch (error) {
-                    // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
-                    if (this.signal.aborted || part.drop?.signal.aborted || error instanceof Obsolete)
+                    if (this.givesUp(part, drop, error, attempt))
                         return;
-                    this.o.onPartFailed?.();
-                    const ignored = error instanceof RangeIgnored;
-                    if (ignored)
-                        this.splittable = false;
-                    const refused = error instanceof TransferError && error.refreshUrl;
-                    if (!part.committed) {
-                        // The old segment never stopped: giving up loses nothing.
-                        if (ignored || refused || attempt >= PART_ATTEMPTS)
-                            return;
-                    }
-                    else if (ignored || refused || attempt >= PART_ATTEMPTS) {
-                        // Another version (or a host that ignores If-Range) cannot finish it: asking again is moot.
-                        if (!this.takeBack(part))
-                            this.fail(ignored ? changed(this.o.what) : error);
-                        return;
-                    }
                 }
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(PART_RETRY_MS * attempt, undefined, { signal: this.signal }).catch(() => { });
+                await this.options.clock.sleep(PART_RETRY_MS * attempt, this.signal).catch(() => { });
             }
         }
         finally {
-            if (this.proposal === part)
-                this.proposal = null;
+            this.table.withdraw(part);
             release();
         }
     }
-    async fetchPart(part) {
+    /** Whether a part stops trying after `error`; a committed part that stops gives its range back. */
+    givesUp(part, drop, error, attempt) {
+        // Cancelled, or failed elsewhere (the cause is recorded there), or moot.
+        if (this.signal.aborted || drop.aborted || error instanceof Obsolete)
+            return true;
+        this.options.onPartFailed?.();
+        const ignored = error instanceof RangeIgnored;
+        if (ignored)
+            this.splittable = false;
+        const refused = error instanceof TransferError && error.refreshUrl;
+        if (!ignored && !refused && attempt < PART_ATTEMPTS)
+            return false;
+        // A proposal: the old segment never stopped, giving up loses nothing. A committed part:
+        // another version (or a host that ignores If-Range) cannot finish it, asking again is moot.
+        if (part.committed && !this.table.takeBack(part)) {
+            this.fail(ignored ? versionChanged(this.options.what) : error);
+        }
+        return true;
+    }
+    /** One try of a part: asks for what it still lacks and streams it into place. */
+    async fetchPart(part, drop) {
         if (!part.committed && !this.canCommit(part))
             throw new Obsolete();
         if (part.pos >= part.end)
             return;
-        const { size } = this.o;
-        // Never null here: a file without a strong ETag is not splittable.
-        const etag = this.o.etag;
         const from = part.pos;
         const last = part.end - 1;
-        const what = `${this.o.what} (bytes ${from}-${last})`;
-        part.drop = new AbortController();
-        const message = await this.o.http.request('GET', this.o.url, what, {
-            'accept-encoding': 'identity',
-            range: `bytes=${from}-${last}`,
-            'if-range': etag
-        }, undefined, part.committed ? this.signal : AbortSignal.any([this.signal, part.drop.signal]));
+        const what = `${this.options.what} (bytes ${from}-${last})`;
+        const message = await this.askPart(part, { from, last, what }, drop);
+        this.table.open(part, last + 1);
+        const { stopped } = await this.streamBody(message, part);
+        if (!stopped && part.pos < part.end) {
+            throw new TransferError(`${what}: cut short at byte ${part.pos}`, { retryable: true });
+        }
+    }
+    /** Requests a part's range; returns the answer once it is proven the range (a proposal then committed). */
+    async askPart(part, { from, last, what }, drop) {
+        // Never null here: a file without a strong ETag is not splittable.
+        const etag = this.options.etag;
+        const message = await this.options.http.request({
+            method: 'GET',
+            url: this.options.url,
+            what,
+            headers: { 'accept-encoding': 'identity', range: `bytes=${from}-${last}`, 'if-range': etag },
+            signal: part.committed ? this.signal : AbortSignal.any([this.signal, drop])
+        });
         try {
-            const status = message.statusCode ?? 0;
-            if (status === 200)
-                throw new RangeIgnored();
-            if (status === 403 || status === 400) {
-                // The signed URL is refused (expired, most likely: a file can start late in its URL's 20
-                // minutes and run past them). Asking again with it is pointless, and so are more splits;
-                // a download that needs this range after all asks the caller for a fresh URL.
+            const verdict = checkPartAnswer(message, { from, last, size: this.options.size, etag });
+            // More splits would be refused alike.
+            if (verdict === 'refused')
                 this.splittable = false;
-                throw new TransferError(`${what}: file host refused the signed URL (HTTP ${status})`, {
-                    retryable: true,
-                    refreshUrl: true
-                });
-            }
-            if (status !== 206) {
-                throw new TransferError(`${what}: answered HTTP ${status}`, { retryable: true });
-            }
-            const range = contentRange(message.headers['content-range']);
-            const length = contentLength(message);
-            // The same object, proven: a 206 without the ETag, or with another, may be another version.
-            if (message.headers.etag !== etag)
-                throw new RangeIgnored();
-            if (!range ||
-                range.start !== from ||
-                range.end !== last ||
-                range.total !== size ||
-                (length !== null && length !== last - from + 1) ||
-                !['identity', ''].includes((message.headers['content-encoding'] ?? '').trim())) {
-                throw new TransferError(`${what}: the answer is not the range asked for`, {
-                    retryable: true
-                });
-            }
-            if (!part.committed && !this.commit(part))
+            if (verdict !== 'ok')
+                throw partFailure(verdict, message.statusCode ?? 0, what);
+            if (!part.committed && !(this.canCommit(part) && this.table.commit(part))) {
                 throw new Obsolete();
+            }
         }
         catch (error) {
             message.destroy();
             throw error;
         }
-        part.requestEnd = last + 1;
-        const watchdog = this.watch(message);
-        const count = new external_node_stream_namespaceObject.Transform({
-            transform(chunk, _encoding, done) {
-                watchdog.touch(chunk.length);
-                done(null, chunk);
-            }
-        });
-        let stopped;
-        try {
-            stopped = await this.stream([message, count], part, false);
-        }
-        finally {
-            watchdog.stop();
-        }
-        if (!stopped && part.pos < part.end) {
-            throw new TransferError(`${what}: cut short at byte ${part.pos}`, { retryable: true });
-        }
+        return message;
     }
-    /** A proposal still fits: its old segment streams, has not changed its end, nor passed mid. */
+    /** A proposal still fits its old segment, and nothing failed meanwhile. */
     canCommit(part) {
-        const parent = part.parent;
-        return (parent !== null &&
-            !parent.closed &&
-            parent.end === part.end &&
-            parent.reserved <= part.start &&
-            this.failure === null);
-    }
-    commit(part) {
-        if (!this.canCommit(part) || !part.parent)
-            return false;
-        part.parent.end = part.start;
-        part.committed = true;
-        this.segments.push(part);
-        this.proposal = null;
-        this.parts += 1;
-        return true;
-    }
-    /** Gives a failed part's range back to the segment before it, if that one can still fetch it. */
-    takeBack(part) {
-        const before = this.segments.find(s => s !== part && s.end === part.start && !s.closed);
-        if (!before || before.requestEnd < part.end)
-            return false;
-        before.end = part.end;
-        this.segments.splice(this.segments.indexOf(part), 1);
-        this.parts -= 1;
-        return true;
+        return this.failure === null && this.table.canCommit(part);
     }
     fail(error) {
         if (this.failure !== null)
             return;
         this.failure = error;
-        this.stop.abort();
-    }
-    /** Segments must tile the file exactly, each complete; returns the file's size. */
-    checkLayout() {
-        if (this.o.size === null)
-            return this.main.pos;
-        const tiles = [...this.segments].sort((a, b) => a.start - b.start);
-        let at = 0;
-        for (const seg of tiles) {
-            if (seg.start !== at || seg.pos !== seg.end) {
-                throw new TransferError(`download incomplete: bytes from ${Math.min(at, seg.pos)} are missing`, { retryable: true });
-            }
-            at = seg.end;
-        }
-        if (at !== this.o.size) {
-            throw new TransferError(`download incomplete: got ${at} of ${this.o.size} bytes`, {
-                retryable: true
-            });
-        }
-        return at;
-    }
-    /** Hashes bytes [from, to) of the temp file, read back through one buffer. */
-    async readBack(from, to) {
-        if (from >= to)
-            return;
-        const reader = await (0,promises_namespaceObject.open)(this.o.tempPath, 'r');
-        try {
-            // The same file we wrote, not something put in its place since.
-            const [written, read] = await Promise.all([this.o.handle.stat(), reader.stat()]);
-            if (written.ino !== read.ino || written.dev !== read.dev) {
-                throw new TransferError('the temp file was replaced while downloading');
-            }
-            const buffer = Buffer.allocUnsafe(READ_BACK_BYTES);
-            for (let at = from; at < to;) {
-                const { bytesRead } = await reader.read(buffer, 0, Math.min(buffer.length, to - at), at);
-                if (bytesRead === 0)
-                    throw new TransferError('the temp file is shorter than written');
-                this.hash.update(buffer.subarray(0, bytesRead));
-                at += bytesRead;
-            }
-        }
-        finally {
-            await reader.close();
-        }
+        this.options.stop.abort();
     }
 }
-/**
- * Writes one segment at its offsets. Bytes past the segment's end are not written: the writer
- * stops there (StopAtEnd), or fails when the host sent more than it announced.
- */
-class SegmentWriter extends external_node_stream_namespaceObject.Writable {
-    assembly;
-    seg;
-    hash;
-    constructor(assembly, seg, hash) {
-        super({ highWaterMark: 64 * 1024 });
-        this.assembly = assembly;
-        this.seg = seg;
-        this.hash = hash;
-    }
-    _write(chunk, _encoding, done) {
-        this.put([chunk], done);
-    }
-    _writev(chunks, done) {
-        this.put(chunks.map(c => c.chunk), done);
-    }
-    put(buffers, done) {
-        const seg = this.seg;
-        let room = seg.end - seg.pos;
-        let over = false;
-        const pieces = [];
-        let bytes = 0;
-        for (const buffer of buffers) {
-            if (buffer.length > room) {
-                if (room > 0)
-                    pieces.push(buffer.subarray(0, room));
-                bytes += room;
-                over = true;
-                break;
-            }
-            pieces.push(buffer);
-            room -= buffer.length;
-            bytes += buffer.length;
-        }
-        const at = seg.pos;
-        seg.reserved = at + bytes;
-        // Decided now, not after the write: a segment about to stop must not be given more to fetch.
-        const overrun = over && seg.end >= seg.requestEnd;
-        const stopping = over || (seg.reserved >= seg.end && seg.end < seg.requestEnd);
-        if (stopping)
-            seg.closed = true;
-        const write = bytes > 0 ? this.assembly.writeAt(pieces, at, bytes) : Promise.resolve();
-        // Hashed while the thread pool writes: the pieces are this segment's next bytes either way,
-        // and a failed write fails the whole download, hash and all.
-        if (this.hash)
-            for (const piece of pieces)
-                this.hash.update(piece);
-        write.then(() => {
-            seg.pos = at + bytes;
-            if (bytes > 0)
-                this.assembly.wrote(bytes);
-            if (overrun) {
-                done(new TransferError('file host sent more bytes than it announced', { retryable: true }));
-            }
-            else
-                done(stopping ? new StopAtEnd() : null);
-        }, done);
-    }
-}
-/** The pieces without their first `bytes` bytes. */
-function after(pieces, bytes) {
-    const out = [];
-    let skip = bytes;
-    for (const piece of pieces) {
-        if (skip >= piece.length)
-            skip -= piece.length;
-        else {
-            out.push(skip > 0 ? piece.subarray(skip) : piece);
-            skip = 0;
-        }
-    }
-    return out;
-}
-/** A part could not be had from the object the main stream reads, and nothing else can fetch its bytes. */
-function changed(what) {
-    return new TransferError(`${what} answered a Range part from another version of the file (or without its ETag): the file is fetched again whole`, { retryable: true });
-}
-/** `Content-Range: bytes a-b/n` as numbers; null when absent or not of that form. */
-function contentRange(value) {
-    const m = value === undefined ? null : /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
-    if (!m)
-        return null;
-    return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? null : Number(m[3]) };
-}
-function contentLength(message) {
-    const value = message.headers['content-length'];
-    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
-}
 
-;// CONCATENATED MODULE: ./src/download/download.ts
-// Streams one signed URL into a temp file: checked answers and redirects, decoding, sha256 and byte count, cancellation, no half files.
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/download/file-host.ts
 
 
 
 
 const MAX_REDIRECTS = 5;
-/** Progress lines for long downloads come this often, and only for them. */
-const PROGRESS_EVERY_MS = 5_000;
-/**
- * Downloads `signedUrl` into a new temp file in `dest`. On any failure, cancellation included, the
- * temp file is gone before this rejects.
- */
-async function download(http, signedUrl, dest, options) {
-    const outer = options.signal;
-    if (outer?.aborted)
-        throw new CancelledError();
-    // One controller per file: its requests listen to it, not to the run's signal (which would
-    // otherwise collect a listener per request under way), and the assembly aborts it when one piece
-    // fails for good. The run's signal gets one listener per file under way, hence no leak warning.
-    const stop = new AbortController();
-    const signal = stop.signal;
-    const cancel = () => stop.abort();
-    if (outer) {
-        (0,external_node_events_namespaceObject.setMaxListeners)(0, outer);
-        outer.addEventListener('abort', cancel, { once: true });
-    }
-    let message;
-    let temp;
-    let written = 0;
-    try {
-        const answer = await follow(http, signedUrl, signal);
-        message = answer.message;
-        const facts = fileFacts(message);
-        options.onResponse?.({ contentType: facts.contentType, total: facts.size });
-        if (isSmall(facts.size, facts.codings.length > 0)) {
-            const { body, sha256 } = await readSmallBody(message, facts.size, options.timeoutMs, signal);
-            const written = await dest.writeTemp(body);
-            // A cancel that came while the file was being created: it is not reported, so it goes.
-            if (signal.aborted) {
-                await dest.removeTemp(written.path);
-                throw new CancelledError();
-            }
-            return {
-                tempPath: written.path,
-                mtimeMs: written.mtimeMs,
-                bytes: body.length,
-                sha256,
-                contentType: facts.contentType,
-                parts: 0
-            };
-        }
-        temp = await dest.createTemp();
-        const now = options.now ?? Date.now;
-        const started = now();
-        let lastReport = started;
-        const assembly = new Assembly({
-            http,
-            url: answer.url,
-            what: answer.what,
-            handle: temp.handle,
-            tempPath: temp.path,
-            timeoutMs: options.timeoutMs,
-            stop,
-            codings: facts.codings,
-            wireLength: facts.wireLength,
-            size: facts.size,
-            etag: facts.etag,
-            acceptRanges: facts.acceptRanges,
-            spare: options.spare,
-            splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
-            onPartFailed: options.onPartFailed,
-            onBytes: bytes => {
-                written = bytes;
-                if (options.onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
-                    lastReport = now();
-                    options.onProgress({ bytes, total: facts.size, elapsedMs: lastReport - started });
-                }
-            }
-        });
-        const got = await assembly.run(message);
-        // The mtime for the record, from the handle: placing the file keeps it, so no lstat later.
-        const { mtimeMs } = (0,external_node_fs_namespaceObject.fstatSync)(temp.handle.fd);
-        await temp.handle.close();
-        return {
-            tempPath: temp.path,
-            mtimeMs,
-            bytes: got.bytes,
-            sha256: got.sha256,
-            contentType: facts.contentType,
-            parts: got.parts
-        };
-    }
-    catch (error) {
-        message?.destroy();
-        if (temp) {
-            await temp.handle.close().catch(() => undefined);
-            await dest.removeTemp(temp.path);
-        }
-        if (outer?.aborted)
-            throw new CancelledError();
-        if (error instanceof TransferError)
-            throw error;
-        const full = dest.diskFull(error);
-        if (full)
-            throw full;
-        const classified = classify(error);
-        throw new TransferError(`download failed after ${written} bytes: ${classified.message}`, {
-            retryable: classified.retryable
-        });
-    }
-    finally {
-        outer?.removeEventListener('abort', cancel);
-    }
-}
-/**
- * Only a 200 is the whole file when no Range was asked for. A 206, or a Content-Range that does
- * not span the whole body, is part of it: retryable, as a proxy or CDN hiccup may cause it.
- */
-function fileFacts(message) {
-    const status = message.statusCode ?? 0;
-    if (status === 206) {
-        throw new TransferError('file host answered 206 Partial Content to a request for the whole file', { retryable: true });
-    }
-    if (status !== 200) {
-        throw new TransferError(`file host answered HTTP ${status} instead of the file`, {
-            retryable: true
-        });
-    }
-    const codings = parseContentEncoding(message.headers['content-encoding']);
-    const wireLength = contentLength(message);
-    const rangeHeader = message.headers['content-range'];
-    let rangeTotal = null;
-    if (rangeHeader !== undefined) {
-        const range = contentRange(rangeHeader);
-        const whole = range !== null &&
-            range.total !== null &&
-            range.start === 0 &&
-            range.end === range.total - 1 &&
-            (wireLength === null || wireLength === range.total);
-        if (!whole) {
-            throw new TransferError(`file host sent Content-Range "${oneLine(scrub(rangeHeader), 60)}", which is not the whole file`, { retryable: true });
-        }
-        rangeTotal = range.total;
-    }
-    const etag = message.headers.etag;
-    return {
-        contentType: message.headers['content-type'] ?? null,
-        codings,
-        wireLength,
-        // The encoded length says nothing of the decoded size.
-        size: codings.length > 0 ? null : (wireLength ?? rangeTotal),
-        etag: etag && !etag.startsWith('W/') ? etag : null,
-        acceptRanges: (message.headers['accept-ranges'] ?? '').trim().toLowerCase() !== 'none'
-    };
-}
 /**
  * GETs the URL, following at most 5 redirects by hand: each hop is checked (http(s) only, never
  * https to http), masked before use, and sent without any Authorization header.
@@ -6324,7 +6368,13 @@ async function follow(http, signedUrl, signal) {
     let url = signedUrl;
     for (let hop = 0;; hop++) {
         const what = `file host ${new URL(url).host}`;
-        const message = await http.request('GET', url, what, { 'accept-encoding': 'identity' }, undefined, signal);
+        const message = await http.request({
+            method: 'GET',
+            url,
+            what,
+            headers: { 'accept-encoding': 'identity' },
+            signal
+        });
         const status = message.statusCode ?? 0;
         if (status >= 200 && status < 300)
             return { message, url, what };
@@ -6338,6 +6388,7 @@ async function follow(http, signedUrl, signal) {
         throw await hostError(message, status, signal);
     }
 }
+/** The URL a redirect leads to from `from`, checked and masked; throws a final error for a hop refused. */
 function nextHop(from, location) {
     let next;
     try {
@@ -6371,13 +6422,22 @@ function notAboutTheFile(text, s3Code) {
         return true;
     return /Request has expired|error code: \d+/i.test(text);
 }
-/**
- * The file host said no. 403 and 400 are how an S3-style host refuses an expired or bad signature,
- * and 403, 404 and 410 how it says the object is gone: the cure for the first, and the test for
- * the second, is a fresh signed URL, so these ask for one (and count as a retry).
- */
+/** The file host said no: its answer's words read (at most 64 KiB), then judged by refusal(). */
 async function hostError(message, status, signal) {
-    const text = await readText(message, 'file host', 64 * 1024, 10_000, signal).catch(() => '');
+    const text = await readText(message, {
+        what: 'file host',
+        maxBytes: 64 * 1024,
+        timeoutMs: 10_000,
+        signal
+    }).catch(() => '');
+    return refusal(status, text, message.headers['retry-after']);
+}
+/**
+ * The error for a file host's no. 403 and 400 are how an S3-style host refuses an expired or bad
+ * signature, and 403, 404 and 410 how it says the object is gone: the cure for the first, and the
+ * test for the second, is a fresh signed URL, so these ask for one (and count as a retry).
+ */
+function refusal(status, text, retryAfter) {
     const s3Code = /<Code>([^<]{1,64})<\/Code>/.exec(text)?.[1];
     const detail = s3Code ? ` ${oneLine(scrub(s3Code), 64)}` : '';
     if (status === 403 || status === 400 || status === 404 || status === 410) {
@@ -6389,7 +6449,126 @@ async function hostError(message, status, signal) {
     const retryable = RETRYABLE_STATUSES.has(status);
     return new TransferError(`file host answered HTTP ${status}${detail}`, {
         retryable,
-        retryAfterMs: retryable ? parseRetryAfter(message.headers['retry-after']) : undefined
+        retryAfterMs: retryable ? parseRetryAfter(retryAfter) : undefined
+    });
+}
+
+;// CONCATENATED MODULE: ./src/download/download.ts
+// Streams one signed URL into a temp file: checked answers and redirects, decoding, sha256 and byte count, cancellation, no half files.
+
+
+
+
+
+
+
+
+
+/** Progress lines for long downloads come this often, and only for them. */
+const PROGRESS_EVERY_MS = 5_000;
+/**
+ * Downloads `signedUrl` into a new temp file in `dest`. On any failure, cancellation included, the
+ * temp file is gone before this rejects.
+ */
+async function download(http, signedUrl, dest, options) {
+    const outer = options.signal;
+    if (outer?.aborted)
+        throw new CancelledError();
+    // One controller per file: its requests listen to it, not to the run's signal (which would
+    // otherwise collect a listener per request under way), and the assembly aborts it when one piece
+    // fails for good. The run's signal gets one listener per file under way, hence no leak warning.
+    const stop = new AbortController();
+    const cancel = () => stop.abort();
+    if (outer) {
+        (0,external_node_events_namespaceObject.setMaxListeners)(0, outer);
+        outer.addEventListener('abort', cancel, { once: true });
+    }
+    const job = { http, dest, options, stop, written: 0 };
+    try {
+        const answer = await follow(http, signedUrl, stop.signal);
+        job.message = answer.message;
+        const facts = fileFacts(answer.message);
+        options.onResponse?.({ contentType: facts.contentType, total: facts.size });
+        if (isSmall(facts.size, facts.codings.length > 0)) {
+            return await smallFile(job, answer.message, facts.size, facts.contentType);
+        }
+        return await assemble(job, answer, facts);
+    }
+    catch (error) {
+        throw await failed(job, error);
+    }
+    finally {
+        outer?.removeEventListener('abort', cancel);
+    }
+}
+/** A small body: read whole, then written to its temp file at once (small.ts). */
+async function smallFile(job, message, size, contentType) {
+    const { signal } = job.stop;
+    const { body, sha256 } = await readSmallBody(message, size, job.options.timeoutMs, signal);
+    const written = await job.dest.writeTemp(body);
+    // A cancel that came while the file was being created: it is not reported, so it goes.
+    if (signal.aborted) {
+        await job.dest.removeTemp(written.path);
+        throw new CancelledError();
+    }
+    const { path: tempPath, mtimeMs } = written;
+    return { tempPath, mtimeMs, bytes: body.length, sha256, contentType, parts: 0 };
+}
+/** Any other body: streamed into a temp file, split into Range parts when worth it (ranged.ts). */
+async function assemble(job, answer, facts) {
+    const { options } = job;
+    const temp = (job.temp = await job.dest.createTemp());
+    const clock = options.clock ?? realClock;
+    const assembly = new Assembly({
+        ...facts,
+        http: job.http,
+        url: answer.url,
+        what: answer.what,
+        handle: temp.handle,
+        tempPath: temp.path,
+        timeoutMs: options.timeoutMs,
+        stop: job.stop,
+        spare: options.spare,
+        splitThresholdBytes: options.splitThresholdBytes ?? SPLIT_THRESHOLD_BYTES,
+        clock,
+        onPartFailed: options.onPartFailed,
+        onBytes: progress(clock.now, facts.size, options.onProgress, bytes => (job.written = bytes))
+    });
+    const { bytes, sha256, parts } = await assembly.run(answer.message);
+    // The mtime for the record, from the handle: placing the file keeps it, so no lstat later.
+    const { mtimeMs } = (0,external_node_fs_namespaceObject.fstatSync)(temp.handle.fd);
+    await temp.handle.close();
+    return { tempPath: temp.path, mtimeMs, bytes, sha256, contentType: facts.contentType, parts };
+}
+/** Told of the bytes written after every write: passes them on, and reports progress every PROGRESS_EVERY_MS. */
+function progress(now, total, onProgress, onWritten) {
+    const started = now();
+    let lastReport = started;
+    return bytes => {
+        onWritten(bytes);
+        if (onProgress && now() - lastReport >= PROGRESS_EVERY_MS) {
+            lastReport = now();
+            onProgress({ bytes, total, elapsedMs: lastReport - started });
+        }
+    };
+}
+/** Cleans up after a failure and says what failed: no temp file is left behind. */
+async function failed(job, error) {
+    job.message?.destroy();
+    if (job.temp) {
+        await job.temp.handle.close().catch(() => undefined);
+        await job.dest.removeTemp(job.temp.path);
+    }
+    if (job.options.signal?.aborted)
+        return new CancelledError();
+    if (error instanceof TransferError)
+        return error;
+    const full = job.dest.diskFull(error);
+    if (full)
+        return full;
+    const classified = classify(error);
+    return new TransferError(`download failed after ${job.written} bytes: ${classified.message}`, {
+        retryable: classified.retryable
     });
 }
 
@@ -7069,7 +7248,7 @@ class Destination {
      */
     static async open(dir, options = {}) {
         const p = options.path ?? (external_node_path_default());
-        const fs = options.fs ?? promises_namespaceObject;
+        const fs = options.fs ?? external_node_fs_promises_namespaceObject;
         const absolute = p.resolve(dir);
         const stats = await fs.stat(absolute).catch((error) => {
             if (error.code === 'ENOENT')
@@ -7097,7 +7276,7 @@ class Destination {
         for (let tries = 1;; tries++) {
             const tempPath = this.nextTempPath();
             try {
-                return { path: tempPath, handle: await (0,promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
+                return { path: tempPath, handle: await (0,external_node_fs_promises_namespaceObject.open)(tempPath, 'wx', 0o644) };
             }
             catch (error) {
                 if (error.code !== 'EEXIST' || tries >= 100)
@@ -7386,7 +7565,7 @@ async function acquireLock(dir, options) {
         if (handle) {
             return hold(handle, lockPath, { clock, staleMs, start: options.startHeartbeat });
         }
-        const seen = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+        const seen = await (0,external_node_fs_promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
         if (!seen)
             continue; // released between our two looks
         if (!seen.isFile())
@@ -7414,7 +7593,7 @@ async function acquireLock(dir, options) {
 /** The new lock's handle, or undefined when another run holds it. */
 async function tryCreate(lockPath, dir) {
     try {
-        return await (0,promises_namespaceObject.open)(lockPath, 'wx', 0o644);
+        return await (0,external_node_fs_promises_namespaceObject.open)(lockPath, 'wx', 0o644);
     }
     catch (error) {
         const code = error.code;
@@ -7422,7 +7601,7 @@ async function tryCreate(lockPath, dir) {
             return undefined;
         // The folder went away (a run that placed nothing removes the folder it made): make it again.
         if (code === 'ENOENT') {
-            await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(dir, { recursive: true });
             return tryCreate(lockPath, dir);
         }
         throw error;
@@ -7439,7 +7618,7 @@ async function hold(handle, lockPath, heartbeat) {
     catch (error) {
         // A full disk: an empty lock left behind would make the next run wait for nobody.
         await handle.close().catch(() => undefined);
-        await (0,promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
         throw error;
     }
     const { ino } = await handle.stat();
@@ -7457,9 +7636,9 @@ async function hold(handle, lockPath, heartbeat) {
         stop();
         await handle.close().catch(() => undefined);
         // Only our own lock: if it was judged stale and taken over, the new one is not ours to remove.
-        const now = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+        const now = await (0,external_node_fs_promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
         if (now && now.ino === ino)
-            await (0,promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
+            await (0,external_node_fs_promises_namespaceObject.unlink)(lockPath).catch(() => undefined);
     };
 }
 async function readHolder(lockPath) {
@@ -7485,7 +7664,7 @@ async function readHolder(lockPath) {
 async function readHead(lockPath) {
     // Windows has neither flag (nor FIFOs or symlinks swapped in this way).
     const flags = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
-    const handle = await (0,promises_namespaceObject.open)(lockPath, flags);
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(lockPath, flags);
     try {
         const buffer = Buffer.alloc(MAX_HOLDER_BYTES);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -7516,13 +7695,13 @@ function processAlive(pid) {
  * and took a fresh one). True when the way is free.
  */
 async function removeStale(lockPath, ino) {
-    const now = await (0,promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
+    const now = await (0,external_node_fs_promises_namespaceObject.lstat)(lockPath).catch(() => undefined);
     if (!now)
         return true;
     if (now.ino !== ino)
         return false;
     try {
-        await (0,promises_namespaceObject.unlink)(lockPath);
+        await (0,external_node_fs_promises_namespaceObject.unlink)(lockPath);
         return true;
     }
     catch (error) {
@@ -7719,7 +7898,7 @@ class DownloadRecord {
         const files = new Map();
         const gone = new Map();
         await Promise.all([...(contents?.files ?? [])].map(async ([key, entry]) => {
-            const stats = await (0,promises_namespaceObject.lstat)(external_node_path_default().join(dir, ...entry.path.split('/'))).catch(() => undefined);
+            const stats = await (0,external_node_fs_promises_namespaceObject.lstat)(external_node_path_default().join(dir, ...entry.path.split('/'))).catch(() => undefined);
             if (!stats?.isFile()) {
                 gone.set(key, entry.path);
                 return;
@@ -7876,11 +8055,11 @@ function recordText(filename, { files, tasks }) {
 async function writeAtomically(dir, text) {
     const temp = external_node_path_default().join(dir, `${TEMP_PREFIX}${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}.json`);
     try {
-        await (0,promises_namespaceObject.writeFile)(temp, text, { flag: 'wx' });
-        await (0,promises_namespaceObject.rename)(temp, external_node_path_default().join(dir, RECORD_FILE));
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(temp, text, { flag: 'wx' });
+        await (0,external_node_fs_promises_namespaceObject.rename)(temp, external_node_path_default().join(dir, RECORD_FILE));
     }
     catch (error) {
-        await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+        await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
         throw error;
     }
 }
@@ -7918,7 +8097,7 @@ async function readContents(dir, filename, onWarning) {
 async function readRecordFile(recordPath) {
     let stats;
     try {
-        stats = await (0,promises_namespaceObject.lstat)(recordPath);
+        stats = await (0,external_node_fs_promises_namespaceObject.lstat)(recordPath);
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -7946,7 +8125,7 @@ async function readRecordFile(recordPath) {
 async function setAside(dir, why, onWarning) {
     const aside = `${RECORD_FILE}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {
-        await (0,promises_namespaceObject.rename)(external_node_path_default().join(dir, RECORD_FILE), external_node_path_default().join(dir, aside));
+        await (0,external_node_fs_promises_namespaceObject.rename)(external_node_path_default().join(dir, RECORD_FILE), external_node_path_default().join(dir, aside));
         onWarning(`${RECORD_FILE} in ${dir} ${why}: set it aside as ${aside} and started a fresh one.`);
         return 'moved';
     }
@@ -8002,7 +8181,7 @@ function checkTables(rawFiles, rawTasks) {
 async function readSmallFile(file, seen) {
     // O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where neither a FIFO nor a link can be swapped in this way.
     const flags = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
-    const handle = await (0,promises_namespaceObject.open)(file, flags);
+    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, flags);
     try {
         const stats = await handle.stat();
         if (!stats.isFile() || stats.ino !== seen.ino)
@@ -8400,11 +8579,18 @@ class KieApi {
             ? { taskId: request.taskId, url: request.url }
             : { url: request.url };
         const what = `kie.ai ${request.endpoint} download-url`;
-        const message = await this.http.request('POST', this.baseUrl + EndpointPaths[request.endpoint], what, {
-            authorization: `Bearer ${this.apiKey}`,
-            'content-type': 'application/json',
-            accept: 'application/json'
-        }, JSON.stringify(body), signal);
+        const message = await this.http.request({
+            method: 'POST',
+            url: this.baseUrl + EndpointPaths[request.endpoint],
+            what,
+            headers: {
+                authorization: `Bearer ${this.apiKey}`,
+                'content-type': 'application/json',
+                accept: 'application/json'
+            },
+            body: JSON.stringify(body),
+            signal
+        });
         const status = message.statusCode ?? 0;
         // Parse the text whatever Content-Type says: errors come as JSON under text/html too.
         const text = await this.answer(message, what, signal);
@@ -8431,7 +8617,13 @@ class KieApi {
      */
     async lookup(path, taskId, signal) {
         const what = `kie.ai task details (${path})`;
-        const message = await this.http.request('GET', `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`, what, { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' }, undefined, signal);
+        const message = await this.http.request({
+            method: 'GET',
+            url: `${this.baseUrl}${path}?taskId=${encodeURIComponent(taskId)}`,
+            what,
+            headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
+            signal
+        });
         const status = message.statusCode ?? 0;
         const text = await this.answer(message, what, signal);
         const envelope = parseEnvelope(text);
@@ -8454,7 +8646,13 @@ class KieApi {
     }
     /** The answer's text: an envelope of a few KiB, so it must be whole within `timeout` too. */
     answer(message, what, signal) {
-        return readText(message, what, MAX_ANSWER_BYTES, this.timeoutMs, signal, this.timeoutMs);
+        return readText(message, {
+            what,
+            maxBytes: MAX_ANSWER_BYTES,
+            timeoutMs: this.timeoutMs,
+            signal,
+            wholeMs: this.timeoutMs
+        });
     }
 }
 /** kie.ai's words for "no such task (yet)": `record is null`, `recordInfo is null`. */
@@ -10246,7 +10444,7 @@ async function writeManifest(json) {
     // A unique name: the action may run several times in one job.
     const file = external_node_path_default().join(tempDir(), `kie-download-manifest-${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.json`);
     try {
-        await (0,promises_namespaceObject.writeFile)(file, json);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(file, json);
         return file;
     }
     catch (error) {
