@@ -2,10 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { HttpClient } from '@actions/http-client'
 import { existsSync, readFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import path from 'node:path'
-import { TunnelProxy } from '../sandbox/index.ts'
+import { COMMON_PATH, Sandbox, TunnelProxy } from '../sandbox/index.ts'
 import { Http, readText } from '../src/util/http.js'
 import {
   HTTPS_PROXY_AGENT,
@@ -177,33 +176,49 @@ describe('tunnelAgent', () => {
 })
 
 describe('Http with a proxy set', () => {
-  const origin = http.createServer((req, res) => res.end(`direct ${req.url}`))
+  const url = 'https://tempfile.aiquickdraw.com/v/direct.png'
+  let sb: Sandbox
   let proxy: TunnelProxy
-  let base: string
 
   beforeAll(async () => {
-    await new Promise<void>(resolve => origin.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`
+    sb = await Sandbox.start()
+    await sb.register({ url, size: 64 })
     proxy = await TunnelProxy.start()
   })
 
   afterAll(async () => {
     await proxy.close()
-    origin.closeAllConnections()
-    await new Promise(resolve => origin.close(resolve))
+    await sb.close()
   })
 
   it('still goes straight to a loopback host', async () => {
     setProxyEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url })
     const client = new Http(5_000, 4)
+    const read = { what: 'test', maxBytes: 1024, timeoutMs: 5_000 }
     try {
-      const message = await client.request({ method: 'GET', url: `${base}/a`, what: 'test' })
-      expect(await readText(message, { what: 'test', maxBytes: 1024, timeoutMs: 5_000 })).toBe(
-        'direct /a'
-      )
+      // The sandbox's API hands out a signed URL on its file host; both are on 127.0.0.1.
+      const answer = await client.request({
+        method: 'POST',
+        url: `${sb.baseUrl}${COMMON_PATH}`,
+        what: 'test',
+        headers: { authorization: `Bearer ${sb.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url })
+      })
+      const { code, data } = JSON.parse(await readText(answer, read)) as {
+        code: number
+        data: string
+      }
+      expect([code, data.startsWith(`${sb.fileBaseUrl}/`)]).toEqual([200, true])
+      const file = await client.request({ method: 'GET', url: data, what: 'test' })
+      expect(file.statusCode).toBe(200)
+      await readText(file, read)
     } finally {
       client.dispose()
     }
+    expect(sb.requests.map(r => [r.target, r.method, r.url, r.status])).toEqual([
+      ['api', 'POST', url, 200],
+      ['file', 'GET', url, 200]
+    ])
     expect(proxy.tunnels).toEqual([])
   })
 })

@@ -2,7 +2,8 @@
 // (The rest of the sandbox is exercised by every test that runs the action against it.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { Sandbox } from '../sandbox/index.ts'
+import { setImmediate as tick } from 'node:timers/promises'
+import { type LoggedRequest, Sandbox } from '../sandbox/index.ts'
 
 const IMAGE_URL = 'https://tempfile.aiquickdraw.com/v/test-image.png'
 
@@ -101,6 +102,39 @@ describe('kie.ai sandbox file host', () => {
       expect(res.headers.get('last-modified')).not.toBeNull()
       await res.arrayBuffer()
     }
+  })
+
+  it('awaitServed holds an answer until each listed file was served whole; a cut, a HEAD or a range does not count', async () => {
+    const first = 'https://tempfile.aiquickdraw.com/v/served-first.png'
+    await sb.register({ url: first, size: 10_000 })
+    sb.inject({ target: 'file', url: IMAGE_URL, fault: { kind: 'awaitServed', urls: [first] } })
+    sb.inject({
+      target: 'file',
+      url: first,
+      fault: { kind: 'cut', afterBytes: 100, mode: 'close' }
+    })
+    const heldUrl = await signedUrlFor(sb, IMAGE_URL)
+    const firstUrl = await signedUrlFor(sb, first)
+    sb.clearRequests()
+    const held = fetch(heldUrl).then(async res => [
+      res.status,
+      (await res.arrayBuffer()).byteLength
+    ])
+    let entry: LoggedRequest | undefined
+    while (!(entry = sb.requests.find(r => r.target === 'file' && r.url === IMAGE_URL)))
+      await tick()
+    expect(entry.fault).toBe('awaitServed')
+
+    await expect(fetch(firstUrl).then(res => res.arrayBuffer())).rejects.toThrow()
+    expect((await fetch(firstUrl, { method: 'HEAD' })).status).toBe(200)
+    const ranged = await fetch(firstUrl, { headers: { range: 'bytes=0-' } })
+    expect(ranged.status).toBe(206)
+    await ranged.arrayBuffer()
+    // Still before its status line.
+    expect(entry.status).toBeUndefined()
+
+    expect((await (await fetch(firstUrl)).arrayBuffer()).byteLength).toBe(10_000)
+    expect(await held).toEqual([200, 10_000])
   })
 
   it('a drip fault answers 200, then spaces that never end', async () => {

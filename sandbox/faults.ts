@@ -16,7 +16,8 @@ const FILE_ONLY: ReadonlySet<Fault['kind']> = new Set([
   'chunked',
   'ignoreRange',
   'awaitRange',
-  'mislabel'
+  'mislabel',
+  'awaitServed'
 ])
 const ENCODINGS: ReadonlySet<string> = new Set(['gzip', 'deflate', 'deflate-raw', 'br'])
 
@@ -62,6 +63,9 @@ export class FaultQueue {
     }
     if (fault.kind === 'awaitRange' && fault.closes !== undefined && !(fault.closes >= 1)) {
       throw new RangeError(`awaitRange closes must be >= 1, got ${fault.closes}`)
+    }
+    if (fault.kind === 'awaitServed' && !(Array.isArray(fault.urls) && fault.urls.length > 0)) {
+      throw new RangeError(`awaitServed urls must list at least one url`)
     }
     if (!(times >= 1) || (Number.isFinite(times) && !Number.isInteger(times))) {
       throw new RangeError(`fault times must be a positive integer or Infinity, got ${times}`)

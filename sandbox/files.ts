@@ -7,7 +7,7 @@ import { contentStream } from './content.ts'
 import type { SandboxContext } from './context.ts'
 import type { StoredFile, Version } from './registry.ts'
 import type { Fault, LoggedRequest } from './types.ts'
-import { faultReply, send, type Reply } from './wire.ts'
+import { faultReply, send, untilGone, type Reply } from './wire.ts'
 
 export async function handleFile(
   ctx: SandboxContext,
@@ -28,7 +28,14 @@ export async function handleFile(
   // Registered before anything is sent, so no ranged request can close unseen.
   const hold = fault?.kind === 'awaitRange' ? rangedCloses(ctx, path, fault.closes ?? 1) : undefined
   if (req.headers.range !== undefined) res.once('close', () => rangedClosed(ctx, path))
+  if (fault?.kind === 'awaitServed') await servedWhole(ctx, fault.urls, res)
   let reply = faultReply(fault)
+  if (!reply && stored && req.method === 'GET' && fault?.kind !== 'partial') {
+    // 'finish' comes only once the whole body is handed over: never after a cut or a reset.
+    res.once('finish', () => {
+      if (entry.status === 200) markServed(ctx, stored.file.url)
+    })
+  }
   if (!reply) {
     // Every GET of an object with several versions answers the next one in turn.
     const version = stored?.versions[stored.gets++ % stored.versions.length]
@@ -74,6 +81,39 @@ function rangedClosed(ctx: SandboxContext, path: string): void {
     waiter.wake()
   }
   if (waiters.size === 0) rangedWaiters.get(ctx)?.delete(path)
+}
+
+// Urls whose object a GET got whole, and the awaitServed holds waiting on them, per sandbox.
+const served = new WeakMap<SandboxContext, { urls: Set<string>; waiters: Set<() => void> }>()
+
+function servedOf(ctx: SandboxContext): { urls: Set<string>; waiters: Set<() => void> } {
+  let state = served.get(ctx)
+  if (!state) served.set(ctx, (state = { urls: new Set(), waiters: new Set() }))
+  return state
+}
+
+/** Resolves once every url was served whole, or the client went away (or the sandbox closed). */
+async function servedWhole(ctx: SandboxContext, urls: string[], res: ServerResponse) {
+  const state = servedOf(ctx)
+  let check = (): void => {}
+  const all = new Promise<void>(resolve => {
+    check = () => {
+      if (urls.every(url => state.urls.has(url))) resolve()
+    }
+  })
+  state.waiters.add(check)
+  check()
+  try {
+    await Promise.race([all, untilGone(res, ctx.signal)])
+  } finally {
+    state.waiters.delete(check)
+  }
+}
+
+function markServed(ctx: SandboxContext, url: string): void {
+  const state = servedOf(ctx)
+  state.urls.add(url)
+  for (const check of state.waiters) check()
 }
 
 // Objects up to this size are encoded whole first, so the answer can carry a Content-Length.

@@ -170,6 +170,13 @@ export type Fault =
    * decode ('gzip'), or a coding no client knows ('zstd').
    */
   | { kind: 'mislabel'; encoding: string }
+  /**
+   * file only: hold the answer before its status line until the file host has sent a whole 200
+   * answer to a GET for each of these (kie.ai) urls, at any time since the sandbox started (or
+   * until the client goes away), then answer normally. Makes "this file finishes after those"
+   * certain without timing.
+   */
+  | { kind: 'awaitServed'; urls: string[] }
 
 export interface FaultRule {
   target: FaultTarget
