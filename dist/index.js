@@ -6237,10 +6237,12 @@ class Assembly {
         }
         finally {
             watchdog.stop();
-            await writer.settled();
             // A proposal to share this segment's rest is moot now: no need to wait for its answer.
             if (this.table.close(seg))
                 this.dropProposal.abort();
+            // Closed first, so nothing is split off or handed back to a segment that no longer streams;
+            // its next try waits for the last write, whose news would otherwise move it back.
+            await writer.settled();
         }
     }
     /** Proposes a part when a slot is idle and some segment has enough left to share. */
