@@ -11,9 +11,13 @@ function owners(url: string, total: number): number[] {
   )
 }
 
-/** The one shard that claims `url` (the partition property below guarantees there is one). */
+/**
+ * The one shard that claims `url` (the partition property below guarantees there is one): the
+ * first that does, without asking the rest (the spread property asks 36,000 URLs at a time).
+ */
 function ownerOf(url: string, total: number): number {
-  return owners(url, total)[0]
+  for (let index = 1; index <= total; index++) if (inShard(url, { index, total })) return index
+  throw new Error(`no shard of ${total} claims ${url}`)
 }
 
 describe('inShard (properties)', () => {
