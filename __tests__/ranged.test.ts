@@ -227,6 +227,22 @@ describe('ranged download', () => {
     expect(ranged().map(r => r.status)).toEqual([200])
   })
 
+  it.each([
+    ['without Content-Length (chunked)', { kind: 'chunked' }],
+    ['encoded (gzip)', { kind: 'encode', encoding: 'gzip' }]
+  ] as [string, Fault][])(
+    'streams a body %s in one piece with idle slots to spare, byte-exact, and asks no range',
+    async (_, fault) => {
+      sandbox.inject({ target: 'file', url: file.url, fault })
+      const { got, spare } = await fetchSplit(4)
+      expect(fileRequests()[0].headers).not.toHaveProperty('range')
+      expect(got).toMatchObject({ bytes: file.size, sha256: file.sha256, parts: 0 })
+      expect(sha256(got.tempPath)).toBe(file.sha256)
+      expect(ranged()).toEqual([])
+      expect(spare.taken).toBe(0)
+    }
+  )
+
   it('stops splitting when the host refuses the signed URL for a part (an expired URL): one try, main stream carries on', async () => {
     holdMainUntilRanged()
     expect(await oneStreamDespite({ kind: 'status', status: 403 }, 3)).toEqual([])
