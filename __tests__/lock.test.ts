@@ -15,6 +15,7 @@ import {
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { CancelledError } from '../src/errors.js'
 import {
   type Heartbeat,
@@ -225,6 +226,17 @@ describe('acquireLock', () => {
     expect(statSync(lockPath()).mtimeMs).toBeCloseTo(clock.now(), -1)
     await release()
     expect(beats[0].stopped).toBe(true)
+  })
+
+  it('beats on a real interval by default', async () => {
+    // staleMs 30: a beat every 10 ms, so a few tens of ms of real time show the default timer at
+    // work (that it stops on release is the injected heartbeat's test above).
+    const release = await acquireLock(dir, { timeoutMs: 1000, staleMs: 30 })
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(lockPath(), old, old)
+    for (let i = 0; i < 100 && statSync(lockPath()).mtimeMs === old.getTime(); i++) await delay(10)
+    expect(statSync(lockPath()).mtimeMs).toBeGreaterThan(old.getTime())
+    await release()
   })
 
   it('does not remove a lock that another run took over after judging this one stale', async () => {
