@@ -118,11 +118,12 @@ describe('download', () => {
   })
 
   it('abandons a trickle that keeps the idle timer happy, as a stall', async () => {
-    // 100 bytes a second in slices every 100 ms: never idle for 150 ms, far under 1 KiB/s.
+    // 100 bytes a second in slices every 100 ms: never idle for 300 ms (a margin of 3 slices for a
+    // busy machine), far under 1 KiB/s: the rate rule ends it, not the idle one.
     inject({ kind: 'trickle', bytesPerSecond: 100 })
-    const e = await failure(fetchFile(big, { timeoutMs: 150 }))
+    const e = await failure(fetchFile(big, { timeoutMs: 300 }))
     expect(e).toMatchObject({ retryable: true })
-    expect(e.message).toMatch(/^download stalled: /)
+    expect(e.message).toBe('download stalled: under 1 KiB/s for 0.3 s')
     expect(leftovers()).toEqual([])
   })
 

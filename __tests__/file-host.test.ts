@@ -22,10 +22,11 @@ describe('nextHop', () => {
     expect(stdout.writes.join('')).toContain('::add-mask::0123456789abcdef')
   })
 
-  it('refuses a redirect from https to http, without its query', () => {
+  it('refuses a redirect from https to http, for good and without its query', () => {
     const refused = () =>
       nextHop('https://files.example/a', 'http://files.example/a?X-Amz-Signature=s')
     expect(refused).toThrow(TransferError)
+    expect(refused).toThrow(expect.objectContaining({ retryable: false }))
     expect(refused).toThrow(
       /^file host redirected from https to http \(http:\/\/files\.example\/a.*\): refused$/
     )
